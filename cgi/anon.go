@@ -1,0 +1,92 @@
+package main
+
+import (
+	"net/http"
+
+	"postern/config"
+	"postern/templates"
+)
+
+// Anonymous answers: what a request without a valid session gets.
+type (
+	anonMode        interface{}
+	anonPlain       struct{}
+	anonError       struct {
+		status int
+		msg    string
+	}
+	anonLoginFailed struct{ user string }
+	anonExpired     struct{}
+	anonLoggedOut   struct{}
+)
+
+var anonNone anonMode = anonPlain{}
+
+// anonymous drops root (to the caller, or anon_user) and answers a request
+// that has no valid session: the login page, the style sheet, or an error.
+func anonymous(cfg *config.Config, req *rootRequest, mode anonMode) int {
+	dropAnonymous(cfg)
+	return serve(cfg, func(w http.ResponseWriter, r *http.Request) {
+		p := basePage(cfg, r)
+		login := &templates.LoginData{AllowUnbound: cfg.AllowUnbound}
+		p.Login = login
+		status := http.StatusOK
+		switch m := mode.(type) {
+		case anonError:
+			renderError(w, p, m.status, m.msg)
+			return
+		case anonLoginFailed:
+			login.Failed, login.User = true, m.user
+			status = http.StatusUnauthorized
+		case anonExpired:
+			login.Expired = true
+			status = http.StatusUnauthorized
+			setSessionCookie(w, r, "", true)
+		case anonLoggedOut:
+			login.LoggedOut = true
+			setSessionCookie(w, r, "", true)
+			w.Header().Set("Clear-Site-Data", `"cache", "cookies", "storage"`)
+		default:
+			switch req.path {
+			case "/", "/login":
+				if r.Method != http.MethodGet && r.Method != http.MethodHead {
+					status = http.StatusUnauthorized
+				}
+			case "/style.css":
+				w.Header().Set("Content-Type", "text/css; charset=utf-8")
+				w.Write([]byte(pages.CSS()))
+				return
+			case "/folders", "/list", "/msg", "/part", "/raw", "/action", "/empty-trash", "/prefs", "/logout":
+				status = http.StatusUnauthorized
+				login.Expired = req.method == http.MethodPost
+			default:
+				renderError(w, p, http.StatusNotFound, "There is no such page.")
+				return
+			}
+		}
+		p.Title = "Log in"
+		render(w, status, "login", p)
+	})
+}
+
+// basePage is the part of every page that does not depend on a session.
+func basePage(cfg *config.Config, r *http.Request) *templates.Page {
+	return &templates.Page{Site: cfg.SiteName, Base: scriptName(r)}
+}
+
+// render writes a page with status.
+func render(w http.ResponseWriter, status int, name string, p *templates.Page) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	if err := pages.Render(w, name, p); err != nil {
+		logf("%v", err)
+	}
+}
+
+// renderError shows the error page.
+func renderError(w http.ResponseWriter, p *templates.Page, status int, msg string) {
+	p.Status = status
+	p.Error = msg
+	p.Title = http.StatusText(status)
+	render(w, status, "error", p)
+}

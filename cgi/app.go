@@ -1,0 +1,128 @@
+package main
+
+import (
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+
+	"postern/auth"
+	"postern/config"
+	"postern/maildir"
+	"postern/session"
+	"postern/templates"
+)
+
+// maxFormBytes bounds the body of the logged-in forms (no uploads yet).
+const maxFormBytes = 1 << 20
+
+// app is one logged-in request, after the privilege drop.
+type app struct {
+	cfg      *config.Config
+	acct     *auth.Account
+	sess     *session.Session
+	sessions *session.Store
+	store    *maildir.Store
+	req      *rootRequest
+}
+
+type handler func(a *app, w http.ResponseWriter, r *http.Request) error
+
+// routes maps PATH_INFO to its handlers by method.
+var routes = map[string]map[string]handler{
+	"/":            {"GET": (*app).home},
+	"/login":       {"GET": (*app).home},
+	"/logout":      {"POST": (*app).logout},
+	"/folders":     {"GET": (*app).folders, "POST": (*app).folderOp},
+	"/list":        {"GET": (*app).list},
+	"/msg":         {"GET": (*app).message},
+	"/part":        {"GET": (*app).part},
+	"/raw":         {"GET": (*app).raw},
+	"/action":      {"POST": (*app).action},
+	"/empty-trash": {"POST": (*app).emptyTrash},
+	"/prefs":       {"GET": (*app).prefsGet, "POST": (*app).savePrefs},
+	"/style.css":   {"GET": (*app).style},
+}
+
+func (a *app) route(w http.ResponseWriter, r *http.Request) {
+	path := a.req.path
+	methods, ok := routes[path]
+	if !ok {
+		a.fail(w, r, errNotFound)
+		return
+	}
+	method := r.Method
+	if method == http.MethodHead {
+		method = http.MethodGet
+	}
+	h, ok := methods[method]
+	if !ok {
+		w.Header().Set("Allow", strings.Join(allowed(methods), ", "))
+		a.fail(w, r, &httpError{status: http.StatusMethodNotAllowed, public: "This page does not take that kind of request."})
+		return
+	}
+	if method == http.MethodPost {
+		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		if err := r.ParseForm(); err != nil {
+			a.fail(w, r, &httpError{status: http.StatusBadRequest, public: "The form could not be read.", err: err})
+			return
+		}
+		if !sameOrigin(os.Getenv) || !session.ValidCSRF(a.sess, r.PostForm.Get("csrf")) {
+			a.fail(w, r, &httpError{status: http.StatusForbidden, public: "This form has expired or did not come from this site. Go back, reload the page and try again."})
+			return
+		}
+	}
+	if err := h(a, w, r); err != nil {
+		a.fail(w, r, err)
+	}
+}
+
+func allowed(m map[string]handler) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
+
+// page starts a page of the logged-in user.
+func (a *app) page(r *http.Request, title string) *templates.Page {
+	return &templates.Page{
+		Site:  a.cfg.SiteName,
+		Title: title,
+		Base:  scriptName(r),
+		CSRF:  a.sess.CSRF,
+		User:  a.acct.User,
+	}
+}
+
+func (a *app) home(w http.ResponseWriter, r *http.Request) error {
+	http.Redirect(w, r, scriptName(r)+"/list?f=INBOX", http.StatusSeeOther)
+	return nil
+}
+
+func (a *app) style(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	_, err := w.Write([]byte(pages.CSS()))
+	return err
+}
+
+// link builds Base + path + "?" + query.
+func link(r *http.Request, path string, q url.Values) string {
+	s := scriptName(r) + path
+	if len(q) > 0 {
+		s += "?" + q.Encode()
+	}
+	return s
+}
+
+// backTo returns the local URL in the form's "back" field, or def. Only
+// paths of this program are accepted, never another site.
+func backTo(r *http.Request, def string) string {
+	b := r.PostForm.Get("back")
+	base := scriptName(r) + "/"
+	if b == "" || !strings.HasPrefix(b, base) || strings.HasPrefix(b, "//") || strings.ContainsAny(b, "\\\r\n") {
+		return def
+	}
+	return b
+}

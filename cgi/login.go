@@ -1,0 +1,123 @@
+package main
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+
+	"postern/auth"
+	"postern/config"
+	"postern/session"
+)
+
+// errLoginFailed is what every failed login looks like to the client.
+var errLoginFailed = errors.New("login failed")
+
+// login handles POST /login. It runs as root until enter: it reads at most
+// config.LoginMaxBytes of a urlencoded body, authenticates, and drops to
+// the user before the session is written.
+func login(cfg *config.Config, backend auth.Authenticator, req *rootRequest) int {
+	mt, _, _ := mime.ParseMediaType(req.contentType)
+	switch {
+	case mt != "application/x-www-form-urlencoded":
+		logf("login refused: content type %q", req.contentType)
+		return anonymous(cfg, req, anonError{http.StatusUnsupportedMediaType, "The login form must be sent as a plain form."})
+	case req.contentLength < 0:
+		return anonymous(cfg, req, anonError{http.StatusLengthRequired, "The login request has no length."})
+	case req.contentLength > config.LoginMaxBytes:
+		logf("login refused: body of %d bytes", req.contentLength)
+		return anonymous(cfg, req, anonError{http.StatusRequestEntityTooLarge, "The login request is too large."})
+	}
+	if !sameOrigin(os.Getenv) {
+		logf("login refused: cross-site request")
+		return anonymous(cfg, req, anonError{http.StatusForbidden, "The login form must be sent from this site."})
+	}
+	body, err := io.ReadAll(io.LimitReader(os.Stdin, req.contentLength))
+	if err != nil || int64(len(body)) != req.contentLength {
+		return anonymous(cfg, req, anonError{http.StatusBadRequest, "The login request was cut short."})
+	}
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return anonymous(cfg, req, anonError{http.StatusBadRequest, "The login request is malformed."})
+	}
+	name := strings.TrimSpace(form.Get("user"))
+	pass := form.Get("pass")
+	bind := cfg.BindIP
+	if cfg.AllowUnbound && form.Get("nobind") != "" {
+		bind = false
+	}
+
+	acct, err := authenticate(cfg, backend, name, pass)
+	if err != nil {
+		logf("login failed for %q from %s: %v", name, req.remoteAddr, err)
+		return anonymous(cfg, req, anonLoginFailed{user: name})
+	}
+	if err := enter(cfg, acct); err != nil {
+		logf("login failed for %q from %s: %v", name, req.remoteAddr, err)
+		dropAnonymousAfterAuth(cfg)
+		return anonymous(cfg, req, anonLoginFailed{user: name})
+	}
+	// From here on we are the user, inside the Maildir.
+	store := sessionStore(cfg)
+	sess, secret, err := store.Create(req.remoteAddr, bind, os.Getenv("HTTP_USER_AGENT"))
+	if err != nil {
+		logf("login of %s: creating session: %v", acct.User, err)
+		return anonymous(cfg, req, anonError{http.StatusInternalServerError, "Your session could not be created. The administrator will find the reason in the web server's error log."})
+	}
+	logf("login: %s from %s", acct.MailboxID(), req.remoteAddr)
+	value := session.FormatCookie(acct.MailboxID(), sess.ID, secret)
+	return serve(cfg, func(w http.ResponseWriter, r *http.Request) {
+		setSessionCookie(w, r, value, false)
+		http.Redirect(w, r, scriptName(r)+"/list?f=INBOX", http.StatusSeeOther)
+	})
+}
+
+// authenticate validates the user name, then asks the backend. Every
+// failure is errLoginFailed to the client; the wrapped text is for the log.
+func authenticate(cfg *config.Config, backend auth.Authenticator, name, pass string) (*auth.Account, error) {
+	if err := auth.ValidUser(name); err != nil {
+		return nil, err
+	}
+	if pass == "" {
+		return nil, errors.New("empty password")
+	}
+	acct, err := backend.Authenticate(name, pass)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkAccount(cfg, acct); err != nil {
+		return nil, err
+	}
+	return acct, nil
+}
+
+// dropAnonymousAfterAuth drops privileges when enter failed before its
+// drop (a refused account); when enter already dropped, it does nothing.
+func dropAnonymousAfterAuth(cfg *config.Config) {
+	if os.Geteuid() == 0 {
+		dropAnonymous(cfg)
+	}
+}
+
+// sameOrigin refuses cross-site form posts, judged by the Fetch Metadata
+// and Origin headers a browser sends; requests without them (text
+// browsers, curl) pass, the CSRF token still guards every logged-in POST.
+func sameOrigin(getenv func(string) string) bool {
+	switch getenv("HTTP_SEC_FETCH_SITE") {
+	case "cross-site", "same-site":
+		return false
+	}
+	origin := getenv("HTTP_ORIGIN")
+	if origin == "" || origin == "null" {
+		return origin == ""
+	}
+	u, err := url.Parse(origin)
+	if err != nil {
+		return false
+	}
+	return strings.EqualFold(u.Host, getenv("HTTP_HOST"))
+}

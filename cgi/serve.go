@@ -1,0 +1,104 @@
+package main
+
+import (
+	"fmt"
+	"html"
+	"net/http"
+	"net/http/cgi"
+	"os"
+	"strings"
+	"time"
+
+	"postern/config"
+	"postern/templates"
+)
+
+// serve answers the request with h through net/http/cgi, after the
+// privilege drop. It loads the templates (possibly from template_dir, as
+// the dropped user) and sends the security headers on every response.
+func serve(cfg *config.Config, h func(w http.ResponseWriter, r *http.Request)) int {
+	set, err := templates.Load(cfg.TemplateDir)
+	if err != nil {
+		logf("%v", err)
+		return fatalPage(500, "The webmail's page templates are broken. The administrator will find the reason in the web server's error log.", exitConfig)
+	}
+	pages = set
+	err = cgi.Serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		securityHeaders(w.Header(), set.StyleHash(), isHTTPS(r))
+		h(w, r)
+	}))
+	if err != nil {
+		logf("cgi: %v", err)
+		return exitInternal
+	}
+	return exitOK
+}
+
+// pages is the template set of this request, loaded by serve.
+var pages *templates.Set
+
+// securityHeaders sets what every response carries: no caching anywhere
+// (so Back after logout shows no mail), a strict Content-Security-Policy
+// that allows only the inlined style sheet and our own images, no
+// referrer, no sniffing, no framing.
+func securityHeaders(h http.Header, styleHash string, https bool) {
+	h.Set("Cache-Control", "no-store, no-cache, must-revalidate, private, max-age=0")
+	h.Set("Pragma", "no-cache")
+	h.Set("Expires", "Thu, 01 Jan 1970 00:00:00 GMT")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src "+styleHash+"; img-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	h.Set("Cross-Origin-Resource-Policy", "same-origin")
+	if https {
+		h.Set("Strict-Transport-Security", "max-age=31536000")
+	}
+}
+
+func isHTTPS(r *http.Request) bool {
+	return r.TLS != nil || strings.EqualFold(os.Getenv("HTTPS"), "on")
+}
+
+// scriptName is the URL path of the program, the base of every link.
+func scriptName(r *http.Request) string {
+	return strings.TrimSuffix(os.Getenv("SCRIPT_NAME"), "/")
+}
+
+// setSessionCookie sets (or, with clear, removes) the session cookie.
+func setSessionCookie(w http.ResponseWriter, r *http.Request, value string, clear bool) {
+	c := &http.Cookie{
+		Name:     cookieName,
+		Value:    value,
+		Path:     scriptName(r),
+		HttpOnly: true,
+		Secure:   isHTTPS(r),
+		SameSite: http.SameSiteStrictMode,
+	}
+	if c.Path == "" {
+		c.Path = "/"
+	}
+	if clear {
+		c.Value = ""
+		c.MaxAge = -1
+		c.Expires = time.Unix(1, 0)
+	}
+	http.SetCookie(w, c)
+}
+
+// fatalPage writes a minimal error response without templates, for the
+// failures that happen before the templates can be loaded, and returns
+// the exit status given.
+func fatalPage(status int, public string, exit int) int {
+	h := http.Header{}
+	securityHeaders(h, "'none'", false)
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	var b strings.Builder
+	fmt.Fprintf(&b, "Status: %d %s\r\n", status, http.StatusText(status))
+	h.Write(&b)
+	b.WriteString("\r\n")
+	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Error</title></head>\n<body><h1>%d %s</h1>\n<p id=\"error\">%s</p></body></html>\n",
+		status, html.EscapeString(http.StatusText(status)), html.EscapeString(public))
+	os.Stdout.WriteString(b.String())
+	return exit
+}

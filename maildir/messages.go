@@ -1,0 +1,276 @@
+package maildir
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	gomaildir "github.com/emersion/go-maildir"
+)
+
+// FlagLetters are the flag letters SetFlags accepts (Maildir info "2,").
+const FlagLetters = string(gomaildir.FlagDraft) + string(gomaildir.FlagFlagged) +
+	string(gomaildir.FlagPassed) + string(gomaildir.FlagReplied) +
+	string(gomaildir.FlagSeen) + string(gomaildir.FlagTrashed)
+
+// MessagePath returns the path of the file of message key in folder, in cur/
+// or else new/. A missing message gives a *NotFoundError.
+func (s *Store) MessagePath(folder, key string) (string, error) {
+	if err := ValidKey(key); err != nil {
+		return "", err
+	}
+	dir, err := s.existingDir(folder)
+	if err != nil {
+		return "", err
+	}
+	m, ok := lookup(dir, key)
+	if !ok {
+		return "", &NotFoundError{Folder: folder, Key: key}
+	}
+	return m.path(dir), nil
+}
+
+// resolve validates keys and finds their files in the folder at dir. Missing
+// keys are reported in the joined error but do not stop the others.
+func resolve(folder, dir string, keys []string) ([]msgFile, error) {
+	for _, k := range keys {
+		if err := ValidKey(k); err != nil {
+			return nil, err
+		}
+	}
+	var idx map[string]msgFile
+	if len(keys) > 2 {
+		var err error
+		if idx, err = index(dir); err != nil {
+			return nil, fmt.Errorf("maildir: %w", err)
+		}
+	}
+	var msgs []msgFile
+	var errs []error
+	for _, k := range keys {
+		m, ok := idx[k]
+		if idx == nil {
+			m, ok = lookup(dir, k)
+		}
+		if !ok {
+			errs = append(errs, &NotFoundError{Folder: folder, Key: k})
+			continue
+		}
+		msgs = append(msgs, m)
+	}
+	return msgs, errors.Join(errs...)
+}
+
+// SetFlags adds the flag letters of add and removes those of remove (letters
+// of FlagLetters) on each message; messages still in new/ move to cur/.
+func (s *Store) SetFlags(folder string, keys []string, add, remove string) error {
+	for _, c := range add + remove {
+		if !strings.ContainsRune(FlagLetters, c) {
+			return invalidf("flag %q", c)
+		}
+	}
+	dir, err := s.existingDir(folder)
+	if err != nil {
+		return err
+	}
+	msgs, err := resolve(folder, dir, keys)
+	errs := []error{err}
+	for _, m := range msgs {
+		flags := applyFlags(m.flags, add, remove)
+		if m.sub == "cur" && flags == m.flags {
+			continue
+		}
+		if err := os.Rename(m.path(dir), filepath.Join(dir, "cur", curName(m.key, flags))); err != nil {
+			errs = append(errs, fmt.Errorf("maildir: set flags: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Move renames each message into dst/cur keeping its key and flags (a
+// message whose key already exists in dst gets a fresh key). Each move is
+// one rename(2), so a crash leaves every message in exactly one place.
+func (s *Store) Move(src string, keys []string, dst string) error {
+	srcDir, err := s.existingDir(src)
+	if err != nil {
+		return err
+	}
+	dstDir, err := s.existingDir(dst)
+	if err != nil {
+		return err
+	}
+	msgs, err := resolve(src, srcDir, keys)
+	if srcDir == dstDir {
+		return err
+	}
+	errs := []error{err, moveAll(srcDir, msgs, dstDir)}
+	return errors.Join(errs...)
+}
+
+// moveAll renames msgs from the folder at srcDir into dstDir/cur and syncs
+// the directories.
+func moveAll(srcDir string, msgs []msgFile, dstDir string) error {
+	if len(msgs) == 0 {
+		return nil
+	}
+	taken, err := index(dstDir)
+	if err != nil {
+		return fmt.Errorf("maildir: move: %w", err)
+	}
+	var errs []error
+	for _, m := range msgs {
+		key := m.key
+		if _, dup := taken[key]; dup {
+			if key, err = newKey(); err != nil {
+				return err
+			}
+		}
+		if err := os.Rename(m.path(srcDir), filepath.Join(dstDir, "cur", curName(key, m.flags))); err != nil {
+			errs = append(errs, fmt.Errorf("maildir: move: %w", err))
+		}
+	}
+	errs = append(errs, syncDir(filepath.Join(dstDir, "cur")),
+		syncDir(filepath.Join(srcDir, "cur")), syncDir(filepath.Join(srcDir, "new")))
+	return errors.Join(errs...)
+}
+
+// Copy copies each message into dst under a fresh key, keeping its flags:
+// the copy is written to dst/tmp, fsynced, then renamed into dst/cur.
+func (s *Store) Copy(src string, keys []string, dst string) error {
+	srcDir, err := s.existingDir(src)
+	if err != nil {
+		return err
+	}
+	dstDir, err := s.existingDir(dst)
+	if err != nil {
+		return err
+	}
+	msgs, err := resolve(src, srcDir, keys)
+	errs := []error{err}
+	for _, m := range msgs {
+		if err := copyFile(m.path(srcDir), dstDir, m.flags); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(msgs) > 0 {
+		errs = append(errs, syncDir(filepath.Join(dstDir, "cur")))
+	}
+	return errors.Join(errs...)
+}
+
+func copyFile(srcPath, dstDir, flags string) (err error) {
+	key, err := newKey()
+	if err != nil {
+		return err
+	}
+	in, err := os.Open(srcPath)
+	if err != nil {
+		return fmt.Errorf("maildir: copy: %w", err)
+	}
+	defer in.Close()
+	tmp := filepath.Join(dstDir, "tmp", key)
+	out, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("maildir: copy: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			out.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if _, err = io.Copy(out, in); err != nil {
+		return fmt.Errorf("maildir: copy: %w", err)
+	}
+	if err = out.Sync(); err != nil {
+		return fmt.Errorf("maildir: copy: %w", err)
+	}
+	if err = out.Close(); err != nil {
+		return fmt.Errorf("maildir: copy: %w", err)
+	}
+	if err = os.Rename(tmp, filepath.Join(dstDir, "cur", curName(key, flags))); err != nil {
+		return fmt.Errorf("maildir: copy: %w", err)
+	}
+	return nil
+}
+
+// Delete removes the messages permanently.
+func (s *Store) Delete(folder string, keys []string) error {
+	dir, err := s.existingDir(folder)
+	if err != nil {
+		return err
+	}
+	msgs, err := resolve(folder, dir, keys)
+	return errors.Join(err, removeAll(dir, msgs))
+}
+
+// Empty removes every message of folder permanently.
+func (s *Store) Empty(folder string) error {
+	dir, err := s.existingDir(folder)
+	if err != nil {
+		return err
+	}
+	var msgs []msgFile
+	for _, sub := range []string{"cur", "new"} {
+		names, err := readNames(filepath.Join(dir, sub))
+		if err != nil {
+			return fmt.Errorf("maildir: empty: %w", err)
+		}
+		for _, n := range names {
+			msgs = append(msgs, msgFile{sub: sub, name: n})
+		}
+	}
+	return removeAll(dir, msgs)
+}
+
+func removeAll(dir string, msgs []msgFile) error {
+	var errs []error
+	for _, m := range msgs {
+		if err := os.Remove(m.path(dir)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			errs = append(errs, fmt.Errorf("maildir: delete: %w", err))
+		}
+	}
+	if len(msgs) > 0 {
+		errs = append(errs, syncDir(filepath.Join(dir, "cur")))
+	}
+	return errors.Join(errs...)
+}
+
+var keyCounter atomic.Uint64
+
+// newKey returns a fresh unique key in the style of Dovecot:
+// "<seconds>.M<microseconds>P<pid>Q<counter>R<random>.<host>".
+func newKey() (string, error) {
+	var rnd [8]byte
+	if _, err := rand.Read(rnd[:]); err != nil {
+		return "", fmt.Errorf("maildir: new key: %w", err)
+	}
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "localhost"
+	}
+	var h strings.Builder
+	for _, c := range []byte(host) {
+		if c == '/' || c == ':' || c == '\\' || c < 0x21 || c > 0x7e {
+			fmt.Fprintf(&h, `\%03o`, c)
+		} else {
+			h.WriteByte(c)
+		}
+	}
+	host = h.String()
+	if len(host) > 64 {
+		host = host[:64]
+	}
+	now := time.Now()
+	return strconv.FormatInt(now.Unix(), 10) + ".M" + strconv.Itoa(now.Nanosecond()/1000) +
+		"P" + strconv.Itoa(os.Getpid()) + "Q" + strconv.FormatUint(keyCounter.Add(1), 10) +
+		"R" + hex.EncodeToString(rnd[:]) + "." + host, nil
+}

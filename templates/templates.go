@@ -1,0 +1,130 @@
+// Package templates holds postern's HTML pages: html/template files embedded
+// with go:embed, the stylesheet, and the data types the pages are rendered
+// from.
+//
+// Every page is the layout (layout.html) around one content template
+// (login.html, list.html, ...). An administrator may override any of the
+// files, and style.css, by putting a file of the same name in the directory
+// named by the template_dir configuration key; the rest stay embedded.
+//
+// The pages need no JavaScript and work in text browsers: forms, links and
+// tables only. The stylesheet is inlined in every page and allowed by its
+// hash in the Content-Security-Policy (see StyleHash), so a page is one
+// request and no 'unsafe-inline' is needed.
+package templates
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+//go:embed html/*.html html/style.css
+var embedded embed.FS
+
+// Pages lists the content templates; each is rendered inside layout.html.
+var Pages = []string{"login", "error", "folders", "list", "message", "prefs"}
+
+// Set is a parsed set of pages.
+type Set struct {
+	pages map[string]*template.Template
+	css   string
+	hash  string
+}
+
+// Load parses the embedded templates, replacing any file that also exists
+// in overrideDir (may be empty) by that file.
+func Load(overrideDir string) (*Set, error) {
+	read := func(name string) ([]byte, error) {
+		if overrideDir != "" {
+			b, err := os.ReadFile(filepath.Join(overrideDir, name))
+			if err == nil {
+				return b, nil
+			}
+			if !errors.Is(err, fs.ErrNotExist) {
+				return nil, fmt.Errorf("templates: %v", err)
+			}
+		}
+		return embedded.ReadFile("html/" + name)
+	}
+	css, err := read("style.css")
+	if err != nil {
+		return nil, err
+	}
+	layout, err := read("layout.html")
+	if err != nil {
+		return nil, err
+	}
+	base, err := template.New("layout").Funcs(funcs).Parse(string(layout))
+	if err != nil {
+		return nil, fmt.Errorf("templates: layout.html: %v", err)
+	}
+	s := &Set{pages: map[string]*template.Template{}, css: string(css)}
+	sum := sha256.Sum256(css)
+	s.hash = "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
+	for _, p := range Pages {
+		src, err := read(p + ".html")
+		if err != nil {
+			return nil, err
+		}
+		t, err := template.Must(base.Clone()).Parse(string(src))
+		if err != nil {
+			return nil, fmt.Errorf("templates: %s.html: %v", p, err)
+		}
+		s.pages[p] = t
+	}
+	return s, nil
+}
+
+// StyleHash is the CSP source expression ('sha256-...') of the inline
+// stylesheet.
+func (s *Set) StyleHash() string { return "'" + s.hash + "'" }
+
+// CSS returns the stylesheet.
+func (s *Set) CSS() string { return s.css }
+
+// Render executes page into w. The page is rendered to a buffer first so
+// that a template error never leaves half a page.
+func (s *Set) Render(w io.Writer, page string, p *Page) error {
+	t, ok := s.pages[page]
+	if !ok {
+		return fmt.Errorf("templates: no page %q", page)
+	}
+	p.Style = template.CSS(s.css)
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		return fmt.Errorf("templates: %s: %v", page, err)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+var funcs = template.FuncMap{
+	"humansize": HumanSize,
+	"indent": func(n int) string {
+		return strings.Repeat("\u00a0\u00a0", n)
+	},
+	"add": func(a, b int) int { return a + b },
+}
+
+// HumanSize formats a byte count for people: 512 B, 1.2 KB, 3.4 MB.
+func HumanSize(n int64) string {
+	switch {
+	case n < 1024:
+		return fmt.Sprintf("%d B", n)
+	case n < 1024*1024:
+		return fmt.Sprintf("%.1f KB", float64(n)/1024)
+	case n < 1024*1024*1024:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1024*1024))
+	}
+	return fmt.Sprintf("%.1f GB", float64(n)/(1024*1024*1024))
+}
