@@ -23,7 +23,7 @@ GOFLAGS_BUILD := -trimpath -buildvcs=false -ldflags "$(LDFLAGS)"
 APT_BUILD  := gcc libpam0g-dev libcrypt-dev
 APT_TEST   := apache2 chromium mandoc w3m curl ca-certificates fonts-dejavu-core passwd login
 
-.PHONY: all build demo check test unit e2e fuzz vet fmt-check deps deps-apt deps-go deps-npm install uninstall clean
+.PHONY: all build demo check test unit e2e fuzz vet fmt-check man-check deps deps-apt deps-go deps-npm install uninstall clean
 
 all: build
 
@@ -62,7 +62,7 @@ deps-npm:
 
 # --- tests --------------------------------------------------------------
 
-check: deps fmt-check vet unit e2e
+check: deps fmt-check vet man-check unit e2e
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -81,6 +81,10 @@ e2e:
 	$(GO) test -count=1 -v -timeout 30m ./e2e
 
 test: unit
+
+# The manual pages must be clean for mandoc's linter.
+man-check:
+	mandoc -T lint -W warning man/*.[0-9]
 
 FUZZTIME ?= 20s
 fuzz:
@@ -101,9 +105,12 @@ else
 endif
 	test -e $(DESTDIR)$(CONFIG) || install -m 0644 dist/postern.conf $(DESTDIR)$(CONFIG)
 	test -e $(DESTDIR)$(SYSCONFDIR)/pam.d/postern || install -m 0644 dist/pam.d/postern $(DESTDIR)$(SYSCONFDIR)/pam.d/postern
+	install -d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 man/postern.conf.5 $(DESTDIR)$(MANDIR)/man5/postern.conf.5
+	install -m 0644 man/postern.8 $(DESTDIR)$(MANDIR)/man8/postern.8
 
 uninstall:
-	rm -f $(DESTDIR)$(CGIBINDIR)/postern
+	rm -f $(DESTDIR)$(CGIBINDIR)/postern $(DESTDIR)$(MANDIR)/man5/postern.conf.5 $(DESTDIR)$(MANDIR)/man8/postern.8
 	@echo "left in place: $(DESTDIR)$(CONFIG) and $(DESTDIR)$(SYSCONFDIR)/pam.d/postern (remove them by hand if unchanged)"
 
 clean:

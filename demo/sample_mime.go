@@ -67,9 +67,11 @@ func (p *part) render(b *bytes.Buffer) {
 func fold(line string) string {
 	const limit = 78
 	var out strings.Builder
+	// Never fold right after the field name.
+	first := strings.Index(line, ": ") + 2
 	for len(line) > limit {
 		cut := strings.LastIndexByte(line[:limit], ' ')
-		if cut <= 0 {
+		if cut < first {
 			// One long word: fold at the next space, if any.
 			next := strings.IndexByte(line[limit:], ' ')
 			if next < 0 {
@@ -79,6 +81,7 @@ func fold(line string) string {
 		}
 		out.WriteString(line[:cut] + "\n")
 		line = line[cut:] // the space starts the continuation line
+		first = 1
 	}
 	out.WriteString(line + "\n")
 	return out.String()
@@ -153,7 +156,7 @@ func textPart(subtype, charset, text string, flowed, b64 bool) *part {
 }
 
 // attachment returns a base64 leaf with a Content-Disposition; a non-ASCII
-// filename is written as RFC 2231 filename*=utf-8''... by FormatMediaType.
+// filename is written as RFC 2231 filename*=utf-8”... by FormatMediaType.
 func attachment(contentType, filename string, data []byte, inline bool) *part {
 	disp := "attachment"
 	if inline {

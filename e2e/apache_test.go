@@ -12,7 +12,9 @@ import (
 	"time"
 )
 
-// apacheModules are the modules the private server loads, in order.
+// apacheModules are the modules the private server loads, in order; those
+// compiled into Debian's apache2 (unixd, log_config) have no .so and are
+// skipped.
 var apacheModules = []string{
 	"mpm_prefork", "authz_core", "unixd", "mime", "alias", "cgi",
 	"log_config", "env", "setenvif",
@@ -34,6 +36,10 @@ func apacheConf(dir string, port int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "ServerRoot %q\n", dir)
 	for _, m := range apacheModules {
+		so := filepath.Join(modulesDir, "mod_"+m+".so")
+		if _, err := os.Stat(so); err != nil {
+			continue
+		}
 		fmt.Fprintf(&b, "LoadModule %s_module %s\n", m, filepath.Join(modulesDir, "mod_"+m+".so"))
 	}
 	fmt.Fprintf(&b, `ServerName 127.0.0.1
@@ -58,6 +64,11 @@ DocumentRoot %q
 	AllowOverride None
 	Require all denied
 </Directory>
+# Empty; granted so that the PATH_TRANSLATED lookup of PATH_INFO does not
+# log denials.
+<Directory %q>
+	Require all granted
+</Directory>
 ScriptAlias /cgi-bin/ %q
 <Directory %q>
 	AllowOverride None
@@ -67,7 +78,7 @@ ScriptAlias /cgi-bin/ %q
 `, port, webUser, webUser,
 		filepath.Join(dir, "apache2.pid"), filepath.Join(dir, "run"),
 		filepath.Join(dir, "error.log"), filepath.Join(dir, "access.log"),
-		filepath.Join(dir, "htdocs"),
+		filepath.Join(dir, "htdocs"), filepath.Join(dir, "htdocs"),
 		env.cgiDir+"/", env.cgiDir)
 	return b.String()
 }

@@ -39,7 +39,7 @@ type cached struct {
 // encodeCache serializes the cache: magic, uvarint count, the records
 // (uvarint-length-prefixed key, time, from, subject; varint size; one flag
 // byte), then a CRC-32C of all that.
-func encodeCache(c map[string]cached) []byte {
+func encodeCache(c map[string]*cached) []byte {
 	b := make([]byte, 0, 16+len(c)*96)
 	b = append(b, cacheMagic...)
 	b = binary.AppendUvarint(b, uint64(len(c)))
@@ -72,7 +72,7 @@ func appendString(b []byte, s string) []byte {
 var errCorrupt = errors.New("maildir: corrupt list cache")
 
 // decodeCache parses what encodeCache wrote; any damage is an error.
-func decodeCache(b []byte) (map[string]cached, error) {
+func decodeCache(b []byte) (map[string]*cached, error) {
 	if len(b) < len(cacheMagic)+4 || string(b[:len(cacheMagic)]) != cacheMagic {
 		return nil, errCorrupt
 	}
@@ -80,16 +80,17 @@ func decodeCache(b []byte) (map[string]cached, error) {
 	if crc32.Checksum(body, crcTable) != sum {
 		return nil, errCorrupt
 	}
-	d := decoder{b: body[len(cacheMagic):]}
+	d := newDecoder(body[len(cacheMagic):])
 	n := d.uvarint()
-	if n > uint64(len(d.b)) {
+	if n > uint64(d.left()) {
 		return nil, errCorrupt
 	}
-	c := make(map[string]cached, n)
+	c := make(map[string]*cached, n)
+	slab := make([]cached, n)
 	for i := uint64(0); i < n && d.err == nil; i++ {
 		key := d.string()
 		tb := d.string()
-		var e cached
+		e := &slab[i]
 		e.From = d.string()
 		e.Subject = d.string()
 		e.Size = d.varint()
@@ -100,74 +101,84 @@ func decodeCache(b []byte) (map[string]cached, error) {
 		e.HasAttachment, e.Malformed = fl&1 != 0, fl&2 != 0
 		c[key] = e
 	}
-	if d.err != nil || len(d.b) != 0 {
+	if d.err != nil || d.left() != 0 {
 		return nil, errCorrupt
 	}
 	return c, nil
 }
 
-// decoder reads the cache's primitives; the first error sticks.
+// decoder reads the cache's primitives; the first error sticks. s holds the
+// same bytes as b, so that the strings it returns share one allocation.
 type decoder struct {
 	b   []byte
+	s   string
+	pos int
 	err error
 }
 
+func newDecoder(b []byte) *decoder { return &decoder{b: b, s: string(b)} }
+
+func (d *decoder) fail() {
+	d.err, d.pos = errCorrupt, len(d.b)
+}
+
 func (d *decoder) uvarint() uint64 {
-	v, n := binary.Uvarint(d.b)
+	v, n := binary.Uvarint(d.b[d.pos:])
 	if n <= 0 {
-		d.err, d.b = errCorrupt, nil
+		d.fail()
 		return 0
 	}
-	d.b = d.b[n:]
+	d.pos += n
 	return v
 }
 
 func (d *decoder) varint() int64 {
-	v, n := binary.Varint(d.b)
+	v, n := binary.Varint(d.b[d.pos:])
 	if n <= 0 {
-		d.err, d.b = errCorrupt, nil
+		d.fail()
 		return 0
 	}
-	d.b = d.b[n:]
+	d.pos += n
 	return v
 }
 
 func (d *decoder) string() string {
 	n := d.uvarint()
-	if n > uint64(len(d.b)) {
-		d.err, d.b = errCorrupt, nil
+	if n > uint64(len(d.b)-d.pos) {
+		d.fail()
 		return ""
 	}
-	s := string(d.b[:n])
-	d.b = d.b[n:]
+	s := d.s[d.pos : d.pos+int(n)]
+	d.pos += int(n)
 	return s
 }
 
 func (d *decoder) byte() byte {
-	if len(d.b) == 0 {
-		d.err = errCorrupt
+	if d.pos >= len(d.b) {
+		d.fail()
 		return 0
 	}
-	c := d.b[0]
-	d.b = d.b[1:]
-	return c
+	d.pos++
+	return d.b[d.pos-1]
 }
+
+func (d *decoder) left() int { return len(d.b) - d.pos }
 
 // loadCache reads the cache of the folder at dir; a missing, oversized or
 // damaged cache reads as empty.
-func loadCache(dir string) map[string]cached {
+func loadCache(dir string) map[string]*cached {
 	f, err := os.Open(filepath.Join(dir, CacheFile))
 	if err != nil {
-		return map[string]cached{}
+		return map[string]*cached{}
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, MaxCacheBytes+1))
 	if err != nil || len(b) > MaxCacheBytes {
-		return map[string]cached{}
+		return map[string]*cached{}
 	}
 	c, err := decodeCache(b)
 	if err != nil {
-		return map[string]cached{}
+		return map[string]*cached{}
 	}
 	return c
 }
@@ -175,7 +186,7 @@ func loadCache(dir string) map[string]cached {
 // saveCache writes the cache atomically: a file in the folder's tmp/, fsynced,
 // renamed over the old cache. Concurrent writers each install a complete
 // file; the last one wins.
-func saveCache(dir string, c map[string]cached) error {
+func saveCache(dir string, c map[string]*cached) error {
 	key, err := newKey()
 	if err != nil {
 		return err

@@ -5,7 +5,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 )
 
@@ -64,6 +63,9 @@ func scan(dir, sub string) ([]msgFile, error) {
 		return nil, err
 	}
 	msgs := make([]msgFile, 0, len(names))
+	// One file per key: a duplicate would be ambiguous; keep the least
+	// name so that every process picks the same one.
+	at := make(map[string]int, len(names))
 	for _, n := range names {
 		key, flags := parseName(n)
 		if sub == "new" {
@@ -72,20 +74,16 @@ func scan(dir, sub string) ([]msgFile, error) {
 		if ValidKey(key) != nil {
 			continue
 		}
+		if i, dup := at[key]; dup {
+			if n < msgs[i].name {
+				msgs[i] = msgFile{sub: sub, name: n, key: key, flags: flags}
+			}
+			continue
+		}
+		at[key] = len(msgs)
 		msgs = append(msgs, msgFile{sub: sub, name: n, key: key, flags: flags})
 	}
-	// One file per key: a duplicate would be ambiguous; keep the first name
-	// in sorted order so that every process picks the same one.
-	sort.Slice(msgs, func(i, j int) bool { return msgs[i].name < msgs[j].name })
-	out := msgs[:0]
-	seen := make(map[string]bool, len(msgs))
-	for _, m := range msgs {
-		if !seen[m.key] {
-			seen[m.key] = true
-			out = append(out, m)
-		}
-	}
-	return out, nil
+	return msgs, nil
 }
 
 // index maps the keys of the folder at dir to their files, cur/ first.

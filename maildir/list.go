@@ -73,9 +73,9 @@ func (s *Store) List(folder string, key SortKey, desc bool, offset, limit int) (
 	if err != nil {
 		return nil, 0, fmt.Errorf("maildir: list %q: %w", folder, err)
 	}
-	entries := s.entries(dir, msgs)
-	sortEntries(entries, key, desc)
-	total = len(entries)
+	rows := s.rows(dir, msgs)
+	sortRows(rows, key, desc)
+	total = len(rows)
 	offset = max(offset, 0)
 	if offset >= total {
 		return []Entry{}, total, nil
@@ -84,30 +84,44 @@ func (s *Store) List(folder string, key SortKey, desc bool, offset, limit int) (
 	if limit > 0 {
 		end = min(offset+limit, total)
 	}
-	return entries[offset:end], total, nil
+	page = make([]Entry, 0, end-offset)
+	for _, r := range rows[offset:end] {
+		e := Entry{Key: r.m.key, Summary: r.c.Summary, Size: r.c.Size}
+		setFlags(&e, r.m.flags)
+		page = append(page, e)
+	}
+	return page, total, nil
 }
 
-// entries joins the files with their cached summaries, summarizing the
+// row is one message being listed: its file, its summary and, when sorting
+// by a text field, that field folded to lower case.
+type row struct {
+	m    *msgFile
+	c    *cached
+	fold string
+}
+
+// rows joins the files with their cached summaries, summarizing the
 // messages the cache lacks and saving the cache when it changed.
-func (s *Store) entries(dir string, msgs []msgFile) []Entry {
+func (s *Store) rows(dir string, msgs []msgFile) []row {
 	c := loadCache(dir)
 	changed := len(c) != len(msgs)
-	entries := make([]Entry, len(msgs))
-	for i, m := range msgs {
+	rows := make([]row, len(msgs))
+	for i := range msgs {
+		m := &msgs[i]
 		e, ok := c[m.key]
 		if !ok {
-			var good bool
-			e, good = summarize(s.Summarize, m.path(dir))
+			sum, good := summarize(s.Summarize, m.path(dir))
+			e = &sum
 			if good {
 				c[m.key] = e
 				changed = true
 			}
 		}
-		entries[i] = Entry{Key: m.key, Summary: e.Summary, Size: e.Size}
-		setFlags(&entries[i], m.flags)
+		rows[i] = row{m: m, c: e}
 	}
 	if changed {
-		keep := make(map[string]cached, len(msgs))
+		keep := make(map[string]*cached, len(msgs))
 		for _, m := range msgs {
 			if e, ok := c[m.key]; ok {
 				keep[m.key] = e
@@ -117,7 +131,7 @@ func (s *Store) entries(dir string, msgs []msgFile) []Entry {
 		// fail the listing.
 		_ = saveCache(dir, keep)
 	}
-	return entries
+	return rows
 }
 
 func setFlags(e *Entry, flags string) {
@@ -128,45 +142,32 @@ func setFlags(e *Entry, flags string) {
 	e.Trashed = strings.IndexByte(flags, 'T') >= 0
 }
 
-// sortEntries orders entries by key then message key, reversed when desc.
-func sortEntries(entries []Entry, key SortKey, desc bool) {
-	var fold []string
-	if key == SortFrom || key == SortSubject {
-		fold = make([]string, len(entries))
-		for i := range entries {
-			if key == SortFrom {
-				fold[i] = strings.ToLower(entries[i].From)
-			} else {
-				fold[i] = strings.ToLower(entries[i].Subject)
-			}
+// sortRows orders rows by key then message key, reversed when desc.
+func sortRows(rows []row, key SortKey, desc bool) {
+	for i := range rows {
+		switch key {
+		case SortFrom:
+			rows[i].fold = strings.ToLower(rows[i].c.From)
+		case SortSubject:
+			rows[i].fold = strings.ToLower(rows[i].c.Subject)
 		}
 	}
-	idx := make([]int, len(entries))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortFunc(idx, func(a, b int) int {
-		ea, eb := &entries[a], &entries[b]
+	slices.SortFunc(rows, func(a, b row) int {
 		c := 0
 		switch key {
 		case SortDate:
-			c = ea.Date.Compare(eb.Date)
+			c = a.c.Date.Compare(b.c.Date)
 		case SortSize:
-			c = cmp.Compare(ea.Size, eb.Size)
+			c = cmp.Compare(a.c.Size, b.c.Size)
 		default:
-			c = strings.Compare(fold[a], fold[b])
+			c = strings.Compare(a.fold, b.fold)
 		}
 		if c == 0 {
-			c = strings.Compare(ea.Key, eb.Key)
+			c = strings.Compare(a.m.key, b.m.key)
 		}
 		if desc {
 			c = -c
 		}
 		return c
 	})
-	sorted := make([]Entry, len(entries))
-	for i, j := range idx {
-		sorted[i] = entries[j]
-	}
-	copy(entries, sorted)
 }

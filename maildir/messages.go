@@ -128,12 +128,12 @@ func moveAll(srcDir string, msgs []msgFile, dstDir string) error {
 	var errs []error
 	for _, m := range msgs {
 		key := m.key
-		if _, dup := taken[key]; dup {
+		if _, dup := taken[key]; dup || key == "" {
 			if key, err = newKey(); err != nil {
 				return err
 			}
 		}
-		if err := os.Rename(m.path(srcDir), filepath.Join(dstDir, "cur", curName(key, m.flags))); err != nil {
+		if err := os.Rename(m.path(srcDir), filepath.Join(dstDir, "cur", curName(key, applyFlags(m.flags, "", "")))); err != nil {
 			errs = append(errs, fmt.Errorf("maildir: move: %w", err))
 		}
 	}

@@ -39,11 +39,13 @@ const maxCharsetName = 64
 // and undeclared or invalid 8-bit bytes fall back to fallback8bit; the
 // result is then valid UTF-8 (control characters are not removed here).
 func toUTF8(b []byte, cs string, p *problems) string {
-	cs = strings.ToLower(strings.TrimSpace(cs))
 	if i := strings.IndexByte(cs, '*'); i >= 0 { // RFC 2231 section 5 language
 		cs = cs[:i]
 	}
+	cs = normCharset(cs)
 	switch cs {
+	case "utf-7", "unicode-1-1-utf-7", "csunicode11utf7":
+		return decodeUTF7(b)
 	case "", "us-ascii", "ascii", "utf-8", "utf8", "unknown-8bit", "x-unknown", "x-user-defined", "default", "unknown":
 		return fallback8bit(b)
 	}

@@ -164,7 +164,7 @@ func readHeader(br *bufio.Reader, max int, top bool, p *problems) (h header, bod
 		name, i, _ := fieldName(cur)
 		h = append(h, field{Name: textproto.CanonicalMIMEHeaderKey(name), Raw: string(cur[i+1:])})
 	}
-	first := true
+	first, skipCont := true, false
 	for {
 		line, cut, err := readLine(br, max+2)
 		if len(line) == 0 {
@@ -203,7 +203,16 @@ func readHeader(br *bufio.Reader, max int, top bool, p *problems) (h header, bod
 			continue
 		}
 		switch {
+		case l[0] == ':':
+			// QUIRK: a field with an empty name is skipped, as Python's
+			// email package does, instead of ending the header.
+			p.add("header field without name")
+			flush()
+			skipCont = true
 		case l[0] == ' ' || l[0] == '\t':
+			if skipCont {
+				break
+			}
 			if haveCur {
 				cur = append(cur, l...)
 				break
@@ -228,7 +237,7 @@ func readHeader(br *bufio.Reader, max int, top bool, p *problems) (h header, bod
 				return h, line
 			}
 			flush()
-			cur, haveCur = append(cur[:0], l...), true
+			cur, haveCur, skipCont = append(cur[:0], l...), true, false
 		}
 		if err != nil {
 			flush()

@@ -16,6 +16,7 @@ type multipartReader struct {
 
 	started  bool   // a delimiter was seen
 	partDone bool   // the current part ended
+	ready    bool   // a delimiter ending the last part was read: a part follows
 	closed   bool   // the close delimiter was seen
 	eof      bool   // the body ended
 	atStart  bool   // the next read begins a line
@@ -103,6 +104,10 @@ func (m *multipartReader) next() bool {
 		m.fill()
 	}
 	m.pending, m.off = nil, 0
+	if m.ready {
+		m.ready, m.partDone = false, false
+		return true
+	}
 	for !m.closed && !m.eof {
 		content, kind := m.step()
 		switch kind {
@@ -134,7 +139,7 @@ func (m *multipartReader) fill() {
 		content, kind := m.step()
 		switch kind {
 		case delim:
-			m.partDone = true
+			m.partDone, m.ready = true, true
 		case closeDelim:
 			m.partDone, m.closed = true, true
 		default:

@@ -2,6 +2,7 @@ package privdrop
 
 import (
 	"os"
+	"strings"
 	"syscall"
 )
 
@@ -20,12 +21,8 @@ func Sanitize() (setuid bool) {
 	env := CleanEnv(os.Environ())
 	os.Clearenv()
 	for _, kv := range env {
-		for i := 0; i < len(kv); i++ {
-			if kv[i] == '=' {
-				os.Setenv(kv[:i], kv[i+1:])
-				break
-			}
-		}
+		name, value, _ := strings.Cut(kv, "=")
+		os.Setenv(name, value)
 	}
 	return os.Geteuid() != os.Getuid() || os.Getegid() != os.Getgid()
 }

@@ -1,0 +1,152 @@
+package pam
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"os/user"
+	"strings"
+	"testing"
+
+	"postern/auth"
+	"postern/auth/shadow"
+)
+
+// prerequisite skips the test, or fails it when CI=true.
+func prerequisite(t *testing.T, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("missing prerequisite (CI=true): "+format, args...)
+	}
+	t.Skipf("missing prerequisite: "+format, args...)
+}
+
+func run(t *testing.T, stdin string, name string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+}
+
+// installService installs /etc/pam.d/postern from dist/ if it is missing,
+// and removes it afterwards only in that case.
+func installService(t *testing.T) {
+	t.Helper()
+	const dst = "/etc/pam.d/" + DefaultService
+	if _, err := os.Stat(dst); err == nil {
+		return
+	}
+	if _, err := os.Stat("/etc/pam.d/common-auth"); err != nil {
+		prerequisite(t, "/etc/pam.d/common-auth: %v", err)
+	}
+	src, err := os.ReadFile("../../dist/pam.d/postern")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Remove(dst) })
+}
+
+// newUser creates a system user ptauthNNNN with password pw and a home
+// directory, and removes it when the test ends.
+func newUser(t *testing.T, pw string) string {
+	t.Helper()
+	for _, tool := range []string{"useradd", "userdel", "usermod", "chpasswd", "chage"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			prerequisite(t, "%s: %v", tool, err)
+		}
+	}
+	var name string
+	for i := 0; ; i++ {
+		name = fmt.Sprintf("ptauth%04d", rand.IntN(10000))
+		if _, err := user.Lookup(name); err != nil {
+			break
+		}
+		if i > 20 {
+			t.Fatal("no free ptauthNNNN user name")
+		}
+	}
+	home := t.TempDir()
+	run(t, "", "useradd", "-M", "-d", home, "-s", "/usr/sbin/nologin", name)
+	t.Cleanup(func() {
+		if out, err := exec.Command("userdel", name).CombinedOutput(); err != nil {
+			t.Errorf("userdel %s: %v\n%s", name, err, out)
+		}
+	})
+	run(t, name+":"+pw+"\n", "chpasswd")
+	return name
+}
+
+// TestSystem authenticates a real user through PAM and through the shadow
+// backend: good and bad passwords, then locked, then expired.
+func TestSystem(t *testing.T) {
+	if os.Geteuid() != 0 {
+		prerequisite(t, "test needs root")
+	}
+	installService(t)
+	const pw = "Corr3ct hörse"
+	name := newUser(t, pw)
+	backends := map[string]auth.Authenticator{
+		"pam":    New("", ""),
+		"shadow": shadow.New("", "/var/mail/%u"),
+	}
+	pb := backends["pam"].(*Backend)
+	if _, err := pb.AuthenticateFrom(name, pw, "192.0.2.1"); err != nil {
+		t.Errorf("pam AuthenticateFrom(%s, good, rhost) = %v, want nil", name, err)
+	}
+	for method, b := range backends {
+		a, err := b.Authenticate(name, pw)
+		if err != nil {
+			t.Errorf("%s Authenticate(%s, good) = %v, want nil", method, name, err)
+			continue
+		}
+		u, _ := user.Lookup(name)
+		if a.Method != method || a.User != name || fmt.Sprint(a.UID) != u.Uid || a.Home != u.HomeDir || a.Groups[0] != a.GID {
+			t.Errorf("%s Authenticate(%s) = %+v, want method %s and passwd's uid %s, home %s", method, name, a, method, u.Uid, u.HomeDir)
+		}
+		if _, err := b.Lookup(name); err != nil {
+			t.Errorf("%s Lookup(%s) = %v, want nil", method, name, err)
+		}
+		if _, err := b.Authenticate(name, pw+"x"); !errors.Is(err, auth.ErrFailed) {
+			t.Errorf("%s Authenticate(%s, bad) = %v, want ErrFailed", method, name, err)
+		}
+		if _, err := b.Lookup("ptnosuchuser"); !errors.Is(err, auth.ErrNoUser) {
+			t.Errorf("%s Lookup(ptnosuchuser) = %v, want ErrNoUser", method, err)
+		}
+	}
+	if a, _ := backends["shadow"].Authenticate(name, pw); a != nil && a.Maildir != "/var/mail/"+name {
+		t.Errorf("shadow Maildir = %q, want /var/mail/%s", a.Maildir, name)
+	}
+	if a, _ := backends["pam"].Authenticate(name, pw); a != nil && a.Maildir != a.Home+"/Maildir" {
+		t.Errorf("pam Maildir = %q, want %s/Maildir", a.Maildir, a.Home)
+	}
+
+	// lookupToo: whether Lookup must refuse as well. pam_unix's account
+	// module does not look at a locked password (only pam_authenticate
+	// does), so PAM's Lookup keeps a locked account.
+	refused := func(state string, lookupToo bool) {
+		t.Helper()
+		for method, b := range backends {
+			if _, err := b.Authenticate(name, pw); !errors.Is(err, auth.ErrFailed) {
+				t.Errorf("%s Authenticate(%s, good) when %s = %v, want ErrFailed", method, name, state, err)
+			}
+			if !lookupToo && method == "pam" {
+				continue
+			}
+			if _, err := b.Lookup(name); !errors.Is(err, auth.ErrNoUser) {
+				t.Errorf("%s Lookup(%s) when %s = %v, want ErrNoUser", method, name, state, err)
+			}
+		}
+	}
+	run(t, "", "usermod", "-L", name)
+	refused("locked", false)
+	run(t, "", "usermod", "-U", name)
+	run(t, "", "chage", "-E", "0", name)
+	refused("expired", true)
+}

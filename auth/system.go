@@ -1,0 +1,116 @@
+package auth
+
+import (
+	"fmt"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// DefaultMaildir is the Maildir of a system account when none is configured,
+// relative to the home directory.
+const DefaultMaildir = "Maildir"
+
+// SystemAccount looks up a system account (passwd and group databases, via
+// os/user: getpwnam_r and getgrouplist with cgo) and returns it with the
+// given method. A user that does not exist, or whose home directory is empty,
+// relative or not an existing directory, gives an error wrapping ErrNoUser.
+//
+// maildir names the Maildir; see ExpandMaildir. The Maildir itself need not
+// exist (the caller reports a missing one on its own terms).
+func SystemAccount(name, method, maildir string) (*Account, error) {
+	if err := ValidUser(name); err != nil {
+		return nil, NoUserf("%v", err)
+	}
+	u, err := user.Lookup(name)
+	if err != nil {
+		return nil, NoUserf("lookup %q: %v", name, err)
+	}
+	uid, err1 := strconv.Atoi(u.Uid)
+	gid, err2 := strconv.Atoi(u.Gid)
+	if err1 != nil || err2 != nil {
+		return nil, NoUserf("user %q: non-numeric uid %q or gid %q", name, u.Uid, u.Gid)
+	}
+	if u.HomeDir == "" || !filepath.IsAbs(u.HomeDir) {
+		return nil, NoUserf("user %q: home %q is not an absolute path", name, u.HomeDir)
+	}
+	if fi, err := os.Stat(u.HomeDir); err != nil || !fi.IsDir() {
+		return nil, NoUserf("user %q: home %q is not a directory", name, u.HomeDir)
+	}
+	gids, err := u.GroupIds()
+	if err != nil {
+		return nil, NoUserf("user %q: groups: %v", name, err)
+	}
+	groups := []int{gid}
+	for _, s := range gids {
+		g, err := strconv.Atoi(s)
+		if err != nil {
+			return nil, NoUserf("user %q: non-numeric group id %q", name, s)
+		}
+		if g != gid {
+			groups = append(groups, g)
+		}
+	}
+	md, err := ExpandMaildir(maildir, name, u.HomeDir)
+	if err != nil {
+		return nil, NoUserf("user %q: %v", name, err)
+	}
+	return &Account{
+		User:    name,
+		Method:  method,
+		UID:     uid,
+		GID:     gid,
+		Groups:  groups,
+		Home:    u.HomeDir,
+		Maildir: md,
+	}, nil
+}
+
+// ExpandMaildir returns the absolute, cleaned path of a user's Maildir from
+// the configured template:
+//
+//   - "" means DefaultMaildir ("Maildir" in the home directory);
+//   - a relative path is taken relative to the home directory
+//     ("Maildir", "mail/Maildir");
+//   - a template may name the user and the home directory: %u is replaced by
+//     the user name, %h by the home directory, %% by a percent sign
+//     ("/var/mail/%u", "%h/Maildir"); any other % sequence is an error.
+//
+// The expansion must be absolute (after joining relative paths to home).
+func ExpandMaildir(tmpl, user, home string) (string, error) {
+	if tmpl == "" {
+		tmpl = DefaultMaildir
+	}
+	var b strings.Builder
+	for i := 0; i < len(tmpl); i++ {
+		c := tmpl[i]
+		if c != '%' {
+			b.WriteByte(c)
+			continue
+		}
+		if i+1 == len(tmpl) {
+			return "", fmt.Errorf("auth: maildir template %q ends with %%", tmpl)
+		}
+		i++
+		switch tmpl[i] {
+		case 'u':
+			b.WriteString(user)
+		case 'h':
+			b.WriteString(home)
+		case '%':
+			b.WriteByte('%')
+		default:
+			return "", fmt.Errorf("auth: maildir template %q: unknown %%%c", tmpl, tmpl[i])
+		}
+	}
+	p := b.String()
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(home, p)
+	}
+	if !filepath.IsAbs(p) {
+		return "", fmt.Errorf("auth: maildir %q is not absolute", p)
+	}
+	return filepath.Clean(p), nil
+}

@@ -1,0 +1,147 @@
+// Package config reads postern.conf(5), the one configuration file of the
+// setuid CGI program.
+//
+// The file is read as root before anything else is parsed, so its format is
+// deliberately small: one "key = value" per line; blank lines and lines
+// whose first non-blank character is '#' are ignored. There is no quoting,
+// no trailing comment and no continuation: the value is everything after
+// the first '=', with surrounding white space removed, so "a#b" is a value
+// and not a comment. Every key is optional (see Default); an unknown key, a
+// value of the wrong type or out of range, a control character in a value
+// and a key given twice are errors that name the line. Parse reports all of
+// them at once (errors.Join), not just the first.
+//
+// Types: strings are taken literally; integers are decimal; booleans are
+// yes/no, true/false, on/off or 1/0; durations use Go syntax ("30m", "12h",
+// "1h30m") and must be positive.
+//
+// Load adds the checks a setuid program needs on the file itself: it is not
+// followed if it is a symbolic link, it must be a regular file, it must not
+// be group- or world-writable and it must be owned by root or by the user
+// the process runs as (its effective uid). A file that does not exist is
+// not an error: Load returns Default(), and the caller decides whether that
+// is acceptable (it is for the compiled-in Path, not for a file named on
+// the command line).
+//
+// Format writes a Config back in the same syntax; Parse(Format(c)) gives c
+// back for every c that Parse returned.
+//
+// This package imports only the standard library.
+package config
+
+import "time"
+
+// Path is the configuration file the program reads. Packagers set it at
+// build time with -ldflags "-X postern/config.Path=/etc/postern/postern.conf".
+var Path = "/etc/postern/postern.conf"
+
+// LoginMaxBytes is the largest login request body (the urlencoded user,
+// pass and nobind fields) postern reads, checked on CONTENT_LENGTH before
+// reading. It is a constant, not a key: a login form never needs more.
+const LoginMaxBytes = 1024
+
+// MaxBytes is the largest configuration file Parse and Load accept.
+const MaxBytes = 64 << 10
+
+// MaxLineBytes is the longest line Parse accepts.
+const MaxLineBytes = 4096
+
+// Config holds every setting of postern.conf. The key of each field is
+// given first in its comment, then its meaning and its default.
+type Config struct {
+	// auth: how passwords are checked: "pam" (PAM service pam_service),
+	// "shadow" (crypt(3) hashes read from shadow_file) or "webpass"
+	// (virtual users under webpass_root). Default "pam".
+	Auth string
+	// pam_service: the PAM service name, a file in /etc/pam.d. Default
+	// "postern".
+	PAMService string
+	// shadow_file: the shadow(5) file used by auth = shadow; an absolute
+	// path. Default "/etc/shadow".
+	ShadowFile string
+	// maildir: where a system user's mail is: a path relative to the home
+	// directory (no ".." element), or an absolute path in which "%u" stands
+	// for the user name (it must appear, so that users never share a
+	// Maildir). Default "Maildir".
+	Maildir string
+	// webpass_root: the directory of the virtual users of auth = webpass;
+	// the Maildir of virtual user u is webpass_root/u. An absolute path.
+	// Default "/var/lib/postern/users".
+	WebpassRoot string
+	// webpass_file: the name of the password file of auth = webpass; a
+	// relative name is resolved by the webpass backend. Default
+	// "postern-passwd".
+	WebpassFile string
+	// min_uid: accounts with a smaller uid (system accounts) may not log
+	// in; root never may. At least 1. Default 1000.
+	MinUID int
+	// web_user: when set, only this user (the web server's, e.g.
+	// "www-data") may run the setuid program; other callers are refused.
+	// Default "" (any caller).
+	WebUser string
+	// anon_user: the user an anonymous request (login page, style sheet)
+	// runs as when the caller is root. Default "nobody".
+	AnonUser string
+	// session_idle: a session unused for longer than this ends. Default
+	// 30m.
+	SessionIdle time.Duration
+	// session_max: a session ends this long after login however it is used.
+	// Default 12h.
+	SessionMax time.Duration
+	// bind_ip: sessions are bound to the IP address they logged in from.
+	// Default yes.
+	BindIP bool
+	// allow_unbound: the login page offers a checkbox to turn IP binding
+	// off for that session (for users whose address changes). Default yes.
+	AllowUnbound bool
+	// page_size: messages per page in a folder listing, 5 to 500; users may
+	// change their own. Default 50.
+	PageSize int
+	// template_dir: a directory whose files override the embedded
+	// templates and style.css, file by file; an absolute path, or empty for
+	// none. Default "".
+	TemplateDir string
+	// site_name: the name shown in page titles and headings. Default
+	// "postern".
+	SiteName string
+	// trash: the folder deleted messages are moved to. Default "Trash".
+	Trash string
+	// sent: the folder sent messages are saved in. Default "Sent".
+	Sent string
+	// drafts: the folder drafts are saved in. Default "Drafts".
+	Drafts string
+}
+
+// Default returns the configuration used when the file sets nothing.
+func Default() *Config {
+	return &Config{
+		Auth:         "pam",
+		PAMService:   "postern",
+		ShadowFile:   "/etc/shadow",
+		Maildir:      "Maildir",
+		WebpassRoot:  "/var/lib/postern/users",
+		WebpassFile:  "postern-passwd",
+		MinUID:       1000,
+		WebUser:      "",
+		AnonUser:     "nobody",
+		SessionIdle:  30 * time.Minute,
+		SessionMax:   12 * time.Hour,
+		BindIP:       true,
+		AllowUnbound: true,
+		PageSize:     50,
+		TemplateDir:  "",
+		SiteName:     "postern",
+		Trash:        "Trash",
+		Sent:         "Sent",
+		Drafts:       "Drafts",
+	}
+}
+
+// Keys returns every key of postern.conf in the order Format writes them.
+func Keys() []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = k.name
+	}
+	return out
+}

@@ -1,0 +1,210 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// key describes one configuration key: how to set it from its text and how
+// to write it back.
+type key struct {
+	name string
+	set  func(c *Config, v string) error
+	get  func(c *Config) string
+}
+
+// keys lists every key, in the order of the Config fields.
+var keys = []key{
+	stringKey("auth", func(c *Config) *string { return &c.Auth }, oneOf("pam", "shadow", "webpass")),
+	stringKey("pam_service", func(c *Config) *string { return &c.PAMService }, serviceName),
+	stringKey("shadow_file", func(c *Config) *string { return &c.ShadowFile }, absPath),
+	stringKey("maildir", func(c *Config) *string { return &c.Maildir }, maildirPath),
+	stringKey("webpass_root", func(c *Config) *string { return &c.WebpassRoot }, absPath),
+	stringKey("webpass_file", func(c *Config) *string { return &c.WebpassFile }, fileName),
+	intKey("min_uid", func(c *Config) *int { return &c.MinUID }, 1, 1<<31-1),
+	stringKey("web_user", func(c *Config) *string { return &c.WebUser }, optional(userName)),
+	stringKey("anon_user", func(c *Config) *string { return &c.AnonUser }, userName),
+	durationKey("session_idle", func(c *Config) *time.Duration { return &c.SessionIdle }),
+	durationKey("session_max", func(c *Config) *time.Duration { return &c.SessionMax }),
+	boolKey("bind_ip", func(c *Config) *bool { return &c.BindIP }),
+	boolKey("allow_unbound", func(c *Config) *bool { return &c.AllowUnbound }),
+	intKey("page_size", func(c *Config) *int { return &c.PageSize }, 5, 500),
+	stringKey("template_dir", func(c *Config) *string { return &c.TemplateDir }, optional(absPath)),
+	stringKey("site_name", func(c *Config) *string { return &c.SiteName }, func(string) error { return nil }),
+	stringKey("trash", func(c *Config) *string { return &c.Trash }, folderName),
+	stringKey("sent", func(c *Config) *string { return &c.Sent }, folderName),
+	stringKey("drafts", func(c *Config) *string { return &c.Drafts }, folderName),
+}
+
+func stringKey(name string, field func(*Config) *string, check func(string) error) key {
+	return key{
+		name: name,
+		set: func(c *Config, v string) error {
+			if err := check(v); err != nil {
+				return err
+			}
+			*field(c) = v
+			return nil
+		},
+		get: func(c *Config) string { return *field(c) },
+	}
+}
+
+func intKey(name string, field func(*Config) *int, lo, hi int) key {
+	return key{
+		name: name,
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				return fmt.Errorf("%q is not an integer", v)
+			}
+			if n < lo || n > hi {
+				return fmt.Errorf("%d is out of range %d..%d", n, lo, hi)
+			}
+			*field(c) = n
+			return nil
+		},
+		get: func(c *Config) string { return strconv.Itoa(*field(c)) },
+	}
+}
+
+func durationKey(name string, field func(*Config) *time.Duration) key {
+	return key{
+		name: name,
+		set: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return fmt.Errorf("%q is not a duration (like 30m or 12h)", v)
+			}
+			if d <= 0 {
+				return fmt.Errorf("%q is not positive", v)
+			}
+			*field(c) = d
+			return nil
+		},
+		get: func(c *Config) string { return field(c).String() },
+	}
+}
+
+func boolKey(name string, field func(*Config) *bool) key {
+	return key{
+		name: name,
+		set: func(c *Config, v string) error {
+			switch strings.ToLower(v) {
+			case "yes", "true", "on", "1":
+				*field(c) = true
+			case "no", "false", "off", "0":
+				*field(c) = false
+			default:
+				return fmt.Errorf("%q is not yes or no", v)
+			}
+			return nil
+		},
+		get: func(c *Config) string {
+			if *field(c) {
+				return "yes"
+			}
+			return "no"
+		},
+	}
+}
+
+func oneOf(choices ...string) func(string) error {
+	return func(v string) error {
+		for _, c := range choices {
+			if v == c {
+				return nil
+			}
+		}
+		return fmt.Errorf("%q is not one of %s", v, strings.Join(choices, ", "))
+	}
+}
+
+// optional accepts the empty string or what check accepts.
+func optional(check func(string) error) func(string) error {
+	return func(v string) error {
+		if v == "" {
+			return nil
+		}
+		return check(v)
+	}
+}
+
+func absPath(v string) error {
+	if !strings.HasPrefix(v, "/") {
+		return fmt.Errorf("%q is not an absolute path", v)
+	}
+	return nil
+}
+
+// hasDotDot reports whether the slash-separated path p has a ".." element.
+func hasDotDot(p string) bool {
+	for _, e := range strings.Split(p, "/") {
+		if e == ".." {
+			return true
+		}
+	}
+	return false
+}
+
+func maildirPath(v string) error {
+	if v == "" {
+		return errors.New("empty Maildir path")
+	}
+	if strings.Contains(strings.ReplaceAll(v, "%u", ""), "%") {
+		return fmt.Errorf("%q: only %%u may follow %%", v)
+	}
+	if path.IsAbs(v) {
+		if !strings.Contains(v, "%u") {
+			return fmt.Errorf("%q: an absolute Maildir path must contain %%u", v)
+		}
+		return nil
+	}
+	if hasDotDot(v) {
+		return fmt.Errorf("%q: a relative Maildir path may not contain ..", v)
+	}
+	return nil
+}
+
+func fileName(v string) error {
+	if v == "" || hasDotDot(v) {
+		return fmt.Errorf("%q is not a usable file name", v)
+	}
+	return nil
+}
+
+// serviceName accepts a PAM service name: a file name in /etc/pam.d.
+func serviceName(v string) error {
+	if v == "" || v == "." || v == ".." || strings.ContainsAny(v, "/ ") {
+		return fmt.Errorf("%q is not a PAM service name", v)
+	}
+	return nil
+}
+
+// userName accepts the user names of postern's mailbox ids:
+// [A-Za-z0-9_@+-][A-Za-z0-9._@+-]*, at most 64 bytes.
+func userName(v string) error {
+	ok := v != "" && len(v) <= 64 && v[0] != '.'
+	for i := 0; ok && i < len(v); i++ {
+		c := v[i]
+		ok = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("._@+-", c) >= 0
+	}
+	if !ok {
+		return fmt.Errorf("%q is not a user name", v)
+	}
+	return nil
+}
+
+// folderName accepts a folder display name: '.'-separated, no empty
+// element, no '/', not INBOX itself.
+func folderName(v string) error {
+	if v == "" || strings.EqualFold(v, "INBOX") || strings.Contains(v, "/") ||
+		strings.HasPrefix(v, ".") || strings.HasSuffix(v, ".") || strings.Contains(v, "..") {
+		return fmt.Errorf("%q is not a usable folder name", v)
+	}
+	return nil
+}

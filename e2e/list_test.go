@@ -1,0 +1,119 @@
+package e2e
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+func TestListPagedAndMarked(t *testing.T) {
+	a := env.a
+	c := loggedIn(t, a)
+	k := a.known
+	if sub, _, ok := findKey(a, "INBOX", k.newKey); !ok || sub != "new" {
+		t.Fatalf("fixture %s: in %q (found %v), want new/", k.newKey, sub, ok)
+	}
+	r := c.get("/list?f=INBOX")
+	wantStatus(t, r, http.StatusOK)
+	first := listRows(r.doc)
+	total, _ := countMail(a, "INBOX")
+	if len(first) == 0 || len(first) >= total {
+		t.Errorf("%s: %d rows on page 1 of %d messages, want a partial first page", r, len(first), total)
+	}
+	// The list request moved the new message to cur/.
+	if sub, _, ok := findKey(a, "INBOX", k.newKey); !ok || sub != "cur" {
+		t.Errorf("after %s: %s is in %q (found %v), want cur/", r, k.newKey, sub, ok)
+	}
+
+	all := c.allRows("/list?f=INBOX")
+	seen := map[string]bool{}
+	for _, row := range all {
+		if seen[row.id] {
+			t.Errorf("GET /list?f=INBOX pages: id %s listed twice", row.id)
+		}
+		seen[row.id] = true
+	}
+	if total, _ := countMail(a, "INBOX"); len(seen) != total {
+		t.Errorf("GET /list?f=INBOX pages: %d distinct rows, want %d (files on disk)", len(seen), total)
+	}
+	for _, tc := range []struct {
+		id              string
+		unread, flagged bool
+		what            string
+	}{
+		{k.plainKey, true, true, "flags F"},
+		{k.attKey, false, false, "flags S"},
+		{k.newKey, true, false, "was in new/"},
+		// Malformed, but listed.
+		{k.badKey, true, false, "malformed"},
+	} {
+		row, ok := findRow(all, tc.id)
+		if !ok {
+			t.Errorf("GET /list?f=INBOX: no tr.msg[data-id=%s] (%s)", tc.id, tc.what)
+			continue
+		}
+		if row.has("unread") != tc.unread || row.has("flagged") != tc.flagged {
+			t.Errorf("row %s (%s): classes %v, want unread=%v flagged=%v", tc.id, tc.what, row.classes, tc.unread, tc.flagged)
+		}
+	}
+	if row, ok := findRow(all, k.attKey); ok && byClass(row.node, "att") == nil {
+		t.Errorf("row %s: no .att mark for a message with an attachment", k.attKey)
+	}
+	if row, ok := findRow(all, k.plainKey); ok && row.subject != k.plainSubject {
+		t.Errorf("row %s: subject %q, want %q (RFC 2047 decoded)", k.plainKey, row.subject, k.plainSubject)
+	}
+}
+
+func TestListSortBySubject(t *testing.T) {
+	a := env.a
+	c := loggedIn(t, a)
+	var subjects []string
+	path := "/list?f=INBOX&sort=subject&order=asc"
+	for i := 0; i < 2 && path != ""; i++ {
+		r := c.get(path)
+		wantStatus(t, r, http.StatusOK)
+		for _, row := range listRows(r.doc) {
+			subjects = append(subjects, row.subject)
+		}
+		if next := nextLink(r.doc); next != "" {
+			path = relPath(t, next)
+		} else {
+			path = ""
+		}
+	}
+	if len(subjects) < 2 {
+		t.Fatalf("GET /list?f=INBOX&sort=subject&order=asc: %d rows, want several", len(subjects))
+	}
+	for i := 1; i < len(subjects); i++ {
+		if sortKey(subjects[i-1]) > sortKey(subjects[i]) {
+			t.Errorf("GET /list?f=INBOX&sort=subject&order=asc: row %d %q before row %d %q, want ascending subjects", i-1, subjects[i-1], i, subjects[i])
+			break
+		}
+	}
+}
+
+// sortKey is the collation the list promises: case-insensitive; an empty
+// subject (shown as "(no subject)") sorts first.
+func sortKey(s string) string {
+	if s == "(no subject)" {
+		return ""
+	}
+	return strings.ToLower(s)
+}
+
+func TestPrefsPageSize(t *testing.T) {
+	a := env.a
+	c := loggedIn(t, a)
+	tok := c.csrf()
+	r := c.post("/prefs", url.Values{"csrf": {tok}, "pagesize": {"10"}})
+	if r.status != http.StatusSeeOther && r.status != http.StatusOK {
+		t.Fatalf("%s pagesize=10: status = %d, want 303 or 200", r, r.status)
+	}
+	t.Cleanup(func() { c.post("/prefs", url.Values{"csrf": {tok}, "pagesize": {"50"}}) })
+	r = c.get("/list?f=INBOX&page=2")
+	wantStatus(t, r, http.StatusOK)
+	if n := len(listRows(r.doc)); n != 10 {
+		t.Errorf("%s with pagesize 10: %d rows, want 10", r, n)
+	}
+}

@@ -1,0 +1,184 @@
+package maildir
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestMessagePath(t *testing.T) {
+	s, _ := testStore(t)
+	put(t, s, Inbox, "cur", "k1:2,S", "a")
+	put(t, s, Inbox, "cur", "k2:2,DFRST", "b") // not among the guesses
+	put(t, s, Inbox, "new", "k3", "c")
+	put(t, s, Inbox, "cur", "k10:2,", "d") // k1 must not match k10
+	tests := []struct {
+		key, want string
+		err       error
+	}{
+		{"k1", "cur/k1:2,S", nil},
+		{"k2", "cur/k2:2,DFRST", nil},
+		{"k3", "new/k3", nil},
+		{"k10", "cur/k10:2,", nil},
+		{"k", "", ErrNotFound},
+		{"../cur/k1:2,S", "", ErrInvalid},
+		{"..", "", ErrInvalid},
+		{"", "", ErrInvalid},
+	}
+	for _, tt := range tests {
+		got, err := s.MessagePath(Inbox, tt.key)
+		if !errors.Is(err, tt.err) {
+			t.Errorf("MessagePath(%q) error = %v, want %v", tt.key, err, tt.err)
+			continue
+		}
+		if want := filepath.Join(s.Root, tt.want); tt.err == nil && got != want {
+			t.Errorf("MessagePath(%q) = %q, want %q", tt.key, got, want)
+		}
+	}
+	var nf *NotFoundError
+	if _, err := s.MessagePath(Inbox, "zz"); !errors.As(err, &nf) || nf.Key != "zz" {
+		t.Errorf("MessagePath(zz) = %v, want *NotFoundError", err)
+	}
+	if _, err := s.MessagePath("Nope", "k1"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("MessagePath(Nope, k1) = %v, want ErrNotFound", err)
+	}
+}
+
+func TestSetFlags(t *testing.T) {
+	s, _ := testStore(t)
+	put(t, s, Inbox, "cur", "k1:2,", "")
+	put(t, s, Inbox, "cur", "k2:2,Sa", "") // Dovecot keyword "a" is kept
+	put(t, s, Inbox, "new", "k3", "")
+	tests := []struct {
+		keys        []string
+		add, remove string
+		want        []string // cur after the call
+	}{
+		{[]string{"k1"}, "S", "", []string{"k1:2,S", "k2:2,Sa"}},
+		{[]string{"k1", "k2"}, "FRT", "", []string{"k1:2,FRST", "k2:2,FRSTa"}},
+		{[]string{"k1", "k2"}, "", "ST", []string{"k1:2,FR", "k2:2,FRa"}},
+		{[]string{"k2"}, "DD", "R", []string{"k1:2,FR", "k2:2,DFa"}}, // duplicate letters collapse
+		{[]string{"k1"}, "F", "", []string{"k1:2,FR", "k2:2,DFa"}},   // no change
+		{[]string{"k3"}, "S", "", []string{"k1:2,FR", "k2:2,DFa", "k3:2,S"}},
+	}
+	for _, tt := range tests {
+		if err := s.SetFlags(Inbox, tt.keys, tt.add, tt.remove); err != nil {
+			t.Fatalf("SetFlags(%v, %q, %q) = %v", tt.keys, tt.add, tt.remove, err)
+		}
+		if got := names(t, s, Inbox, "cur"); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("SetFlags(%v, %q, %q): cur = %v, want %v", tt.keys, tt.add, tt.remove, got, tt.want)
+		}
+	}
+	if err := s.SetFlags(Inbox, []string{"k1"}, "x", ""); !errors.Is(err, ErrInvalid) {
+		t.Errorf("SetFlags with letter x = %v, want ErrInvalid", err)
+	}
+	if err := s.SetFlags(Inbox, []string{"k1", "gone"}, "S", ""); !errors.Is(err, ErrNotFound) {
+		t.Errorf("SetFlags with a missing key = %v, want ErrNotFound", err)
+	}
+	if got := names(t, s, Inbox, "cur")[0]; got != "k1:2,FRS" {
+		t.Errorf("a missing key stopped the others: %s", got)
+	}
+}
+
+func TestMove(t *testing.T) {
+	s, _ := testStore(t)
+	mustCreate(t, s, "Archive")
+	put(t, s, Inbox, "cur", "k1:2,FS", "one")
+	put(t, s, Inbox, "new", "k2", "two")
+	put(t, s, Inbox, "cur", "k3:2,", "three")
+	put(t, s, "Archive", "cur", "k3:2,S", "other three") // key clash
+	if err := s.Move(Inbox, []string{"k1", "k2", "k3"}, "Archive"); err != nil {
+		t.Fatalf("Move = %v", err)
+	}
+	if got := names(t, s, Inbox, "cur"); len(got) != 0 {
+		t.Errorf("INBOX/cur after Move = %v", got)
+	}
+	got := names(t, s, "Archive", "cur")
+	if len(got) != 4 || got[1] != "k1:2,FS" || got[2] != "k2:2," || got[3] != "k3:2,S" {
+		t.Errorf("Archive/cur after Move = %v", got)
+	}
+	if err := s.Move("Archive", []string{"k1"}, "Nope"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Move to a missing folder = %v, want ErrNotFound", err)
+	}
+	if err := s.Move("Archive", []string{"../k1"}, Inbox); !errors.Is(err, ErrInvalid) {
+		t.Errorf("Move of a bad key = %v, want ErrInvalid", err)
+	}
+	if err := s.Move("Archive", []string{"k1"}, "Archive"); err != nil || !s.Exists("Archive") {
+		t.Errorf("Move to the same folder = %v", err)
+	}
+}
+
+func TestCopy(t *testing.T) {
+	s, _ := testStore(t)
+	mustCreate(t, s, "Archive")
+	put(t, s, Inbox, "cur", "k1:2,RS", "one")
+	if err := s.Copy(Inbox, []string{"k1"}, "Archive"); err != nil {
+		t.Fatalf("Copy = %v", err)
+	}
+	if got := names(t, s, Inbox, "cur"); !reflect.DeepEqual(got, []string{"k1:2,RS"}) {
+		t.Errorf("source after Copy = %v", got)
+	}
+	got := names(t, s, "Archive", "cur")
+	if len(got) != 1 || strings.HasPrefix(got[0], "k1:") || !strings.HasSuffix(got[0], ":2,RS") {
+		t.Fatalf("Archive/cur after Copy = %v, want one fresh key with flags RS", got)
+	}
+	key, _ := parseName(got[0])
+	if err := ValidKey(key); err != nil {
+		t.Errorf("fresh key: %v", err)
+	}
+	b, err := os.ReadFile(filepath.Join(s.Root, ".Archive", "cur", got[0]))
+	if err != nil || string(b) != "one" {
+		t.Errorf("copied content = %q, %v", b, err)
+	}
+	if left := names(t, s, "Archive", "tmp"); len(left) != 0 {
+		t.Errorf("Archive/tmp after Copy = %v", left)
+	}
+	if err := s.Copy(Inbox, []string{"k1", "k1"}, Inbox); err != nil || len(names(t, s, Inbox, "cur")) != 3 {
+		t.Errorf("Copy twice into the same folder = %v, %v", err, names(t, s, Inbox, "cur"))
+	}
+}
+
+func TestDeleteAndEmpty(t *testing.T) {
+	s, _ := testStore(t)
+	put(t, s, Inbox, "cur", "k1:2,S", "")
+	put(t, s, Inbox, "cur", "k2:2,", "")
+	put(t, s, Inbox, "new", "k3", "")
+	if err := s.Delete(Inbox, []string{"k1", "k3"}); err != nil {
+		t.Fatalf("Delete = %v", err)
+	}
+	if got := append(names(t, s, Inbox, "cur"), names(t, s, Inbox, "new")...); !reflect.DeepEqual(got, []string{"k2:2,"}) {
+		t.Errorf("after Delete: %v", got)
+	}
+	if err := s.Delete(Inbox, []string{"k1"}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Delete(k1) again = %v, want ErrNotFound", err)
+	}
+	put(t, s, Inbox, "new", "k4", "")
+	if err := s.Empty(Inbox); err != nil {
+		t.Fatalf("Empty = %v", err)
+	}
+	if got := append(names(t, s, Inbox, "cur"), names(t, s, Inbox, "new")...); len(got) != 0 {
+		t.Errorf("after Empty: %v", got)
+	}
+	if err := s.Empty("Nope"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Empty(Nope) = %v, want ErrNotFound", err)
+	}
+}
+
+func TestApplyFlags(t *testing.T) {
+	tests := []struct{ flags, add, remove, want string }{
+		{"", "", "", ""},
+		{"SF", "", "", "FS"}, // unsorted input gets sorted
+		{"S", "S", "", "S"},
+		{"S", "", "S", ""},
+		{"Sab", "T", "", "STab"}, // keywords kept after the upper case letters
+		{"S:x,/", "", "", "Sx"},  // separators never survive
+	}
+	for _, tt := range tests {
+		if got := applyFlags(tt.flags, tt.add, tt.remove); got != tt.want {
+			t.Errorf("applyFlags(%q, %q, %q) = %q, want %q", tt.flags, tt.add, tt.remove, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,201 @@
+package message
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// htmlBlocks are elements whose start and end break the line.
+var htmlBlocks = map[atom.Atom]bool{
+	atom.Address: true, atom.Article: true, atom.Aside: true, atom.Blockquote: true,
+	atom.Center: true, atom.Dd: true, atom.Div: true, atom.Dl: true, atom.Dt: true,
+	atom.Fieldset: true, atom.Figure: true, atom.Footer: true, atom.Form: true,
+	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
+	atom.Header: true, atom.Hr: true, atom.Li: true, atom.Main: true, atom.Nav: true,
+	atom.Ol: true, atom.P: true, atom.Pre: true, atom.Section: true, atom.Table: true,
+	atom.Tr: true, atom.Ul: true, atom.Body: true, atom.Html: true,
+}
+
+// htmlSkipped are elements whose content is not text to show.
+var htmlSkipped = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Head: true, atom.Title: true,
+	atom.Template: true, atom.Noscript: true, atom.Iframe: true, atom.Textarea: true,
+}
+
+// htmlText accumulates the Lines of an HTML document.
+type htmlText struct {
+	lines []Line
+	cur   []Span
+	quote int
+	pre   int
+	space bool   // a space is pending before the next word
+	href  string // URL of the enclosing <a>, if shown as a link
+	cids  map[string]bool
+}
+
+func (t *htmlText) text(s string) {
+	if t.pre > 0 {
+		for i, l := range strings.Split(s, "\n") {
+			if i > 0 {
+				t.breakLine(true)
+			}
+			t.add(l)
+		}
+		return
+	}
+	fields := strings.Fields(s)
+	lead := len(s) > 0 && strings.TrimLeft(s, " \t\r\n\f") != s
+	trail := len(s) > 0 && strings.TrimRight(s, " \t\r\n\f") != s
+	if len(fields) == 0 {
+		if lead {
+			t.space = true
+		}
+		return
+	}
+	if lead {
+		t.space = true
+	}
+	t.add(strings.Join(fields, " "))
+	t.space = trail
+}
+
+func (t *htmlText) add(s string) {
+	if s == "" {
+		return
+	}
+	if t.space && len(t.cur) > 0 {
+		s = " " + s
+	}
+	t.space = false
+	if t.href != "" {
+		t.cur = append(t.cur, Span{Text: s, URL: t.href})
+		return
+	}
+	t.cur = append(t.cur, linkify(s)...)
+}
+
+// breakLine ends the current line; force keeps an empty one.
+func (t *htmlText) breakLine(force bool) {
+	t.space = false
+	if len(t.cur) == 0 && !force {
+		return
+	}
+	t.lines = append(t.lines, Line{Quote: t.quote, Spans: t.cur})
+	t.cur = nil
+}
+
+// blankLine ends the line and leaves one empty line (paragraphs).
+func (t *htmlText) blankLine() {
+	t.breakLine(false)
+	if n := len(t.lines); n > 0 && len(t.lines[n-1].Spans) > 0 {
+		t.lines = append(t.lines, Line{Quote: t.quote})
+	}
+}
+
+// attrURL returns the link target of an <a> worth showing.
+func attrURL(v string) string {
+	v = strings.TrimSpace(v)
+	for _, p := range []string{"http://", "https://", "mailto:"} {
+		if hasPrefixFold(v, p) {
+			return cleanLine(v)
+		}
+	}
+	return ""
+}
+
+// htmlToLines renders HTML as text (tags, scripts, styles and comments
+// removed, entities decoded, block elements as line breaks, links kept)
+// and returns the Content-IDs its cid: URLs refer to.
+func htmlToLines(s string) ([]Line, map[string]bool) {
+	t := &htmlText{cids: map[string]bool{}}
+	z := html.NewTokenizer(strings.NewReader(s))
+	skip := 0
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			break
+		}
+		switch tt {
+		case html.TextToken:
+			if skip == 0 {
+				t.text(cleanText(string(z.Text())))
+			}
+		case html.StartTagToken, html.SelfClosingTagToken, html.EndTagToken:
+			name, hasAttr := z.TagName()
+			a := atom.Lookup(name)
+			var href string
+			for hasAttr {
+				var k, v []byte
+				k, v, hasAttr = z.TagAttr()
+				val := string(v)
+				if hasPrefixFold(strings.TrimSpace(val), "cid:") {
+					t.cids[strings.Trim(strings.TrimSpace(val)[4:], "<>")] = true
+				}
+				if a == atom.A && string(k) == "href" {
+					href = attrURL(val)
+				}
+			}
+			t.tag(a, tt, href, &skip)
+		}
+	}
+	t.breakLine(false)
+	for len(t.lines) > 0 && len(t.lines[len(t.lines)-1].Spans) == 0 {
+		t.lines = t.lines[:len(t.lines)-1]
+	}
+	return t.lines, t.cids
+}
+
+// tag applies one tag token.
+func (t *htmlText) tag(a atom.Atom, tt html.TokenType, href string, skip *int) {
+	end := tt == html.EndTagToken
+	if htmlSkipped[a] {
+		if tt == html.StartTagToken {
+			*skip++
+		} else if end && *skip > 0 {
+			*skip--
+		}
+		return
+	}
+	if a == atom.Body && !end {
+		*skip = 0 // QUIRK: an unclosed <head> ends at <body>
+	}
+	if *skip > 0 {
+		return
+	}
+	switch a {
+	case atom.Br:
+		t.breakLine(true)
+	case atom.A:
+		if end {
+			t.href = ""
+		} else {
+			t.href = href
+		}
+	case atom.P, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Table:
+		t.blankLine()
+	case atom.Blockquote:
+		t.breakLine(false)
+		if end && t.quote > 0 {
+			t.quote--
+		} else if !end {
+			t.quote++
+		}
+	case atom.Pre:
+		t.breakLine(false)
+		if end && t.pre > 0 {
+			t.pre--
+		} else if !end {
+			t.pre++
+		}
+	case atom.Td, atom.Th:
+		t.space = true
+	case atom.Img:
+		// Images are not shown as text.
+	default:
+		if htmlBlocks[a] {
+			t.breakLine(false)
+		}
+	}
+}

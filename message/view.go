@@ -1,0 +1,167 @@
+package message
+
+import (
+	"io"
+	"strings"
+	"time"
+)
+
+// Span is a run of text; URL is set for links found in it: http://,
+// https://, mailto: and www. (whose URL gets "http://").
+type Span struct {
+	Text string
+	URL  string
+}
+
+// Line is one line of shown text. Quote is the quote depth (the count of
+// '>' marks, which are removed from the Spans). A format=flowed paragraph
+// is one Line.
+type Line struct {
+	Quote int
+	Spans []Span
+}
+
+// TextPart is one text part as shown.
+type TextPart struct {
+	Part      string // part path
+	Lines     []Line
+	FromHTML  bool // text/html shown as text
+	Truncated bool // longer than Limits.MaxTextBytes; the rest is not shown
+}
+
+// Attachment describes a part offered for download or viewing.
+type Attachment struct {
+	Part        string // part path, IMAP style: "1", "2.1", "2.3.1"
+	Filename    string // decoded (RFC 2047 and RFC 2231), "" if none
+	ContentType string // lower-case media type, e.g. "application/pdf"
+	// Size is the decoded size in bytes in a View (the part is decoded
+	// while walking); OpenPart does not know it and sets -1.
+	Size      int64
+	ContentID string // without <>
+	Inline    bool   // an image referred to by cid: from an HTML part, or a Content-Disposition: inline image
+	IsMessage bool   // message/rfc822 (viewable as a message)
+}
+
+// HeaderField is one header field for "all headers" display.
+type HeaderField struct {
+	Name  string
+	Value string // decoded, one line
+}
+
+// View is a message as shown.
+type View struct {
+	Subject   string
+	From      []Address
+	To        []Address
+	Cc        []Address
+	ReplyTo   []Address
+	Date      time.Time // zero when missing or unreadable
+	DateRaw   string
+	MessageID string // without <>
+
+	Headers []HeaderField // every field, decoded, in order
+
+	// Text holds the text parts shown, in order. For
+	// multipart/alternative text/plain is preferred (unless blank), else
+	// text/html shown as text.
+	Text []TextPart
+	// HTMLParts lists the part paths of the text/html parts met as body
+	// text: shown as text above or offered as an alternative to it.
+	HTMLParts   []string
+	Attachments []Attachment
+	Problems    []string // what was malformed, short and human-readable
+}
+
+// BodyText returns the shown body as plain text: lines joined with "\n",
+// quoted lines prefixed with their '>' marks, parts separated by a blank
+// line.
+func (v *View) BodyText() string {
+	var b strings.Builder
+	for i, tp := range v.Text {
+		if i > 0 {
+			b.WriteString("\n\n")
+		}
+		for j, l := range tp.Lines {
+			if j > 0 {
+				b.WriteByte('\n')
+			}
+			if l.Quote > 0 {
+				b.WriteString(strings.Repeat(">", l.Quote))
+				if len(l.Spans) > 0 {
+					b.WriteByte(' ')
+				}
+			}
+			for _, s := range l.Spans {
+				b.WriteString(s.Text)
+			}
+		}
+	}
+	return b.String()
+}
+
+// Parse reads a whole message and returns what can be shown of it,
+// with the problems met. It never returns nil.
+func Parse(r io.Reader, lim Limits) *View {
+	return parseView(r, "", lim)
+}
+
+// parseView parses the message in r whose part paths start with prefix.
+func parseView(r io.Reader, prefix string, lim Limits) *View {
+	lim = lim.withDefaults()
+	v := &View{}
+	p := &problems{}
+	b := &viewBuilder{v: v, lim: lim, p: p, stack: []*frame{{}}, cids: map[string]bool{}}
+	w := &walker{lim: lim, p: p, v: b, headerSeen: b.header}
+	_ = w.message(r, prefix, 0)
+	for len(b.stack) > 1 { // a walk stopped inside multiparts
+		b.leave(nil)
+	}
+	for _, g := range b.stack[0].groups {
+		v.Text = append(v.Text, g...)
+	}
+	for i := range v.Attachments {
+		a := &v.Attachments[i]
+		if strings.HasPrefix(a.ContentType, "image/") && a.ContentID != "" && b.cids[a.ContentID] {
+			a.Inline = true
+		}
+	}
+	v.Problems = p.list
+	return v
+}
+
+// header fills the header fields of the View from the message header.
+func (b *viewBuilder) header(h header) {
+	v, p := b.v, b.p
+	for _, f := range h {
+		v.Headers = append(v.Headers, HeaderField{Name: cleanLine(f.Name), Value: decodeHeader(f.Raw, p)})
+	}
+	v.Subject = decodeHeader(h.get("Subject"), p)
+	v.From = parseAddressList(h.get("From"), p)
+	if len(v.From) == 0 {
+		p.add("no From")
+	}
+	v.To = parseAddressList(allValues(h, "To"), p)
+	v.Cc = parseAddressList(allValues(h, "Cc"), p)
+	v.ReplyTo = parseAddressList(h.get("Reply-To"), p)
+	v.DateRaw = decodeHeader(h.get("Date"), p)
+	if v.DateRaw == "" {
+		p.add("no Date")
+	} else if t, ok := parseDate(v.DateRaw); ok {
+		v.Date = t
+	} else {
+		p.add("unreadable Date")
+	}
+	id := cleanLine(h.get("Message-Id"))
+	v.MessageID = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(id, "<"), ">"))
+}
+
+// allValues joins every value of a field that may repeat.
+func allValues(h header, name string) string {
+	var vals []string
+	for _, f := range h {
+		if strings.EqualFold(f.Name, name) {
+			vals = append(vals, f.Raw)
+		}
+	}
+	return strings.Join(vals, ",")
+}

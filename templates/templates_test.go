@@ -1,0 +1,123 @@
+package templates
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+func samplePages() map[string]*Page {
+	folders := []FolderItem{{Name: "INBOX", Leaf: "INBOX", Total: 3, Unread: 1, Protected: true}, {Name: "Lists", Leaf: "Lists", NoSelect: true}, {Name: "Lists.golang", Leaf: "golang", Depth: 1, Total: 2}}
+	return map[string]*Page{
+		"login":   {Login: &LoginData{Failed: true, User: `<b>"x"`, AllowUnbound: true}},
+		"error":   {Error: "<script>alert(1)</script>", Status: 400},
+		"folders": {User: "alice", CSRF: "c", Folders: &FoldersData{Folders: folders, Trash: "Trash"}},
+		"list": {User: "alice", CSRF: "c", List: &ListData{Folder: "INBOX", Total: 1, Page: 1, Pages: 1, First: 1, Last: 1, Targets: folders,
+			Rows: []ListRow{{ID: "k1", From: "Bob <b>", Subject: "<img src=x onerror=alert(1)>", Date: "Jan 2", Size: "1.0 KB", Attach: true}}}},
+		"message": {User: "alice", CSRF: "c", Message: &MessageData{Folder: "INBOX", ID: "k1", Subject: "Hi", From: "Bob",
+			Text:        []TextPart{{Lines: []Line{{Spans: []Span{{Text: "see "}, {Text: "http://x.example/", URL: "http://x.example/"}, {Text: "javascript", URL: "javascript:alert(1)"}}}, {Quote: 2, Spans: []Span{{Text: "quoted"}}}}}},
+			Attachments: []Attachment{{Name: "a.pdf", Type: "application/pdf", Size: "1 KB", URL: "/x/part?f=INBOX&id=k1&part=2"}}}},
+		"prefs": {User: "alice", CSRF: "c", Prefs: &PrefsData{PageSize: 50, PageSizes: []int{10, 50}}},
+	}
+}
+
+// TestRenderAll renders every page with hostile data: the output must
+// parse, carry no script, and escape what it was given.
+func TestRenderAll(t *testing.T) {
+	s, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, p := range samplePages() {
+		p.Site, p.Base = "postern", "/cgi-bin/postern"
+		var b strings.Builder
+		if err := s.Render(&b, name, p); err != nil {
+			t.Fatalf("Render(%s) = %v", name, err)
+		}
+		out := b.String()
+		doc, err := html.Parse(strings.NewReader(out))
+		if err != nil {
+			t.Fatalf("%s: output does not parse: %v", name, err)
+		}
+		checkTree(t, name, doc)
+		if !strings.Contains(out, `<meta name="viewport"`) {
+			t.Errorf("%s: no viewport meta", name)
+		}
+	}
+}
+
+func TestStyleHash(t *testing.T) {
+	s, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256([]byte(s.CSS()))
+	want := "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+	if s.StyleHash() != want {
+		t.Errorf("StyleHash() = %s, want %s", s.StyleHash(), want)
+	}
+}
+
+// TestOverride replaces one file from a directory and keeps the rest.
+func TestOverride(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "style.css"), []byte("body{color:red}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.CSS() != "body{color:red}" {
+		t.Errorf("CSS() = %q, want the override", s.CSS())
+	}
+	var b strings.Builder
+	if err := s.Render(&b, "login", &Page{Login: &LoginData{}}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "body{color:red}") || !strings.Contains(b.String(), `id="login"`) {
+		t.Errorf("override page = %s", b.String())
+	}
+	if err := os.WriteFile(filepath.Join(dir, "login.html"), []byte(`{{define "content"}}{{.Nope}}{{end}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Render(&b, "login", &Page{}); err == nil {
+		t.Errorf("Render with a broken override = nil error, want one")
+	}
+}
+
+func TestHumanSize(t *testing.T) {
+	for n, want := range map[int64]string{0: "0 B", 1023: "1023 B", 1024: "1.0 KB", 1536: "1.5 KB", 5 << 20: "5.0 MB"} {
+		if got := HumanSize(n); got != want {
+			t.Errorf("HumanSize(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+// checkTree fails on any script element, event handler attribute or
+// script URL in a rendered page.
+func checkTree(t *testing.T, page string, n *html.Node) {
+	t.Helper()
+	if n.Type == html.ElementNode {
+		if n.Data == "script" || n.Data == "img" && page != "message" {
+			t.Errorf("%s: page has a <%s> element", page, n.Data)
+		}
+		for _, a := range n.Attr {
+			if strings.HasPrefix(a.Key, "on") || strings.Contains(strings.ToLower(a.Val), "javascript:") {
+				t.Errorf("%s: <%s %s=%q>", page, n.Data, a.Key, a.Val)
+			}
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		checkTree(t, page, c)
+	}
+}
