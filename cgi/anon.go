@@ -9,9 +9,9 @@ import (
 
 // Anonymous answers: what a request without a valid session gets.
 type (
-	anonMode        interface{}
-	anonPlain       struct{}
-	anonError       struct {
+	anonMode  interface{}
+	anonPlain struct{}
+	anonError struct {
 		status int
 		msg    string
 	}

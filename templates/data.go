@@ -51,9 +51,9 @@ type FoldersData struct {
 
 // ListRow is one message in a list.
 type ListRow struct {
-	ID, From, Subject, Date, Size string
-	Seen, Flagged, Answered, Draft  bool
-	Attach, Malformed               bool
+	ID, From, Subject, Date, Size  string
+	Seen, Flagged, Answered, Draft bool
+	Attach, Malformed              bool
 }
 
 // SortLink is a column header of the message list.
