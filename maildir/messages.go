@@ -55,7 +55,12 @@ func resolve(folder, dir string, keys []string) ([]msgFile, error) {
 	}
 	var msgs []msgFile
 	var errs []error
+	done := make(map[string]bool, len(keys))
 	for _, k := range keys {
+		if done[k] {
+			continue
+		}
+		done[k] = true
 		m, ok := idx[k]
 		if idx == nil {
 			m, ok = lookup(dir, k)
@@ -156,7 +161,7 @@ func (s *Store) Copy(src string, keys []string, dst string) error {
 	msgs, err := resolve(src, srcDir, keys)
 	errs := []error{err}
 	for _, m := range msgs {
-		if err := copyFile(m.path(srcDir), dstDir, m.flags); err != nil {
+		if err := copyFile(m.path(srcDir), dstDir, applyFlags(m.flags, "", "")); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -33,7 +33,7 @@ const maxAddresses = 1000
 func splitAddresses(s string) []string {
 	var items []string
 	var cur strings.Builder
-	quote, angle, comment := false, false, 0
+	quote, angle, comment, at := false, false, 0, false
 	for i := 0; i < len(s) && len(items) < maxAddresses; i++ {
 		c := s[i]
 		switch {
@@ -61,10 +61,13 @@ func splitAddresses(s string) []string {
 		case c == ',' || c == ';':
 			items = append(items, cur.String())
 			cur.Reset()
+			at = false
 			continue
-		case c == ':' && !strings.Contains(cur.String(), "@"):
+		case c == ':' && !at:
 			cur.Reset() // group name
 			continue
+		case c == '@':
+			at = true
 		}
 		cur.WriteByte(c)
 	}

@@ -1,0 +1,118 @@
+package message
+
+import (
+	"bytes"
+	"encoding/base64"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// addSeeds adds every testdata/*.eml file to the corpus of f.
+func addSeeds(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.eml"))
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no seeds: %v", err)
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+}
+
+// FuzzParse checks that Parse never panics, shows only valid UTF-8 and
+// lists only attachments that OpenPart can open.
+func FuzzParse(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		v := Parse(bytes.NewReader(data), Limits{})
+		if v == nil {
+			t.Fatal("Parse returned nil")
+		}
+		if body := v.BodyText(); !utf8.ValidString(body) {
+			t.Errorf("BodyText() = %q, not valid UTF-8", body)
+		}
+		for _, s := range []string{v.Subject, v.DateRaw, v.MessageID} {
+			if !utf8.ValidString(s) || strings.ContainsAny(s, "\x00\r\n") {
+				t.Errorf("header text %q not valid one-line UTF-8", s)
+			}
+		}
+		for _, a := range v.Attachments {
+			if !ValidPartPath(a.Part) {
+				t.Errorf("Attachment.Part %q not valid", a.Part)
+				continue
+			}
+			if _, r, err := OpenPart(bytes.NewReader(data), a.Part, Limits{}); err != nil {
+				t.Errorf("OpenPart(%q) error %v", a.Part, err)
+			} else if _, err := io.Copy(io.Discard, r); err != nil {
+				t.Errorf("OpenPart(%q) read error %v", a.Part, err)
+			}
+		}
+	})
+}
+
+// FuzzSummarize checks that Summarize never panics and agrees with Parse
+// on the subject.
+func FuzzSummarize(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s := Summarize(bytes.NewReader(data))
+		if !utf8.ValidString(s.Subject) || !utf8.ValidString(s.From) {
+			t.Errorf("Summarize = %q %q, not valid UTF-8", s.Subject, s.From)
+		}
+		if v := Parse(bytes.NewReader(data), Limits{}); v.Subject != s.Subject {
+			t.Errorf("Summarize subject %q, Parse subject %q", s.Subject, v.Subject)
+		}
+	})
+}
+
+// benchMessage is a multipart message with text, HTML and a 256 KiB
+// attachment.
+func benchMessage() []byte {
+	var b bytes.Buffer
+	b.WriteString("From: Bench <bench@example.org>\r\nTo: x@example.org\r\nSubject: =?utf-8?q?bench_m=C3=A9ssage?=\r\n" +
+		"Date: Mon, 2 Jan 2006 15:04:05 -0700\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"mix\"\r\n\r\n" +
+		"--mix\r\nContent-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n--alt\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n")
+	for i := 0; i < 200; i++ {
+		b.WriteString("> Some quoted text with a link https://example.org/page and more words.\r\n")
+	}
+	b.WriteString("--alt\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><body>")
+	for i := 0; i < 200; i++ {
+		b.WriteString("<p>Some <b>html</b> text with a <a href=\"https://example.org/\">link</a>.</p>\r\n")
+	}
+	b.WriteString("</body></html>\r\n--alt--\r\n--mix\r\nContent-Type: application/pdf; name=\"a.pdf\"\r\n" +
+		"Content-Disposition: attachment; filename=\"a.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n")
+	enc := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte("attachment bytes "), 256<<10/17))
+	for len(enc) > 76 {
+		b.WriteString(enc[:76] + "\r\n")
+		enc = enc[76:]
+	}
+	b.WriteString(enc + "\r\n--mix--\r\n")
+	return b.Bytes()
+}
+
+func BenchmarkParse(b *testing.B) {
+	msg := benchMessage()
+	b.SetBytes(int64(len(msg)))
+	for b.Loop() {
+		if v := Parse(bytes.NewReader(msg), Limits{}); len(v.Attachments) != 1 {
+			b.Fatalf("Parse found %d attachments, want 1", len(v.Attachments))
+		}
+	}
+}
+
+func BenchmarkSummarize(b *testing.B) {
+	msg := benchMessage()
+	b.SetBytes(int64(len(msg)))
+	for b.Loop() {
+		if s := Summarize(bytes.NewReader(msg)); !s.HasAttachment {
+			b.Fatal("Summarize: no attachment")
+		}
+	}
+}
