@@ -16,6 +16,7 @@
 package shadow
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -54,12 +55,17 @@ func (b *Backend) Authenticate(user, password string) (*auth.Account, error) {
 	}
 	e, err := b.entry(user)
 	if err != nil {
+		pwhash.Waste(password)
 		return nil, auth.Failf("%v", err)
 	}
 	if err := e.Usable(b.now()); err != nil {
+		pwhash.Waste(password)
 		return nil, auth.Failf("user %q: %v", user, err)
 	}
 	if err := pwhash.Verify(e.Hash, password); err != nil {
+		if errors.Is(err, pwhash.ErrEmpty) || errors.Is(err, pwhash.ErrLocked) {
+			pwhash.Waste(password)
+		}
 		return nil, auth.Failf("user %q: %v", user, err)
 	}
 	a, err := auth.SystemAccount(user, auth.MethodShadow, b.maildir)

@@ -69,9 +69,13 @@ func New(root, passFile string) *Backend {
 func (b *Backend) Authenticate(user, password string) (*auth.Account, error) {
 	a, hash, err := b.open(user)
 	if err != nil {
+		pwhash.Waste(password)
 		return nil, auth.Failf("%v", err)
 	}
 	if err := pwhash.Verify(hash, password); err != nil {
+		if errors.Is(err, pwhash.ErrEmpty) || errors.Is(err, pwhash.ErrLocked) {
+			pwhash.Waste(password)
+		}
 		return nil, auth.Failf("webpass: user %q: %v", user, err)
 	}
 	return a, nil
