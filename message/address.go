@@ -36,6 +36,9 @@ func splitAddresses(s string) []string {
 	quote, angle, comment, at := false, false, 0, false
 	for i := 0; i < len(s) && len(items) < maxAddresses; i++ {
 		c := s[i]
+		if c == '@' || c == '<' {
+			at = true // an address began: a later ':' is no group name
+		}
 		switch {
 		case c == '\\' && (quote || comment > 0) && i+1 < len(s):
 			cur.WriteByte(c)
@@ -66,8 +69,6 @@ func splitAddresses(s string) []string {
 		case c == ':' && !at:
 			cur.Reset() // group name
 			continue
-		case c == '@':
-			at = true
 		}
 		cur.WriteByte(c)
 	}

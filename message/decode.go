@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"io"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/emersion/go-message/charset"
@@ -285,14 +284,4 @@ func decodeWords(s string, p *problems) string {
 	}
 	flush()
 	return out.String()
-}
-
-// isPrintable reports whether s has only printable characters.
-func isPrintable(s string) bool {
-	for _, r := range s {
-		if !unicode.IsPrint(r) && r != ' ' {
-			return false
-		}
-	}
-	return true
 }

@@ -127,9 +127,9 @@ func TestDecodeHeader(t *testing.T) {
 		{"plain", "plain"},
 		{"=?utf-8?q?caf=C3=A9?=", "café"},
 		{"=?UTF-8?B?w6k=?= =?UTF-8?B?w6k=?=", "éé"}, // space between words dropped
-		{"=?utf-8?b?4oI=?= =?utf-8?b?rA==?=", "€"},   // a character split over two words
+		{"=?utf-8?b?4oI=?= =?utf-8?b?rA==?=", "€"},  // a character split over two words
 		{"a =?iso-8859-1?q?=E9?= b", "a é b"},
-		{"=?x-bogus?q?abc?=", "abc"},           // unknown charset: text still shown
+		{"=?x-bogus?q?abc?=", "abc"},             // unknown charset: text still shown
 		{"=?utf-8?q?broken", "=?utf-8?q?broken"}, // not a word
 		{"bell\x07 tab\there", "bell tab here"},  // control removed, tab made space
 		{"=?utf-7?q?Fr+APY-sche?=", "Frösche"},
