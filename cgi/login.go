@@ -104,16 +104,21 @@ func dropAnonymousAfterAuth(cfg *config.Config) {
 }
 
 // sameOrigin refuses cross-site form posts, judged by the Fetch Metadata
-// and Origin headers a browser sends; requests without them (text
-// browsers, curl) pass, the CSRF token still guards every logged-in POST.
+// header when the browser sends one, else by Origin. Browsers send
+// "Origin: null" for every POST under Referrer-Policy: no-referrer, so
+// "null" decides nothing; requests with neither header (text browsers,
+// curl) pass, and the CSRF token still guards every logged-in POST.
 func sameOrigin(getenv func(string) string) bool {
 	switch getenv("HTTP_SEC_FETCH_SITE") {
-	case "cross-site", "same-site":
+	case "same-origin", "none":
+		return true
+	case "":
+	default: // cross-site, same-site, or anything new
 		return false
 	}
 	origin := getenv("HTTP_ORIGIN")
 	if origin == "" || origin == "null" {
-		return origin == ""
+		return true
 	}
 	u, err := url.Parse(origin)
 	if err != nil {

@@ -74,7 +74,10 @@ func TestSameOrigin(t *testing.T) {
 		{map[string]string{"HTTP_SEC_FETCH_SITE": "same-site"}, false},
 		{map[string]string{"HTTP_ORIGIN": "http://mail.example", "HTTP_HOST": "mail.example"}, true},
 		{map[string]string{"HTTP_ORIGIN": "http://evil.example", "HTTP_HOST": "mail.example"}, false},
-		{map[string]string{"HTTP_ORIGIN": "null", "HTTP_HOST": "mail.example"}, false},
+		// Chromium sends Origin: null under Referrer-Policy: no-referrer.
+		{map[string]string{"HTTP_ORIGIN": "null", "HTTP_HOST": "mail.example", "HTTP_SEC_FETCH_SITE": "same-origin"}, true},
+		{map[string]string{"HTTP_ORIGIN": "http://mail.example", "HTTP_HOST": "mail.example", "HTTP_SEC_FETCH_SITE": "cross-site"}, false},
+		{map[string]string{"HTTP_ORIGIN": "null", "HTTP_HOST": "mail.example"}, true},
 	}
 	for _, tt := range tests {
 		if got := sameOrigin(envOf(tt.env)); got != tt.want {

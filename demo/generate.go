@@ -7,7 +7,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 )
@@ -275,18 +274,4 @@ func (g *generator) messageID(from person) string {
 // boundary returns a boundary unique within the run.
 func (g *generator) boundary(tag string) string {
 	return fmt.Sprintf("=_%s_%d_%08x", tag, g.n, g.r.Uint32())
-}
-
-// sortedFolders returns the folders of samples, for tests.
-func sortedFolders(samples []*sample) []string {
-	set := map[string]bool{}
-	for _, s := range samples {
-		set[s.folder] = true
-	}
-	var out []string
-	for f := range set {
-		out = append(out, f)
-	}
-	sort.Strings(out)
-	return out
 }
