@@ -52,6 +52,9 @@ func anonymous(cfg *config.Config, req *rootRequest, mode anonMode) int {
 				if r.Method != http.MethodGet && r.Method != http.MethodHead {
 					status = http.StatusUnauthorized
 				}
+			case "/logo":
+				serveLogo(w, r)
+				return
 			case "/style.css":
 				w.Header().Set("Content-Type", "text/css; charset=utf-8")
 				w.Write([]byte(pages.CSS()))

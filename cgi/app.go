@@ -42,6 +42,7 @@ var routes = map[string]map[string]handler{
 	"/empty-trash": {"POST": (*app).emptyTrash},
 	"/prefs":       {"GET": (*app).prefsGet, "POST": (*app).savePrefs},
 	"/style.css":   {"GET": (*app).style},
+	"/logo":        {"GET": (*app).logo},
 }
 
 func (a *app) route(w http.ResponseWriter, r *http.Request) {
@@ -105,6 +106,11 @@ func (a *app) style(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	_, err := w.Write([]byte(pages.CSS()))
 	return err
+}
+
+func (a *app) logo(w http.ResponseWriter, r *http.Request) error {
+	serveLogo(w, r)
+	return nil
 }
 
 // link builds Base + path + "?" + query.

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"html"
+	"io"
 	"net/http"
 	"net/http/cgi"
 	"os"
@@ -102,3 +103,25 @@ func fatalPage(status int, public string, exit int) int {
 	os.Stdout.WriteString(b.String())
 	return exit
 }
+
+// serveLogo sends the site's logo from the template directory.
+func serveLogo(w http.ResponseWriter, r *http.Request) {
+	path, mediaType := pages.Logo()
+	if path == "" {
+		http.NotFound(w, r)
+		return
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		logf("logo: %v", err)
+		http.NotFound(w, r)
+		return
+	}
+	defer f.Close()
+	w.Header().Set("Content-Type", mediaType)
+	w.Header().Set("Content-Security-Policy", partCSP)
+	io.Copy(w, io.LimitReader(f, maxLogoBytes))
+}
+
+// maxLogoBytes bounds the logo file sent.
+const maxLogoBytes = 1 << 20

@@ -73,11 +73,12 @@ func fold(line string) string {
 		cut := strings.LastIndexByte(line[:limit], ' ')
 		if cut < first {
 			// One long word: fold at the next space, if any.
-			next := strings.IndexByte(line[limit:], ' ')
+			from := max(limit, first)
+			next := strings.IndexByte(line[min(from, len(line)):], ' ')
 			if next < 0 {
 				break
 			}
-			cut = limit + next
+			cut = from + next
 		}
 		out.WriteString(line[:cut] + "\n")
 		line = line[cut:] // the space starts the continuation line

@@ -83,7 +83,7 @@ func TestBrowser(t *testing.T) {
 		"MOVE_DEST="+dest,
 		"DELETE_ID="+del,
 		"SUBJECTS="+string(subjJSON),
-		"SCREENSHOT_DIR="+env.tmp,
+		"SCREENSHOT_DIR="+shotDir(t),
 		"CHROMIUM="+chromiumBin,
 	)
 	out, err := runTimeout(cmd, 4*time.Minute)
@@ -104,7 +104,7 @@ func TestBrowser(t *testing.T) {
 	if _, ok := findBySubject(a, "Trash", subjects[2]); !ok {
 		t.Errorf("browser delete: %q not in Trash on disk", subjects[2])
 	}
-	if fi, err := os.Stat(filepath.Join(env.tmp, "list-phone.png")); err != nil || fi.Size() == 0 {
+	if fi, err := os.Stat(filepath.Join(shotDir(t), "list-phone.png")); err != nil || fi.Size() == 0 {
 		t.Errorf("phone screenshot: %v", err)
 	}
 }
@@ -134,3 +134,15 @@ func newProcessGroup() *syscall.SysProcAttr { return &syscall.SysProcAttr{Setpgi
 
 // killGroup kills the process group led by pid, a child this test started.
 func killGroup(pid int) { syscall.Kill(-pid, syscall.SIGKILL) }
+
+// shotDir is where the browser tests leave screenshots: $E2E_SCREENSHOTS
+// when set (kept for CI artifacts), else the run's temporary directory.
+func shotDir(t *testing.T) string {
+	if d := os.Getenv("E2E_SCREENSHOTS"); d != "" {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	return env.tmp
+}

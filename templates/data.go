@@ -15,6 +15,7 @@ type Page struct {
 	Error  string // the public text of an error
 	Status int    // the HTTP status of an error page
 	Style  template.CSS
+	Logo   bool // the site has a logo, served at Base + "/logo"
 
 	Login   *LoginData
 	Folders *FoldersData

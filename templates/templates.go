@@ -34,11 +34,25 @@ var embedded embed.FS
 // Pages lists the content templates; each is rendered inside layout.html.
 var Pages = []string{"login", "error", "folders", "list", "message", "prefs"}
 
-// Set is a parsed set of pages.
+// Set is a parsed set of pages. An override directory may also hold the
+// site's logo, logo.png or logo.svg, shown in every page's header.
 type Set struct {
 	pages map[string]*template.Template
 	css   string
 	hash  string
+	logo  string // path of logo.png or logo.svg in the override directory
+}
+
+// Logo returns the path of the site's logo (logo.png or logo.svg in the
+// override directory) and its media type, or "" when there is none.
+func (s *Set) Logo() (path, mediaType string) {
+	switch filepath.Ext(s.logo) {
+	case ".png":
+		return s.logo, "image/png"
+	case ".svg":
+		return s.logo, "image/svg+xml"
+	}
+	return "", ""
 }
 
 // Load parses the embedded templates, replacing any file that also exists
@@ -69,6 +83,15 @@ func Load(overrideDir string) (*Set, error) {
 		return nil, fmt.Errorf("templates: layout.html: %v", err)
 	}
 	s := &Set{pages: map[string]*template.Template{}, css: string(css)}
+	if overrideDir != "" {
+		for _, name := range []string{"logo.png", "logo.svg"} {
+			p := filepath.Join(overrideDir, name)
+			if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+				s.logo = p
+				break
+			}
+		}
+	}
 	sum := sha256.Sum256(css)
 	s.hash = "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
 	for _, p := range Pages {
@@ -100,6 +123,7 @@ func (s *Set) Render(w io.Writer, page string, p *Page) error {
 		return fmt.Errorf("templates: no page %q", page)
 	}
 	p.Style = template.CSS(s.css)
+	p.Logo = s.logo != ""
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		return fmt.Errorf("templates: %s: %v", page, err)

@@ -121,3 +121,30 @@ func checkTree(t *testing.T, page string, n *html.Node) {
 		checkTree(t, page, c)
 	}
 }
+
+func TestLogo(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := s.Logo(); p != "" {
+		t.Errorf("Logo() without a file = %q, want none", p)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "logo.png"), []byte("\x89PNG"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = Load(dir); err != nil {
+		t.Fatal(err)
+	}
+	if p, mt := s.Logo(); p != filepath.Join(dir, "logo.png") || mt != "image/png" {
+		t.Errorf("Logo() = %q, %q, want the png", p, mt)
+	}
+	var b strings.Builder
+	if err := s.Render(&b, "login", &Page{Base: "/x", Login: &LoginData{}}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `<img class="logo" src="/x/logo"`) {
+		t.Errorf("login page has no logo: %s", b.String())
+	}
+}
