@@ -21,7 +21,7 @@ GOFLAGS_BUILD := -trimpath -buildvcs=false -ldflags "$(LDFLAGS)"
 
 # Debian packages the build and the tests need.
 APT_BUILD  := gcc libpam0g-dev libcrypt-dev
-APT_TEST   := apache2 chromium mandoc w3m curl ca-certificates fonts-dejavu-core passwd login
+APT_TEST   := apache2 chromium mandoc w3m curl ca-certificates openssl fonts-dejavu-core passwd login util-linux
 
 .PHONY: all build demo check test unit e2e fuzz vet fmt-check man-check deps deps-apt deps-go deps-npm install uninstall clean
 

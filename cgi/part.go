@@ -17,7 +17,7 @@ import (
 
 // partCSP is the policy of a downloaded part: nothing in it may run or
 // load anything, should a browser ever render it.
-const partCSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
+const partCSP = "default-src 'none'; sandbox; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 
 // part streams one MIME part of a message, decoded, as a download (or, for
 // an image referred to from the message, inline). It never reads the part

@@ -212,6 +212,9 @@ func wantRefused(t *testing.T, r *response, secrets ...string) {
 	if isMailPage(r) {
 		t.Errorf("%s: got a mail page (status %d), want the login page or a refusal", r, r.status)
 	}
+	if r.status >= 500 {
+		t.Errorf("%s: status = %d, want the login page or a 4xx refusal", r, r.status)
+	}
 	if r.status == http.StatusOK && (r.doc == nil || byID(r.doc, "login") == nil) {
 		t.Errorf("%s: status 200 without form#login, want the login page or a refusal", r)
 	}
