@@ -144,11 +144,11 @@ var funcs = template.FuncMap{
 func HumanSize(n int64) string {
 	switch {
 	case n < 1024:
-		return fmt.Sprintf("%d B", n)
+		return fmt.Sprintf("%d\u00a0B", n)
 	case n < 1024*1024:
-		return fmt.Sprintf("%.1f KB", float64(n)/1024)
+		return fmt.Sprintf("%.1f\u00a0KB", float64(n)/1024)
 	case n < 1024*1024*1024:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1024*1024))
+		return fmt.Sprintf("%.1f\u00a0MB", float64(n)/(1024*1024))
 	}
-	return fmt.Sprintf("%.1f GB", float64(n)/(1024*1024*1024))
+	return fmt.Sprintf("%.1f\u00a0GB", float64(n)/(1024*1024*1024))
 }

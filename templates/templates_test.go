@@ -96,7 +96,7 @@ func TestOverride(t *testing.T) {
 }
 
 func TestHumanSize(t *testing.T) {
-	for n, want := range map[int64]string{0: "0 B", 1023: "1023 B", 1024: "1.0 KB", 1536: "1.5 KB", 5 << 20: "5.0 MB"} {
+	for n, want := range map[int64]string{0: "0\u00a0B", 1023: "1023\u00a0B", 1024: "1.0\u00a0KB", 1536: "1.5\u00a0KB", 5 << 20: "5.0\u00a0MB"} {
 		if got := HumanSize(n); got != want {
 			t.Errorf("HumanSize(%d) = %q, want %q", n, got, want)
 		}
