@@ -164,6 +164,9 @@ func asciiAddress(addr string) (string, error) {
 			return "", fmt.Errorf("non-ASCII before the @ is not supported")
 		}
 	}
+	if !dotAtom(local) {
+		return "", fmt.Errorf("quoted or unusual text before the @ is not supported")
+	}
 	if strings.HasPrefix(domain, "[") {
 		return "", fmt.Errorf("address literals are not supported")
 	}
@@ -172,6 +175,21 @@ func asciiAddress(addr string) (string, error) {
 		return "", fmt.Errorf("bad domain %q", domain)
 	}
 	return local + "@" + d, nil
+}
+
+// dotAtom reports whether s is a dot-atom (RFC 5322 section 3.2.3):
+// the local parts that need no quoting, the only ones passed to sendmail.
+func dotAtom(s string) bool {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' || strings.Contains(s, "..") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-/=?^_`{|}~.", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // addrKey is the comparison key of an address: lower case, domain in
@@ -189,10 +207,26 @@ func formatAddress(name, addr string) string {
 	if name == "" {
 		return addr
 	}
-	if strings.ContainsAny(name, "()<>[]:;@\\,.\"") {
+	if needsQuotes(name) {
 		name = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name) + `"`
 	}
 	return name + " <" + addr + ">"
+}
+
+// needsQuotes reports whether a display name must be a quoted-string
+// to read back the same: anything but atext words (UTF-8 allowed, RFC
+// 6532) separated by single spaces.
+func needsQuotes(name string) bool {
+	if strings.HasPrefix(name, " ") || strings.HasSuffix(name, " ") || strings.Contains(name, "  ") || strings.Contains(name, "=?") {
+		return true
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c < 0x80 && c != ' ' && !dotAtom(string(c)) || c == '.' {
+			return true
+		}
+	}
+	return false
 }
 
 // formatList joins addresses with formatAddress.
