@@ -7,7 +7,20 @@ require (
 	github.com/emersion/go-imap v1.2.1
 	github.com/emersion/go-maildir v0.6.0
 	github.com/emersion/go-message v0.18.2
+	github.com/landlock-lsm/go-landlock v0.11.0
+	github.com/mattn/go-sqlite3 v1.14.53
+	github.com/microcosm-cc/bluemonday v1.0.27
 	github.com/msteinert/pam/v2 v2.1.0
+	github.com/pquerna/otp v1.5.0
+	github.com/tdewolff/parse/v2 v2.8.20
 	golang.org/x/net v0.62.0
 	golang.org/x/text v0.43.0
+)
+
+require (
+	github.com/aymerick/douceur v0.2.0 // indirect
+	github.com/boombuler/barcode v1.1.0 // indirect
+	github.com/gorilla/css v1.0.1 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+	kernel.org/pub/linux/libs/security/libcap/psx v1.2.77 // indirect
 )

@@ -1,0 +1,284 @@
+package sanitize
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// ScopeClass is the class of the wrapper element the output is wrapped in
+// (<div class="postern-mail">); the sanitized <style> rules apply only
+// under it.
+const ScopeClass = "postern-mail"
+
+// DefaultMaxInputBytes is the default of Options.MaxInputBytes.
+const DefaultMaxInputBytes = 8 << 20
+
+// maxDepth is the element nesting kept; deeper elements are unwrapped
+// (their text stays). It keeps the output well under the 512 levels
+// golang.org/x/net/html parses.
+const maxDepth = 256
+
+// Options tune one sanitization. The zero value is the safe default:
+// cid: references dropped, remote content blocked, 8 MiB read.
+type Options struct {
+	// PartURL maps a cid: reference (without "cid:", URL-unescaped) to
+	// the URL of that MIME part, or "" if the message has no such part
+	// (then the reference is dropped). Its result is trusted as is.
+	PartURL func(cid string) string
+	// AllowRemote keeps remote (http, https) images, backgrounds, CSS
+	// url()s and srcset candidates; when false they are removed and
+	// counted in Result.RemoteBlocked.
+	AllowRemote bool
+	// MaxInputBytes is the most input read (default
+	// DefaultMaxInputBytes); longer input is cut and Result.Truncated set.
+	MaxInputBytes int64
+}
+
+// Result is a sanitized HTML fragment and what was removed from it.
+type Result struct {
+	// HTML is the sanitized fragment: <div class="postern-mail"> holding
+	// the scoped <style> (if any) and the body content. sanitize is the
+	// only producer of template.HTML in postern.
+	HTML template.HTML
+	// RemoteBlocked counts remote resources removed because
+	// Options.AllowRemote was false: images (tracking pixels too),
+	// backgrounds, srcset candidates, CSS url()s and @imports, fonts,
+	// video posters, <link> prefetches and stylesheets.
+	RemoteBlocked int
+	// PhishingLinks counts links whose visible text is a URL or domain
+	// other than their target's; they carry the class "postern-phish"
+	// and a title naming the real host.
+	PhishingLinks int
+	// Truncated is set when the input was longer than MaxInputBytes.
+	Truncated bool
+}
+
+// PhishClass marks links whose text names another host than their target.
+const PhishClass = "postern-phish"
+
+// HTML reads UTF-8 HTML (a whole document or a fragment) from r and
+// returns it sanitized. The error is a read error only; broken HTML is
+// never an error.
+func HTML(r io.Reader, opt Options) (*Result, error) {
+	max := opt.MaxInputBytes
+	if max <= 0 {
+		max = DefaultMaxInputBytes
+	}
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("sanitize: reading html: %w", err)
+	}
+	truncated := int64(len(data)) > max
+	if truncated {
+		data = data[:max]
+	}
+	res := sanitize(data, opt)
+	res.Truncated = truncated
+	return res, nil
+}
+
+// String sanitizes s; a convenience for tests and short snippets.
+func String(s string, opt Options) *Result {
+	res, _ := HTML(strings.NewReader(s), opt) // a strings.Reader never fails
+	return res
+}
+
+// sanitizer holds the state of one call.
+type sanitizer struct {
+	opt    Options
+	res    *Result
+	styles []string // text of the <style> elements met, in order
+
+	styleCache map[string]cachedStyle // style attribute text -> result
+
+	// restructured is set when the walk changed the tree in a way the
+	// parser may build differently from the rendered output (an element
+	// with element children unwrapped, a table inside a p): then the
+	// output goes through normalize.
+	restructured bool
+}
+
+// sanitize runs the whole pipeline on data.
+func sanitize(data []byte, opt Options) *Result {
+	s := &sanitizer{opt: opt, res: &Result{}}
+	doc, err := html.Parse(bytes.NewReader(data))
+	if err != nil { // nested deeper than the parser goes
+		s.res.HTML = template.HTML(textOnly(data))
+		return s.res
+	}
+	head, body := parts(doc)
+	if head != nil {
+		s.children(head, 0) // collects <style>, counts remote <link>s
+	}
+	wrapper := s.wrapper(body)
+	var buf bytes.Buffer
+	buf.Grow(len(data))
+	if err := html.Render(&buf, wrapper); err != nil {
+		s.res.HTML = template.HTML(textOnly(data))
+		return s.res
+	}
+	if s.restructured {
+		s.res.HTML = template.HTML(normalize(buf.Bytes()))
+	} else {
+		s.res.HTML = template.HTML(buf.String())
+	}
+	return s.res
+}
+
+// parts finds the head and body (or frameset) of a parsed document.
+func parts(doc *html.Node) (head, body *html.Node) {
+	for h := doc.FirstChild; h != nil; h = h.NextSibling {
+		if h.Type != html.ElementNode || h.DataAtom != atom.Html {
+			continue
+		}
+		for c := h.FirstChild; c != nil; c = c.NextSibling {
+			switch c.DataAtom {
+			case atom.Head:
+				head = c
+			case atom.Body:
+				body = c
+			}
+		}
+	}
+	return head, body
+}
+
+// wrapper sanitizes the body's content and returns it moved into the
+// wrapper div, after the scoped <style>. The body's colours and style go
+// to the wrapper. Output of an earlier call (a body holding only the
+// wrapper div) is unwrapped first, so that sanitizing is idempotent.
+func (s *sanitizer) wrapper(body *html.Node) *html.Node {
+	w := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div,
+		Attr: []html.Attribute{{Key: "class", Val: ScopeClass}}}
+	if body == nil {
+		return w
+	}
+	content, decls := body, bodyStyle(body)
+	if d := onlyChild(body); d != nil && d.DataAtom == atom.Div && getAttr(d, "class") == ScopeClass {
+		content, decls = d, getAttr(d, "style")
+	}
+	if v := getAttr(body, "background"); v != "" {
+		s.countIfRemote(v)
+	}
+	s.children(content, 1)
+	if st := s.declarations(decls); st != "" {
+		w.Attr = append(w.Attr, html.Attribute{Key: "style", Val: st})
+	}
+	var sheet strings.Builder
+	for _, src := range s.styles {
+		sheet.WriteString(s.stylesheet(src))
+	}
+	if css := sheet.String(); css != "" && !strings.Contains(css, "<") {
+		st := &html.Node{Type: html.ElementNode, Data: "style", DataAtom: atom.Style}
+		st.AppendChild(&html.Node{Type: html.TextNode, Data: css})
+		w.AppendChild(st)
+	}
+	for c := content.FirstChild; c != nil; c = content.FirstChild {
+		content.RemoveChild(c)
+		w.AppendChild(c)
+	}
+	return w
+}
+
+// bodyStyle turns the body's bgcolor, text and style attributes into
+// declarations for the wrapper.
+func bodyStyle(body *html.Node) string {
+	var d []string
+	if c := getAttr(body, "bgcolor"); plainColor(c) {
+		d = append(d, "background-color:"+c)
+	}
+	if c := getAttr(body, "text"); plainColor(c) {
+		d = append(d, "color:"+c)
+	}
+	if st := getAttr(body, "style"); st != "" {
+		d = append(d, st)
+	}
+	return strings.Join(d, ";")
+}
+
+// plainColor reports whether c is a colour name or #hex.
+func plainColor(c string) bool {
+	if strings.HasPrefix(c, "#") {
+		c = c[1:]
+	}
+	return plainName(c)
+}
+
+// onlyChild returns the only element child of n when n has no other
+// child but blank text, else nil.
+func onlyChild(n *html.Node) *html.Node {
+	var only *html.Node
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch {
+		case c.Type == html.TextNode && strings.TrimSpace(c.Data) == "":
+		case c.Type == html.ElementNode && only == nil:
+			only = c
+		default:
+			return nil
+		}
+	}
+	return only
+}
+
+// getAttr returns the value of n's attribute key, or "".
+func getAttr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key && a.Namespace == "" {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// normalize re-parses the rendered output as the content of a div and
+// renders it again, so that what is returned is what a browser's parser
+// builds from it (a <table> inside a <p>, text left directly in a table
+// after an unwrap): the tree the sanitizer checked is the tree shown.
+// A tree the parser built and the walk only pruned renders to a fixed
+// point already, so normalize runs only after a restructuring change.
+func normalize(out []byte) []byte {
+	ctx := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
+	nodes, err := html.ParseFragment(bytes.NewReader(out), ctx)
+	if err != nil {
+		return nil
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(out))
+	for _, n := range nodes {
+		if err := html.Render(&buf, n); err != nil {
+			return nil
+		}
+	}
+	return buf.Bytes()
+}
+
+// textOnly is the fallback for input the parser refuses (nested deeper
+// than it goes): its text, escaped, in the wrapper.
+func textOnly(data []byte) string {
+	z := html.NewTokenizer(bytes.NewReader(data))
+	var b strings.Builder
+	skip := false
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return `<div class="` + ScopeClass + `"><p>` + html.EscapeString(strings.Join(strings.Fields(b.String()), " ")) + `</p></div>`
+		case html.StartTagToken:
+			name, _ := z.TagName()
+			a := atom.Lookup(name)
+			skip = a == atom.Script || a == atom.Style || a == atom.Title || a == atom.Textarea || a == atom.Xmp
+		case html.EndTagToken:
+			skip = false
+		case html.TextToken:
+			if !skip {
+				b.Write(z.Text())
+				b.WriteByte(' ')
+			}
+		}
+	}
+}
