@@ -4,6 +4,8 @@
 #   make demo       run a demo on 127.0.0.1 (no root needed); MAILDIR=path serves that Maildir
 #   make check      install what the tests need, then run every test
 #   make install    install (PREFIX, DESTDIR, CGIBINDIR, SYSCONFDIR; SETUID=no for the virtual-user mode)
+#   make uninstall  remove what install put there (the configuration only if unchanged)
+#   make deb        build the Debian package into DEBOUT (dpkg-buildpackage -us -uc -b)
 
 VERSION    ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0-dev)
 PREFIX     ?= /usr/local
@@ -11,19 +13,28 @@ SYSCONFDIR ?= /etc
 CGIBINDIR  ?= /usr/lib/cgi-bin
 MANDIR     ?= $(PREFIX)/share/man
 LIBEXECDIR ?= $(PREFIX)/libexec/postern
+DATADIR    ?= $(PREFIX)/share/postern
 SETUID     ?= yes
 DESTDIR    ?=
 
 GO         ?= go
 CONFIG     := $(SYSCONFDIR)/postern/postern.conf
-LDFLAGS    := -X postern/config.Path=$(CONFIG) -X main.version=$(VERSION)
-GOFLAGS_BUILD := -trimpath -buildvcs=false -ldflags "$(LDFLAGS)"
+LDFLAGS    := -X postern/config.Path=$(CONFIG) -X main.version=$(VERSION) \
+              -X postern/compose.DefaultWrapper=$(LIBEXECDIR)/postern-sendmail
+# A position-independent executable: ASLR for the setuid program (and
+# Debian's hardening checks).
+BUILDMODE  ?= pie
+GOFLAGS_BUILD := -trimpath -buildvcs=false -buildmode=$(BUILDMODE) -ldflags "$(LDFLAGS)"
+# The search index needs SQLite's FTS5 (github.com/mattn/go-sqlite3 builds
+# it with this tag); every go command run by make gets it.
+export GOFLAGS := -tags=sqlite_fts5
 
 # Debian packages the build and the tests need.
 APT_BUILD  := gcc libpam0g-dev libcrypt-dev
-APT_TEST   := apache2 chromium mandoc w3m curl ca-certificates openssl fonts-dejavu-core passwd login util-linux
+APT_TEST   := apache2 chromium mandoc w3m curl ca-certificates openssl fonts-dejavu-core passwd login util-linux oathtool fail2ban \
+              lighttpd nginx fcgiwrap dpkg-dev debhelper lintian fakeroot postfix
 
-.PHONY: all build demo check test unit e2e fuzz vet fmt-check man-check deps deps-apt deps-go deps-npm install uninstall clean
+.PHONY: all build demo check test unit e2e fuzz vet fmt-check man-check deps deps-apt deps-go deps-npm install uninstall clean bench repro-check deb
 
 all: build
 
@@ -49,7 +60,13 @@ deps-apt:
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing:$$missing"; \
+	    policy=""; if [ ! -e /usr/sbin/policy-rc.d ]; then \
+	      printf '#!/bin/sh\n# postern make deps-apt: start no daemons\nexit 101\n' >/usr/sbin/policy-rc.d; \
+	      chmod 755 /usr/sbin/policy-rc.d; policy=1; fi; \
+	    printf 'postfix postfix/main_mailer_type select Local only\npostfix postfix/mailname string localhost\n' | debconf-set-selections; \
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	    status=$$?; if [ -n "$$policy" ]; then rm -f /usr/sbin/policy-rc.d; fi; \
+	    [ $$status = 0 ] || exit $$status; \
 	  else echo "missing Debian packages:$$missing (install them as root)"; \
 	  fi; \
 	fi
@@ -62,7 +79,7 @@ deps-npm:
 
 # --- tests --------------------------------------------------------------
 
-check: deps fmt-check vet man-check unit e2e
+check: deps fmt-check vet man-check repro-check install-check unit e2e
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -84,7 +101,21 @@ test: unit
 
 # The manual pages must be clean for mandoc's linter.
 man-check:
-	mandoc -T lint -W warning man/*.[0-9]
+	mandoc -T lint -W warning man/*.[0-9] $(wildcard wrapper/*.[0-9])
+
+# Two builds of the same tree, from copies in different directories and
+# with separate build caches, must give byte-identical binaries.
+repro-check:
+	@tmp=$$(mktemp -d) && trap 'chmod -R u+w "$$tmp"; rm -rf "$$tmp"' EXIT && \
+	for d in a b/elsewhere; do \
+	  mkdir -p "$$tmp/$$d" && \
+	  { git ls-files -co --exclude-standard 2>/dev/null || find . -type f -not -path './.git/*'; } | \
+	    grep -v '^e2e/browser/node_modules/' | tar -cf - -T - | tar -xf - -C "$$tmp/$$d"; \
+	done && \
+	$(MAKE) -s -C "$$tmp/a" postern VERSION=$(VERSION) && \
+	GOCACHE="$$tmp/gocache" $(MAKE) -s -C "$$tmp/b/elsewhere" postern VERSION=$(VERSION) && \
+	cmp "$$tmp/a/postern" "$$tmp/b/elsewhere/postern" && \
+	echo "repro-check: two builds of $(VERSION) are identical ($$(sha256sum <"$$tmp/a/postern" | cut -c1-16))"
 
 FUZZTIME ?= 20s
 fuzz:
@@ -96,22 +127,95 @@ fuzz:
 
 # --- install ------------------------------------------------------------
 
-install: postern
-	install -d $(DESTDIR)$(CGIBINDIR) $(DESTDIR)$(SYSCONFDIR)/postern $(DESTDIR)$(SYSCONFDIR)/pam.d
+# As root the program is installed owned by root; as another user (a
+# packager's DESTDIR) ownership is left to the packaging tool (fakeroot).
+OWNER := $(if $(filter 0,$(shell id -u)),-o root -g root)
+SNIPPETS := apache/postern.conf lighttpd/postern.conf nginx/postern.conf
+WRAPPER := $(wildcard wrapper/postern-sendmail)
+WRAPPERMAN := $(wildcard wrapper/postern-sendmail.8)
+
+# install builds only when there is no ./postern yet: `sudo make install`
+# after `make` must not need Go in root's PATH.
+install: $(if $(wildcard postern),,postern)
+	install -d $(DESTDIR)$(CGIBINDIR) $(DESTDIR)$(SYSCONFDIR)/postern $(DESTDIR)$(SYSCONFDIR)/pam.d \
+	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(addprefix $(DESTDIR)$(DATADIR)/,apache lighttpd nginx)
 ifeq ($(SETUID),yes)
-	install -m 4755 -o root -g root postern $(DESTDIR)$(CGIBINDIR)/postern
+	install -m 4755 $(OWNER) postern $(DESTDIR)$(CGIBINDIR)/postern
 else
 	install -m 0755 postern $(DESTDIR)$(CGIBINDIR)/postern
 endif
-	test -e $(DESTDIR)$(CONFIG) || install -m 0644 dist/postern.conf $(DESTDIR)$(CONFIG)
-	test -e $(DESTDIR)$(SYSCONFDIR)/pam.d/postern || install -m 0644 dist/pam.d/postern $(DESTDIR)$(SYSCONFDIR)/pam.d/postern
-	install -d $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	@if [ -e $(DESTDIR)$(CONFIG) ]; then echo "kept $(DESTDIR)$(CONFIG); the new default is $(DATADIR)/postern.conf"; \
+	else install -m 0644 dist/postern.conf $(DESTDIR)$(CONFIG); fi
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/pam.d/postern ]; then echo "kept $(DESTDIR)$(SYSCONFDIR)/pam.d/postern"; \
+	else install -m 0644 dist/pam.d/postern $(DESTDIR)$(SYSCONFDIR)/pam.d/postern; fi
+	install -m 0644 dist/postern.conf $(DESTDIR)$(DATADIR)/postern.conf
+	install -m 0644 dist/pam.d/postern $(DESTDIR)$(DATADIR)/pam.d-postern
+	for f in $(SNIPPETS); do install -m 0644 dist/$$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
 	install -m 0644 man/postern.conf.5 $(DESTDIR)$(MANDIR)/man5/postern.conf.5
 	install -m 0644 man/postern.8 $(DESTDIR)$(MANDIR)/man8/postern.8
+ifneq ($(WRAPPER),)
+	install -d $(DESTDIR)$(LIBEXECDIR)
+	install -m 0755 $(WRAPPER) $(DESTDIR)$(LIBEXECDIR)/postern-sendmail
+endif
+ifneq ($(WRAPPERMAN),)
+	install -m 0644 $(WRAPPERMAN) $(DESTDIR)$(MANDIR)/man8/postern-sendmail.8
+endif
 
+# The configuration and PAM files go only when they are the shipped ones.
 uninstall:
-	rm -f $(DESTDIR)$(CGIBINDIR)/postern $(DESTDIR)$(MANDIR)/man5/postern.conf.5 $(DESTDIR)$(MANDIR)/man8/postern.8
-	@echo "left in place: $(DESTDIR)$(CONFIG) and $(DESTDIR)$(SYSCONFDIR)/pam.d/postern (remove them by hand if unchanged)"
+	rm -f $(DESTDIR)$(CGIBINDIR)/postern $(DESTDIR)$(LIBEXECDIR)/postern-sendmail \
+	  $(DESTDIR)$(MANDIR)/man5/postern.conf.5 $(DESTDIR)$(MANDIR)/man8/postern.8 $(DESTDIR)$(MANDIR)/man8/postern-sendmail.8
+	@for f in $(CONFIG):postern.conf $(SYSCONFDIR)/pam.d/postern:pam.d-postern; do \
+	  conf=$(DESTDIR)$${f%%:*}; shipped=$(DESTDIR)$(DATADIR)/$${f#*:}; \
+	  if [ ! -e "$$conf" ]; then :; \
+	  elif [ -e "$$shipped" ] && cmp -s "$$conf" "$$shipped"; then rm -f "$$conf" && echo "removed $$conf (unchanged)"; \
+	  else echo "left $$conf in place: it was changed; remove it by hand if it is no longer wanted"; fi; \
+	done
+	rm -f $(DESTDIR)$(DATADIR)/postern.conf $(DESTDIR)$(DATADIR)/pam.d-postern $(addprefix $(DESTDIR)$(DATADIR)/,$(SNIPPETS))
+	-rmdir $(addprefix $(DESTDIR)$(DATADIR)/,apache lighttpd nginx) $(DESTDIR)$(DATADIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SYSCONFDIR)/postern 2>/dev/null
+
+# install and uninstall into a staging DESTDIR: every file arrives, the
+# program setuid, a changed configuration survives install and uninstall,
+# and nothing else is left.
+install-check: postern
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && d="$$tmp/root" && \
+	$(MAKE) -s install DESTDIR="$$d" >/dev/null && \
+	for f in $(CGIBINDIR)/postern $(CONFIG) $(SYSCONFDIR)/pam.d/postern $(MANDIR)/man8/postern.8 \
+	  $(MANDIR)/man5/postern.conf.5 $(addprefix $(DATADIR)/,$(SNIPPETS)) \
+	  $(if $(WRAPPER),$(LIBEXECDIR)/postern-sendmail) $(if $(WRAPPERMAN),$(MANDIR)/man8/postern-sendmail.8); do \
+	  test -f "$$d$$f" || { echo "install-check: $$f not installed"; exit 1; }; \
+	done && \
+	test -u "$$d$(CGIBINDIR)/postern" || { echo "install-check: $(CGIBINDIR)/postern is not setuid"; exit 1; } && \
+	echo "# changed by the admin" >>"$$d$(CONFIG)" && \
+	$(MAKE) -s install DESTDIR="$$d" >/dev/null && grep -q "changed by the admin" "$$d$(CONFIG)" || \
+	  { echo "install-check: install overwrote a changed $(CONFIG)"; exit 1; } && \
+	$(MAKE) -s uninstall DESTDIR="$$d" >/dev/null && \
+	left=$$(cd "$$d" && find . -type f) && [ "$$left" = "./$(patsubst /%,%,$(CONFIG))" ] || \
+	  { echo "install-check: after uninstall, want only the changed configuration, have:"; echo "$$left"; exit 1; } && \
+	echo "install-check: install and uninstall in DESTDIR ok"
+
+# --- Debian package ---------------------------------------------------------
+
+# The package is built from a copy of the working tree, so that
+# dpkg-buildpackage writes its output into DEBOUT and not next to the tree.
+DEBOUT ?= $(CURDIR)/deb-out
+deb:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && mkdir -p "$$tmp/postern" $(DEBOUT) && \
+	{ git ls-files -co --exclude-standard 2>/dev/null || find . -type f -not -path './.git/*'; } | \
+	  grep -v -e '^e2e/browser/node_modules/' -e '^deb-out/' | tar -cf - -T - | tar -xf - -C "$$tmp/postern" && \
+	cd "$$tmp/postern" && GOMODCACHE=$$($(GO) env GOMODCACHE) GOCACHE=$$($(GO) env GOCACHE) \
+	  dpkg-buildpackage -us -uc -b -d && \
+	cp "$$tmp"/*.deb "$$tmp"/*.buildinfo "$$tmp"/*.changes $(DEBOUT)/ && ls -l $(DEBOUT)
 
 clean:
 	rm -f postern
+	rm -rf deb-out
+
+# --- benchmarks (not part of check) ---------------------------------------
+
+# postern and Debian's SqWebMail under Apache on loopback, on the same
+# generated Maildirs (as root; 100,000 messages take long). SIZES picks the
+# mailboxes; results go to bench/results/.
+SIZES ?= 1000 10000 100000
+bench:
+	SIZES="$(SIZES)" sh bench/run.sh

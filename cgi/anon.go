@@ -18,6 +18,8 @@ type (
 	anonLoginFailed struct{ user string }
 	anonExpired     struct{}
 	anonLoggedOut   struct{}
+	anonNeedHTTPS   struct{} // a password sent without TLS was refused
+	anonRefused     struct{} // network or client certificate not allowed
 )
 
 var anonNone anonMode = anonPlain{}
@@ -30,8 +32,17 @@ func anonymous(cfg *config.Config, req *rootRequest, mode anonMode) int {
 		p := basePage(cfg, r)
 		login := &templates.LoginData{AllowUnbound: cfg.AllowUnbound}
 		p.Login = login
+		login.NeedHTTPS = cfg.RequireHTTPS && !isHTTPS(r)
+		if u := rememberedUser(r); u != "" {
+			login.User, login.Remembered = u, true
+		}
 		status := http.StatusOK
 		switch m := mode.(type) {
+		case anonNeedHTTPS:
+			status = http.StatusForbidden
+		case anonRefused:
+			login.Locked = true
+			status = http.StatusForbidden
 		case anonError:
 			renderError(w, p, m.status, m.msg)
 			return
@@ -59,7 +70,8 @@ func anonymous(cfg *config.Config, req *rootRequest, mode anonMode) int {
 				w.Header().Set("Content-Type", "text/css; charset=utf-8")
 				w.Write([]byte(pages.CSS()))
 				return
-			case "/folders", "/list", "/msg", "/part", "/raw", "/action", "/empty-trash", "/prefs", "/logout":
+			case "/folders", "/list", "/msg", "/part", "/raw", "/action", "/empty-trash", "/prefs", "/logout",
+				"/security", "/sessions", "/password", "/totp", "/totp/qr", "/totp-login":
 				status = http.StatusUnauthorized
 				login.Expired = req.method == http.MethodPost
 			default:

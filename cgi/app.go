@@ -7,7 +7,9 @@ import (
 	"strings"
 
 	"postern/auth"
+	"postern/compose"
 	"postern/config"
+	"postern/index"
 	"postern/maildir"
 	"postern/session"
 	"postern/templates"
@@ -24,25 +26,43 @@ type app struct {
 	sessions *session.Store
 	store    *maildir.Store
 	req      *rootRequest
+	upload   *compose.Form // the compose form of POST /send, parsed by route
+
+	// idx is the search index, opened by the first handler that needs it
+	// (search.go); idxProgress is how far its last update came.
+	idx         *index.Index
+	idxProgress index.Progress
 }
 
 type handler func(a *app, w http.ResponseWriter, r *http.Request) error
 
 // routes maps PATH_INFO to its handlers by method.
 var routes = map[string]map[string]handler{
-	"/":            {"GET": (*app).home},
-	"/login":       {"GET": (*app).home},
-	"/logout":      {"POST": (*app).logout},
-	"/folders":     {"GET": (*app).folders, "POST": (*app).folderOp},
-	"/list":        {"GET": (*app).list},
-	"/msg":         {"GET": (*app).message},
-	"/part":        {"GET": (*app).part},
-	"/raw":         {"GET": (*app).raw},
-	"/action":      {"POST": (*app).action},
-	"/empty-trash": {"POST": (*app).emptyTrash},
-	"/prefs":       {"GET": (*app).prefsGet, "POST": (*app).savePrefs},
-	"/style.css":   {"GET": (*app).style},
-	"/logo":        {"GET": (*app).logo},
+	"/":               {"GET": (*app).home},
+	"/login":          {"GET": (*app).home},
+	"/logout":         {"POST": (*app).logout},
+	"/compose":        {"GET": (*app).compose},
+	"/send":           {"POST": (*app).send},
+	"/folders":        {"GET": (*app).folders, "POST": (*app).folderOp},
+	"/list":           {"GET": (*app).list},
+	"/search":         {"GET": (*app).search},
+	"/thread":         {"GET": (*app).thread},
+	"/msg":            {"GET": (*app).message},
+	"/part":           {"GET": (*app).part},
+	"/raw":            {"GET": (*app).raw},
+	"/html":           {"GET": (*app).html},
+	"/remote-senders": {"POST": (*app).allowSender},
+	"/action":         {"POST": (*app).action},
+	"/empty-trash":    {"POST": (*app).emptyTrash},
+	"/prefs":          {"GET": (*app).prefsGet, "POST": (*app).savePrefs},
+	"/style.css":      {"GET": (*app).style},
+	"/logo":           {"GET": (*app).logo},
+	"/security":       {"GET": (*app).security},
+	"/sessions":       {"POST": (*app).endSessions},
+	"/password":       {"POST": (*app).changePassword},
+	"/totp":           {"POST": (*app).totpOp},
+	"/totp/qr":        {"GET": (*app).totpQR},
+	"/totp-login":     {"GET": (*app).totpLoginForm, "POST": (*app).totpLogin},
 }
 
 func (a *app) route(w http.ResponseWriter, r *http.Request) {
@@ -62,13 +82,22 @@ func (a *app) route(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, &httpError{status: http.StatusMethodNotAllowed, public: "This page does not take that kind of request."})
 		return
 	}
-	if method == http.MethodPost {
+	if method == http.MethodPost && uploadRoutes[path] {
+		// The compose form, with its files: bounded by compose.ParseForm.
+		if err := a.parseUpload(r); err != nil {
+			a.fail(w, r, err)
+			return
+		}
+	} else if method == http.MethodPost {
 		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 		if err := r.ParseForm(); err != nil {
 			a.fail(w, r, &httpError{status: http.StatusBadRequest, public: "The form could not be read.", err: err})
 			return
 		}
+	}
+	if method == http.MethodPost {
 		if !sameOrigin(os.Getenv) || !session.ValidCSRF(a.sess, r.PostForm.Get("csrf")) {
+			a.dropUpload()
 			a.fail(w, r, &httpError{status: http.StatusForbidden, public: "This form has expired or did not come from this site. Go back, reload the page and try again."})
 			return
 		}

@@ -5,49 +5,46 @@ import (
 	"fmt"
 	"io"
 	"os"
-
-	"postern/config"
 )
 
 // command runs postern from a shell: -version, -check-config. While
-// setuid, only -version is honoured and no argument may choose a file.
+// setuid, -check-config is for root only, and no argument may choose a
+// file: the configuration checked is the one compiled in (config.Path).
 func command(args []string, setuid bool, cfgPath string) int {
+	if len(args) > 0 && args[0] == "index" {
+		return indexCommand(args[1:], setuid, cfgPath)
+	}
+	return commandAs(args, setuid, os.Getuid(), cfgPath, os.Stdout, os.Stderr)
+}
+
+// commandAs is command with the caller's real uid and the outputs given,
+// for tests.
+func commandAs(args []string, setuid bool, uid int, cfgPath string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("postern", flag.ContinueOnError)
-	fs.SetOutput(os.Stderr)
+	fs.SetOutput(stderr)
 	showVersion := fs.Bool("version", false, "print the version and exit")
-	check := fs.Bool("check-config", false, "check the configuration file and exit (root only)")
+	check := fs.Bool("check-config", false, "check the configuration file, report each problem and exit (root only)")
 	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "postern: unexpected argument %q\n", fs.Arg(0))
 		return exitUsage
 	}
 	switch {
 	case *showVersion:
-		fmt.Println("postern", version)
+		fmt.Fprintln(stdout, "postern", version)
 		return exitOK
 	case *check:
-		if setuid && os.Getuid() != 0 {
-			fmt.Fprintln(os.Stderr, "postern: -check-config is for root")
+		if setuid && uid != 0 {
+			fmt.Fprintln(stderr, "postern: -check-config is for root")
 			return exitCaller
 		}
-		return checkConfig(os.Stdout, cfgPath)
+		return checkConfig(stdout, cfgPath, systemLookup)
 	}
-	fmt.Fprintln(os.Stderr, "postern: this is a CGI program; run it from a web server (see postern(8))")
+	fmt.Fprintln(stderr, "postern: this is a CGI program; run it from a web server (see postern(8))")
 	if setuid {
 		return exitNotCGI
 	}
 	return exitUsage
-}
-
-// checkConfig loads the configuration and reports each problem.
-func checkConfig(w io.Writer, path string) int {
-	cfg, err := config.Load(path)
-	if err != nil {
-		fmt.Fprintf(w, "%s: %v\n", path, err)
-		return exitConfig
-	}
-	if _, err := newBackend(cfg); err != nil {
-		fmt.Fprintf(w, "%s: %v\n", path, err)
-		return exitConfig
-	}
-	fmt.Fprintf(w, "%s: ok (auth = %s)\n", path, cfg.Auth)
-	return exitOK
 }

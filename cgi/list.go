@@ -49,7 +49,8 @@ func (a *app) list(w http.ResponseWriter, r *http.Request) error {
 		pageNo = n
 	}
 	size := a.prefs().PageSize
-	entries, total, err := a.store.List(folder, maildir.ParseSortKey(sortName), desc, (pageNo-1)*size, size)
+	threads := q.Get("view") == "threads"
+	entries, threadRows, total, err := a.listPage(r, folder, maildir.ParseSortKey(sortName), desc, (pageNo-1)*size, size, threads)
 	if err != nil {
 		return err
 	}
@@ -60,7 +61,7 @@ func (a *app) list(w http.ResponseWriter, r *http.Request) error {
 	if pageNo > pagesN {
 		// Past the end (the folder shrank): show the last page.
 		pageNo = pagesN
-		entries, total, err = a.store.List(folder, maildir.ParseSortKey(sortName), desc, (pageNo-1)*size, size)
+		entries, threadRows, total, err = a.listPage(r, folder, maildir.ParseSortKey(sortName), desc, (pageNo-1)*size, size, threads)
 		if err != nil {
 			return err
 		}
@@ -72,6 +73,9 @@ func (a *app) list(w http.ResponseWriter, r *http.Request) error {
 	}
 	at := func(n int) string {
 		v := url.Values{"f": {folder}, "sort": {sortName}, "order": {order}}
+		if threads {
+			v.Set("view", "threads")
+		}
 		if n > 1 {
 			v.Set("page", strconv.Itoa(n))
 		}
@@ -109,6 +113,11 @@ func (a *app) list(w http.ResponseWriter, r *http.Request) error {
 		d.Sort = append(d.Sort, l)
 	}
 	now := time.Now()
+	d.Rows, d.Threads, d.Indexing = threadRows, threads, indexing(a.idxProgress)
+	d.ViewURL = link(r, "/list", url.Values{"f": {folder}, "view": {"threads"}})
+	if threads {
+		d.ViewURL = link(r, "/list", url.Values{"f": {folder}})
+	}
 	for _, e := range entries {
 		d.Rows = append(d.Rows, templates.ListRow{
 			ID: e.Key, From: e.From, Subject: e.Subject,

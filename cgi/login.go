@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"postern/audit"
 	"postern/auth"
 	"postern/config"
 	"postern/session"
@@ -21,6 +22,9 @@ var errLoginFailed = errors.New("login failed")
 // config.LoginMaxBytes of a urlencoded body, authenticates, and drops to
 // the user before the session is written.
 func login(cfg *config.Config, backend auth.Authenticator, req *rootRequest) int {
+	if code, stop := loginPolicy(cfg, req); stop {
+		return code
+	}
 	mt, _, _ := mime.ParseMediaType(req.contentType)
 	switch {
 	case mt != "application/x-www-form-urlencoded":
@@ -50,11 +54,24 @@ func login(cfg *config.Config, backend auth.Authenticator, req *rootRequest) int
 	if cfg.AllowUnbound && form.Get("nobind") != "" {
 		bind = false
 	}
+	public, remember := form.Get("public") != "", form.Get("remember") != ""
+	if code, stop := guardCheck(cfg, req, name); stop {
+		return code
+	}
 
 	acct, err := authenticate(cfg, backend, name, pass)
+	if err == nil {
+		if p := clientCertProblem(cfg, name); p != "" {
+			err = errors.New(p)
+		}
+	}
 	if err != nil {
 		logf("login failed for %q from %s: %v", name, req.remoteAddr, err)
+		noteFailure(cfg, req, name, err)
 		return anonymous(cfg, req, anonLoginFailed{user: name})
+	}
+	if err := loginGuard(cfg).Succeed(name); err != nil {
+		logf("guard: %v", err)
 	}
 	if err := enter(cfg, acct); err != nil {
 		logf("login failed for %q from %s: %v", name, req.remoteAddr, err)
@@ -62,17 +79,35 @@ func login(cfg *config.Config, backend auth.Authenticator, req *rootRequest) int
 		return anonymous(cfg, req, anonLoginFailed{user: name})
 	}
 	// From here on we are the user, inside the Maildir.
+	sandboxUser(cfg, configFile, acct)
 	store := sessionStore(cfg)
-	sess, secret, err := store.Create(req.remoteAddr, bind, os.Getenv("HTTP_USER_AGENT"))
+	opts := session.Options{IP: req.remoteAddr, Bind: bind, UA: os.Getenv("HTTP_USER_AGENT"), Public: public}
+	if public {
+		opts.Idle = cfg.PublicIdle
+	}
+	opts.Pending = secondFactorOn(cfg)
+	sess, secret, err := store.CreateWith(opts)
 	if err != nil {
 		logf("login of %s: creating session: %v", acct.User, err)
 		return anonymous(cfg, req, anonError{http.StatusInternalServerError, "Your session could not be created. The administrator will find the reason in the web server's error log."})
 	}
 	logf("login: %s from %s", acct.MailboxID(), req.remoteAddr)
+	next := "/list?f=INBOX"
+	if opts.Pending {
+		auditLog.Log(audit.LoginPending, req.remoteAddr, acct.User, "totp")
+		next = "/totp-login"
+	} else {
+		auditLog.Log(audit.LoginOK, req.remoteAddr, acct.User, "")
+	}
 	value := session.FormatCookie(acct.MailboxID(), sess.ID, secret)
 	return serve(cfg, func(w http.ResponseWriter, r *http.Request) {
 		setSessionCookie(w, r, value, false)
-		http.Redirect(w, r, scriptName(r)+"/list?f=INBOX", http.StatusSeeOther)
+		if remember && !public {
+			setRememberCookie(w, r, acct.User)
+		} else if _, err := r.Cookie(rememberCookie); err == nil {
+			setRememberCookie(w, r, "")
+		}
+		http.Redirect(w, r, scriptName(r)+next, http.StatusSeeOther)
 	})
 }
 

@@ -3,6 +3,8 @@ package main
 import (
 	"net/http"
 
+	"postern/audit"
+
 	"postern/templates"
 )
 
@@ -14,6 +16,7 @@ func (a *app) logout(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	logf("logout: %s from %s", a.acct.MailboxID(), a.req.remoteAddr)
+	auditLog.Log(audit.Logout, a.req.remoteAddr, a.acct.User, "")
 	setSessionCookie(w, r, "", true)
 	w.Header().Set("Clear-Site-Data", `"cache", "cookies", "storage"`)
 	p := basePage(a.cfg, r)

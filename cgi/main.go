@@ -53,6 +53,9 @@ const (
 	exitNotCGI   = 7 // run setuid outside a web server request
 )
 
+// configFile is the configuration file read in step 2.
+var configFile string
+
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "0.1.0-dev"
 
@@ -83,6 +86,8 @@ func run() int {
 		logf("configuration %s: %v", cfgPath, err)
 		return fatalPage(500, "The webmail is not configured correctly. The administrator will find the reason in the web server's error log.", exitConfig)
 	}
+	configFile = cfgPath
+	openAudit(cfg)
 	if setuid && cfg.WebUser != "" {
 		if err := checkCaller(cfg.WebUser); err != nil {
 			logf("refused: %v", err)
@@ -102,6 +107,9 @@ func run() int {
 	case kindLogin:
 		return login(cfg, backend, req)
 	case kindUser:
+		if cfg.Auth == "pam" && req.method == "POST" && req.path == "/password" {
+			return pamPassword(cfg, backend, req) // pam_chauthtok needs root
+		}
 		return userRequest(cfg, backend, req)
 	}
 	return anonymous(cfg, req, anonNone)

@@ -22,7 +22,9 @@ const prefsFile = "postern/prefs.json"
 const maxPrefsBytes = 64 << 10
 
 type userPrefs struct {
-	PageSize int `json:"page_size"`
+	PageSize      int      `json:"page_size"`
+	PreferText    bool     `json:"prefer_text,omitempty"`    // show the text part of messages that have one
+	RemoteSenders []string `json:"remote_senders,omitempty"` // always load remote content from these
 }
 
 // prefs reads the preferences; a missing or broken file gives defaults.
@@ -34,8 +36,15 @@ func (a *app) prefs() userPrefs {
 	}
 	defer f.Close()
 	var stored userPrefs
-	if json.NewDecoder(io.LimitReader(f, maxPrefsBytes)).Decode(&stored) == nil && validPageSize(stored.PageSize) {
+	if json.NewDecoder(io.LimitReader(f, maxPrefsBytes)).Decode(&stored) != nil {
+		return p
+	}
+	if validPageSize(stored.PageSize) {
 		p.PageSize = stored.PageSize
+	}
+	p.PreferText = stored.PreferText
+	if len(stored.RemoteSenders) <= maxRemoteSenders {
+		p.RemoteSenders = stored.RemoteSenders
 	}
 	return p
 }
@@ -45,7 +54,8 @@ func validPageSize(n int) bool { return n >= 5 && n <= 500 }
 func (a *app) prefsPage(w http.ResponseWriter, r *http.Request, notice string) error {
 	p := a.page(r, "Preferences")
 	p.Notice = notice
-	p.Prefs = &templates.PrefsData{PageSize: a.prefs().PageSize, PageSizes: pageSizes}
+	up := a.prefs()
+	p.Prefs = &templates.PrefsData{PageSize: up.PageSize, PageSizes: pageSizes, PreferText: up.PreferText, RemoteSenders: up.RemoteSenders}
 	render(w, http.StatusOK, "prefs", p)
 	return nil
 }
@@ -57,11 +67,33 @@ func (a *app) savePrefs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || !validPageSize(n) {
 		return badRequest("The page size must be a number from 5 to 500.", err)
 	}
-	b, _ := json.Marshal(userPrefs{PageSize: n})
-	if err := writeFileAtomic(prefsFile, b); err != nil {
+	p := a.prefs()
+	p.PageSize = n
+	p.PreferText = r.PostForm.Get("prefertext") != ""
+	drop := map[string]bool{}
+	for _, s := range r.PostForm["forget"] {
+		drop[s] = true
+	}
+	kept := p.RemoteSenders[:0]
+	for _, s := range p.RemoteSenders {
+		if !drop[s] {
+			kept = append(kept, s)
+		}
+	}
+	p.RemoteSenders = kept
+	if err := a.savePrefsFile(p); err != nil {
 		return err
 	}
 	return a.prefsPage(w, r, "Preferences saved.")
+}
+
+// savePrefsFile writes the preferences.
+func (a *app) savePrefsFile(p userPrefs) error {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(prefsFile, b)
 }
 
 // writeFileAtomic replaces name with data: a temporary file in the same

@@ -112,6 +112,9 @@ func (a *app) message(w http.ResponseWriter, r *http.Request) error {
 		IsTrash:    m.folder == a.cfg.Trash,
 		Back:       listURL,
 	}
+	if m.folder == a.cfg.Drafts && m.part == "" {
+		d.EditURL = link(r, "/compose", url.Values{"draft": {m.id}})
+	}
 	if all {
 		for _, h := range v.Headers {
 			d.Headers = append(d.Headers, templates.Field{Name: h.Name, Value: h.Value})
@@ -128,6 +131,7 @@ func (a *app) message(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Text = append(d.Text, tp)
 	}
+	a.htmlView(w, r, m, v, d)
 	for _, att := range v.Attachments {
 		pq := url.Values{"f": {m.folder}, "id": {m.id}, "part": {att.Part}}
 		ta := templates.Attachment{
@@ -145,6 +149,9 @@ func (a *app) message(w http.ResponseWriter, r *http.Request) error {
 			continue
 		}
 		d.Attachments = append(d.Attachments, ta)
+	}
+	if len(d.HTML) > 0 {
+		d.Images = nil // they are in the HTML
 	}
 	if d.Targets, err = a.folderItems(); err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"postern/audit"
 	"postern/auth"
 	"postern/config"
 	"postern/maildir"
@@ -23,6 +24,11 @@ func userRequest(cfg *config.Config, backend auth.Authenticator, req *rootReques
 		logf("session refused: mailbox %q is not of backend %s", req.mailbox, cfg.Auth)
 		return anonymous(cfg, req, anonExpired{})
 	}
+	if p := sessionPolicy(cfg, req); p != "" {
+		logf("session refused for %q from %s: %s", req.mailbox, req.remoteAddr, p)
+		auditLog.Log(audit.SessionRefused, req.remoteAddr, req.user, p)
+		return anonymous(cfg, req, anonRefused{})
+	}
 	acct, err := backend.Lookup(req.user)
 	if err == nil {
 		err = enter(cfg, acct)
@@ -31,12 +37,17 @@ func userRequest(cfg *config.Config, backend auth.Authenticator, req *rootReques
 		logf("session refused for %q from %s: %v", req.mailbox, req.remoteAddr, err)
 		return anonymous(cfg, req, anonExpired{})
 	}
-	// We are the user now, inside the Maildir.
+	// We are the user now, inside the Maildir. The send runs the MTA's
+	// sendmail, which Landlock would starve (see sendsMail).
+	if !sendsMail(req) {
+		sandboxUser(cfg, configFile, acct)
+	}
 	sessions := sessionStore(cfg)
 	return serve(cfg, func(w http.ResponseWriter, r *http.Request) {
 		sess, err := proveSession(sessions, r, req)
 		if err != nil {
 			logf("session refused for %s from %s: %v", req.mailbox, req.remoteAddr, err)
+			auditLog.Log(audit.SessionRefused, req.remoteAddr, acct.User, sessionReason(err))
 			p := basePage(cfg, r)
 			p.Login = &templates.LoginData{Expired: true, AllowUnbound: cfg.AllowUnbound}
 			p.Title = "Log in"
@@ -59,6 +70,9 @@ func userRequest(cfg *config.Config, backend auth.Authenticator, req *rootReques
 		}
 		a.store.Summarize = summarize
 		a.store.Trash = cfg.Trash
+		if a.gate(w, r) {
+			return
+		}
 		a.route(w, r)
 	})
 }

@@ -110,6 +110,67 @@ type Config struct {
 	Sent string
 	// drafts: the folder drafts are saved in. Default "Drafts".
 	Drafts string
+	// mail_domain: the domain of a user's own address, user@mail_domain,
+	// when the auth backend gives none (pam, shadow). Default "": the
+	// first line of /etc/mailname, else the host name.
+	MailDomain string
+	// identities: more From addresses a user may choose, separated by
+	// commas; "%u" stands for the user name (e.g. "%u@example.org,
+	// %u@lists.example.org"). The user's own address always comes first.
+	// Default "" (only the own address).
+	Identities string
+	// sendmail_wrapper: the program outgoing mail is given to (see
+	// postern-sendmail(8)); an absolute path. Default "": the wrapper
+	// installed with postern (compose.DefaultWrapper).
+	SendmailWrapper string
+	// max_attachment_size: the largest attached file, in bytes. Default
+	// 26214400 (25 MiB).
+	MaxAttachmentSize int
+	// max_message_size: the largest compose form (text and attachments
+	// together, and the sum of the attachments of one message), in
+	// bytes. Default 52428800 (50 MiB).
+	MaxMessageSize int
+	// guard_dir: the root-owned directory (mode 700) of the failed-login
+	// counters; an absolute path. Default "/var/lib/postern/guard".
+	GuardDir string
+	// lockout_user: failed logins that lock a user name for lockout_time.
+	// Default 10.
+	LockoutUser int
+	// lockout_ip: failed logins that lock a client address for
+	// lockout_time. Default 50.
+	LockoutIP int
+	// lockout_time: failures are forgotten this long after the last one,
+	// which also ends a lockout. Default 15m.
+	LockoutTime time.Duration
+	// audit_socket: the syslog datagram socket the audit log (facility
+	// authpriv) is sent to. Default "/dev/log".
+	AuditSocket string
+	// require_https: the login page refuses passwords that did not arrive
+	// over TLS (CGI HTTPS=on). Default yes.
+	RequireHTTPS bool
+	// allow_from: networks (CIDR, IPv4 and IPv6, separated by commas or
+	// spaces) that may log in and use sessions; empty for all. Default "".
+	AllowFrom string
+	// public_idle: the idle timeout of a session logged in with "this is
+	// a public computer". Default 10m.
+	PublicIdle time.Duration
+	// totp: the TOTP second factor: "off", "optional" (each user may
+	// enrol) or "required" (every user must). Default "optional".
+	TOTP string
+	// client_cert: TLS client certificates: "off", "require" (the web
+	// server must have verified one, SSL_CLIENT_VERIFY=SUCCESS) or "match"
+	// (and its e-mail address or CN must be the login name). Default "off".
+	ClientCert string
+	// landlock: restrict the process with Landlock after the privilege
+	// drop (best effort on kernels without it). Default yes.
+	Landlock bool
+	// index_dir: the directory of each user's search index, "%u" standing
+	// for the user name; empty for "postern/index.sqlite" in the Maildir.
+	// Default "".
+	IndexDir string
+	// index_budget: how long one request may spend indexing new mail.
+	// Default 200ms.
+	IndexBudget time.Duration
 }
 
 // Default returns the configuration used when the file sets nothing.
@@ -134,6 +195,26 @@ func Default() *Config {
 		Trash:        "Trash",
 		Sent:         "Sent",
 		Drafts:       "Drafts",
+		GuardDir:     "/var/lib/postern/guard",
+		LockoutUser:  10,
+		LockoutIP:    50,
+		LockoutTime:  15 * time.Minute,
+		AuditSocket:  "/dev/log",
+		RequireHTTPS: true,
+		AllowFrom:    "",
+		PublicIdle:   10 * time.Minute,
+		TOTP:         "optional",
+		ClientCert:   "off",
+		Landlock:     true,
+		IndexDir:     "",
+		IndexBudget:  200 * time.Millisecond,
+
+		// Compose and send.
+		MailDomain:        "",
+		Identities:        "",
+		SendmailWrapper:   "",
+		MaxAttachmentSize: 25 << 20,
+		MaxMessageSize:    50 << 20,
 	}
 }
 

@@ -177,3 +177,34 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestComposeKeys(t *testing.T) {
+	tests := []struct {
+		in string
+		ok bool
+	}{
+		{"mail_domain = example.org", true},
+		{"mail_domain = bücher.example", true}, // an IDN, converted when sending
+		{"mail_domain = a@example.org", false}, // a domain, not an address
+		{"mail_domain = .example.org", false},
+		{"identities = %u@example.org, %u@lists.example.org", true},
+		{"identities = sales@example.org", true},      // a shared address, allowed by the admin
+		{"identities = %u", false},                    // no domain
+		{"identities = %s@example.org", false},        // only %u may follow %
+		{"identities = Name <%u@example.org>", false}, // addresses only, never display names
+		{"sendmail_wrapper = /usr/lib/postern/sendmail", true},
+		{"sendmail_wrapper = sendmail", false}, // must be absolute
+		{"max_attachment_size = 1048576", true},
+		{"max_attachment_size = 10", false}, // below 1 KiB
+		{"max_message_size = 0", false},
+	}
+	for _, tt := range tests {
+		_, err := Parse(strings.NewReader(tt.in + "\n"))
+		if (err == nil) != tt.ok {
+			t.Errorf("Parse(%q) = %v, want ok %v", tt.in, err, tt.ok)
+		}
+	}
+	if got := SplitIdentities(" a@b , ,%u@c "); len(got) != 2 || got[0] != "a@b" || got[1] != "%u@c" {
+		t.Errorf("SplitIdentities = %q, want [a@b %%u@c]", got)
+	}
+}

@@ -194,7 +194,8 @@ func (d *demo) setup() error {
 		}
 	}
 	conf := fmt.Sprintf("# written by postern-demo\nauth = webpass\nwebpass_root = %s\nwebpass_file = %s\n"+
-		"min_uid = 1\nsession_idle = 2h\nsite_name = postern demo\n", d.root, passFile)
+		"min_uid = 1\nsession_idle = 2h\nsite_name = postern demo\n"+
+		"require_https = no\nguard_dir = %s\n", d.root, passFile, filepath.Join(d.tmp, "guard"))
 	if err := os.WriteFile(d.config, []byte(conf), 0o600); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}

@@ -12,6 +12,11 @@
 // PID, never by name), the users and their home directories, the PAM file
 // if it installed it, and the temporary tree.
 //
+// The recipe tests (recipes_test.go) start Apache with mod_cgid, lighttpd
+// and nginx + fcgiwrap with the snippets of dist/; TestDebianPackage
+// (package_test.go) builds, installs and purges the .deb. They need
+// lighttpd, nginx, fcgiwrap, debhelper and lintian (make deps-apt).
+//
 // Prerequisites: root, /usr/sbin/apache2 and mod_cgi. When one is missing
 // the suite is skipped, unless the environment variable CI is "true", in
 // which case it fails.
@@ -154,7 +159,8 @@ func setup() error {
 	if err := buildBinary(); err != nil {
 		return err
 	}
-	env.baseConf = "auth = pam\nmin_uid = 1000\nweb_user = " + webUser + "\n"
+	env.baseConf = "auth = pam\nmin_uid = 1000\nweb_user = " + webUser + "\n" +
+		"require_https = no\nguard_dir = " + filepath.Join(tmp, "guard") + "\n"
 	if err := writeConfig(env.baseConf); err != nil {
 		return err
 	}
@@ -189,7 +195,7 @@ func moduleRoot() (string, error) {
 }
 
 func buildBinary() error {
-	cmd := exec.Command("go", "build", "-trimpath",
+	cmd := exec.Command("go", "build", "-trimpath", "-tags", "sqlite_fts5",
 		"-ldflags", "-X postern/config.Path="+env.confPath,
 		"-o", env.binary, "./cgi")
 	cmd.Dir = env.root

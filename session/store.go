@@ -55,6 +55,9 @@ type Session struct {
 	ID, IP, CSRF, UA string
 	Bind             bool
 	Created, Last    time.Time
+	Public           bool // "this is a public computer": shorter idle timeout
+	Pending          bool // only the second-factor step is allowed
+	Tries            int  // wrong second-factor codes so far
 }
 
 // record is the JSON content of a session file.
@@ -66,11 +69,16 @@ type record struct {
 	Last    int64  `json:"last"`
 	CSRF    string `json:"csrf"`
 	UA      string `json:"ua"`
+	Idle    int64  `json:"idle,omitempty"` // seconds; 0: Store.Idle
+	Public  bool   `json:"public,omitempty"`
+	Pending bool   `json:"pending,omitempty"`
+	Tries   int    `json:"tries,omitempty"`
 }
 
 func (r *record) session(id string) *Session {
 	return &Session{ID: id, IP: r.IP, CSRF: r.CSRF, UA: r.UA, Bind: r.Bind,
-		Created: time.Unix(r.Created, 0), Last: time.Unix(r.Last, 0)}
+		Created: time.Unix(r.Created, 0), Last: time.Unix(r.Last, 0),
+		Public: r.Public, Pending: r.Pending, Tries: r.Tries}
 }
 
 func (s *Store) now() time.Time {
@@ -89,6 +97,9 @@ func (s *Store) expired(r *record, now time.Time) error {
 	if max <= 0 {
 		max = DefaultMax
 	}
+	if r.Idle > 0 {
+		idle = time.Duration(r.Idle) * time.Second
+	}
 	t := now.Unix()
 	if t-r.Created > int64(max/time.Second) {
 		return ErrMax
@@ -103,6 +114,12 @@ func (s *Store) expired(r *record, now time.Time) error {
 // returns it with the secret for the cookie. It removes expired sessions
 // first (their errors are ignored: they must not prevent a login).
 func (s *Store) Create(ip string, bind bool, ua string) (sess *Session, secret string, err error) {
+	return s.CreateWith(Options{IP: ip, Bind: bind, UA: ua})
+}
+
+// CreateWith is Create with the options of Options.
+func (s *Store) CreateWith(o Options) (sess *Session, secret string, err error) {
+	ip, bind, ua := o.IP, o.Bind, o.UA
 	if len(ip) > MaxIPBytes {
 		return nil, "", fmt.Errorf("session: IP address longer than %d bytes", MaxIPBytes)
 	}
@@ -114,7 +131,8 @@ func (s *Store) Create(ip string, bind bool, ua string) (sess *Session, secret s
 	sum := sha256.Sum256([]byte(secret))
 	t := s.now().Unix()
 	r := &record{Hash: hex.EncodeToString(sum[:]), IP: ip, Bind: bind, Created: t, Last: t,
-		CSRF: randomHex(CSRFLen / 2), UA: truncateUA(ua)}
+		CSRF: randomHex(CSRFLen / 2), UA: truncateUA(ua),
+		Idle: int64(o.Idle / time.Second), Public: o.Public, Pending: o.Pending}
 	for range 3 {
 		id := randomHex(IDLen / 2)
 		err = s.write(r, id, false)

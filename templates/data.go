@@ -15,13 +15,20 @@ type Page struct {
 	Error  string // the public text of an error
 	Status int    // the HTTP status of an error page
 	Style  template.CSS
-	Logo   bool // the site has a logo, served at Base + "/logo"
+	Logo   bool   // the site has a logo, served at Base + "/logo"
+	Query  string // the search box's text
 
 	Login   *LoginData
 	Folders *FoldersData
 	List    *ListData
 	Message *MessageData
 	Prefs   *PrefsData
+	Compose *ComposeData
+	Search  *SearchData
+	Thread  *ThreadData
+
+	Security  *SecurityData
+	TOTPLogin *TOTPLoginData
 }
 
 // LoginData is the login page.
@@ -31,6 +38,9 @@ type LoginData struct {
 	Expired      bool // the session ended (timeout, logout elsewhere, IP changed)
 	LoggedOut    bool
 	AllowUnbound bool // offer "do not bind my session to my IP address"
+	NeedHTTPS    bool // the request is not over HTTPS and passwords are refused
+	Remembered   bool // User came from the "remember my user name" cookie
+	Locked       bool // refused: the network or the client certificate is not allowed
 }
 
 // FolderItem is one folder in a tree.
@@ -55,6 +65,8 @@ type ListRow struct {
 	ID, From, Subject, Date, Size  string
 	Seen, Flagged, Answered, Draft bool
 	Attach, Malformed              bool
+	ThreadURL                      string // list by thread: the conversation
+	Count                          int    // list by thread: its messages in the folder
 }
 
 // SortLink is a column header of the message list.
@@ -82,6 +94,9 @@ type ListData struct {
 	Sort      []SortLink
 	Back      string // this page's URL, to come back after an action
 	PageSizes []int
+	Threads   bool   // listed by conversation
+	ViewURL   string // the other view (by thread / by message)
+	Indexing  string // "Indexed 12,000 of 100,000 messages…" while incomplete
 }
 
 // Span is a run of text, a link when URL is set.
@@ -127,19 +142,36 @@ type MessageData struct {
 	Text        []TextPart
 	Attachments []Attachment
 	Images      []Attachment
+	HTML        []HTMLFrame // sanitized HTML parts, shown in sandboxed frames
 	Problems    []string
 	Seen        bool
 	Flagged     bool
+	PlainURL    string // show as plain text (in HTML view)
+	RichURL     string // show the HTML (in text view, when there is HTML)
+	Blocked     int    // remote resources blocked in the HTML
+	Phishing    int    // links whose text names another site
+	RemoteURL   string // load remote content for this message
+	Sender      string // for "always load remote content from this sender"
+	RemoteOn    bool   // remote content is being loaded
 	RawURL      string
 	HeadersURL  string
 	ListURL     string
 	Targets     []FolderItem
 	IsTrash     bool
 	Back        string
+	EditURL     string // a draft: resume it in the compose form
 }
 
 // PrefsData is the preferences page.
 type PrefsData struct {
-	PageSize  int
-	PageSizes []int
+	PageSize      int
+	PageSizes     []int
+	PreferText    bool
+	RemoteSenders []string
+}
+
+// HTMLFrame is one sanitized HTML part of a message.
+type HTMLFrame struct {
+	URL     string // the sanitized document, for the sandboxed frame
+	Sandbox string // the frame's sandbox attribute
 }

@@ -32,7 +32,7 @@ import (
 var embedded embed.FS
 
 // Pages lists the content templates; each is rendered inside layout.html.
-var Pages = []string{"login", "error", "folders", "list", "message", "prefs"}
+var Pages = []string{"login", "error", "folders", "list", "message", "prefs", "security", "totp", "compose", "search", "thread"}
 
 // Set is a parsed set of pages. An override directory may also hold the
 // site's logo, logo.png or logo.svg, shown in every page's header.

@@ -1,0 +1,102 @@
+package pam
+
+import (
+	"fmt"
+	"runtime"
+	"strings"
+
+	"github.com/msteinert/pam/v2"
+
+	"postern/auth"
+	"postern/auth/pwhash"
+)
+
+// ChangePassword changes user's password from old to newPass in one PAM
+// transaction: pam_authenticate with old, pam_acct_mgmt (an expired
+// password, PAM_NEW_AUTHTOK_REQD, is what a change is for and passes),
+// then pam_chauthtok. It must run as root (pam_unix writes /etc/shadow);
+// since the real uid is the web server's, pam_unix asks for the current
+// password again, and the rules of the service's password stack (e.g.
+// pam_unix obscure, pam_pwquality) apply to the new one.
+//
+// The conversation answers echo-off prompts with old during
+// pam_authenticate; during pam_chauthtok, with old when the prompt names
+// the current or old password and with newPass otherwise ("New password:",
+// "Retype new password:"), at most maxChangePrompts times. PAM's messages
+// are kept for the log. Errors wrap auth.ErrFailed.
+func (b *Backend) ChangePassword(user, old, newPass, rhost string) (err error) {
+	if err := auth.ValidUser(user); err != nil {
+		return auth.Failf("pam: %v", err)
+	}
+	for _, p := range []string{old, newPass} {
+		if len(p) > pwhash.MaxPasswordBytes || strings.IndexByte(p, 0) >= 0 || p == "" {
+			return auth.Failf("pam: user %q: unusable password", user)
+		}
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	c := &changeConversation{user: user, old: old, new: newPass}
+	tx, err := pam.Start(b.service, user, c)
+	if err != nil {
+		return auth.Failf("pam: start %q: %v", b.service, err)
+	}
+	defer func() {
+		if endErr := tx.End(); endErr != nil && err == nil {
+			err = auth.Failf("pam: end: %v", endErr)
+		}
+	}()
+	if rhost != "" {
+		if err := tx.SetItem(pam.Rhost, rhost); err != nil {
+			return auth.Failf("pam: set rhost: %v", err)
+		}
+	}
+	const flags = pam.Silent | pam.DisallowNullAuthtok
+	if err := tx.Authenticate(flags); err != nil {
+		return auth.Failf("pam: user %q: authenticate: %v%s", user, err, c.detail())
+	}
+	if err := tx.AcctMgmt(flags); err != nil && err != pam.ErrNewAuthtokReqd {
+		return auth.Failf("pam: user %q: account: %v%s", user, err, c.detail())
+	}
+	if got, err := tx.GetItem(pam.User); err != nil || got != user {
+		return auth.Failf("pam: user %q: PAM_USER is now %q (%v)", user, got, err)
+	}
+	c.changing = true
+	if err := tx.ChangeAuthTok(pam.Silent); err != nil {
+		return auth.Failf("pam: user %q: chauthtok: %v%s", user, err, c.detail())
+	}
+	return nil
+}
+
+// maxChangePrompts bounds the password prompts of one change.
+const maxChangePrompts = 6
+
+// changeConversation answers the prompts of ChangePassword.
+type changeConversation struct {
+	conversation
+	user, old, new string
+	changing       bool
+	prompts        int
+}
+
+func (c *changeConversation) RespondPAM(s pam.Style, msg string) (string, error) {
+	switch s {
+	case pam.PromptEchoOff:
+		c.prompts++
+		if c.prompts > maxChangePrompts {
+			c.note("too many prompts: " + msg)
+			return "", errPrompt
+		}
+		m := strings.ToLower(msg)
+		if !c.changing || strings.Contains(m, "current") || strings.Contains(m, "old") {
+			return c.old, nil
+		}
+		return c.new, nil
+	case pam.PromptEchoOn:
+		return c.user, nil
+	case pam.ErrorMsg, pam.TextInfo:
+		c.note(msg)
+		return "", nil
+	}
+	c.note(fmt.Sprintf("unknown message style %d", s))
+	return "", errPrompt
+}

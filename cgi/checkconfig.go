@@ -1,0 +1,114 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/user"
+	"path/filepath"
+
+	"postern/config"
+)
+
+// lookup is what checkConfig asks of the system, replaceable in tests.
+type lookup struct {
+	user func(name string) (*user.User, error)
+	stat func(path string) (fs.FileInfo, error)
+}
+
+var systemLookup = lookup{user: user.Lookup, stat: os.Stat}
+
+// pamDir is where PAM service files live.
+const pamDir = "/etc/pam.d"
+
+// checkConfig loads the configuration at path and writes one line for each
+// problem: every bad line of the file (config.Parse reports them all, each
+// with its line number), then what the values name but the system lacks.
+// It returns exitOK when there is no error; warnings do not count.
+func checkConfig(w io.Writer, path string, sys lookup) int {
+	if _, err := sys.stat(path); errors.Is(err, fs.ErrNotExist) {
+		fmt.Fprintf(w, "%s: does not exist; the compiled-in defaults apply\n", path)
+	}
+	cfg, err := config.Load(path)
+	if err != nil {
+		errs := splitErrors(err)
+		for _, e := range errs {
+			fmt.Fprintln(w, e)
+		}
+		fmt.Fprintf(w, "%s: %d error(s)\n", path, len(errs))
+		return exitConfig
+	}
+	problems, warnings := checkValues(cfg, sys)
+	for _, p := range warnings {
+		fmt.Fprintf(w, "%s: warning: %s\n", path, p)
+	}
+	for _, p := range problems {
+		fmt.Fprintf(w, "%s: %s\n", path, p)
+	}
+	if len(problems) > 0 {
+		fmt.Fprintf(w, "%s: %d error(s)\n", path, len(problems))
+		return exitConfig
+	}
+	fmt.Fprintf(w, "%s: ok (auth = %s)\n", path, cfg.Auth)
+	return exitOK
+}
+
+// splitErrors undoes errors.Join, so that each problem gets its own line.
+func splitErrors(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, splitErrors(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+// checkValues checks what a syntactically valid configuration refers to:
+// the backend's files, the users, the template directory.
+func checkValues(cfg *config.Config, sys lookup) (problems, warnings []string) {
+	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	if _, err := newBackend(cfg); err != nil {
+		bad("auth = %s: %v", cfg.Auth, err)
+	}
+	switch cfg.Auth {
+	case "pam":
+		if _, err := sys.stat(filepath.Join(pamDir, cfg.PAMService)); err != nil {
+			bad("pam_service = %s: %v (install dist/pam.d/postern there)", cfg.PAMService, err)
+		}
+	case "shadow":
+		if _, err := sys.stat(cfg.ShadowFile); err != nil {
+			bad("shadow_file = %s: %v", cfg.ShadowFile, err)
+		}
+	case "webpass":
+		if fi, err := sys.stat(cfg.WebpassRoot); err != nil {
+			bad("webpass_root = %s: %v", cfg.WebpassRoot, err)
+		} else if !fi.IsDir() {
+			bad("webpass_root = %s: not a directory", cfg.WebpassRoot)
+		}
+	}
+	if cfg.WebUser == "" {
+		warnings = append(warnings, "web_user is not set: any local user may run the program setuid")
+	} else if _, err := sys.user(cfg.WebUser); err != nil {
+		bad("web_user = %s: %v", cfg.WebUser, err)
+	}
+	if u, err := sys.user(cfg.AnonUser); err != nil {
+		bad("anon_user = %s: %v", cfg.AnonUser, err)
+	} else if u.Uid == "0" || u.Gid == "0" {
+		bad("anon_user = %s: uid or gid 0 is never used", cfg.AnonUser)
+	}
+	if cfg.TemplateDir != "" {
+		if fi, err := sys.stat(cfg.TemplateDir); err != nil {
+			bad("template_dir = %s: %v", cfg.TemplateDir, err)
+		} else if !fi.IsDir() {
+			bad("template_dir = %s: not a directory", cfg.TemplateDir)
+		}
+	}
+	if cfg.SessionIdle > cfg.SessionMax {
+		warnings = append(warnings, fmt.Sprintf("session_idle %v is longer than session_max %v: session_max wins", cfg.SessionIdle, cfg.SessionMax))
+	}
+	return problems, warnings
+}

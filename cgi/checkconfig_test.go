@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fakeSystem knows the users www-data, nobody and root, and the files in
+// files (directories end in '/').
+func fakeSystem(files ...string) lookup {
+	users := map[string]*user.User{
+		"www-data": {Username: "www-data", Uid: "33", Gid: "33"},
+		"nobody":   {Username: "nobody", Uid: "65534", Gid: "65534"},
+		"root":     {Username: "root", Uid: "0", Gid: "0"},
+	}
+	return lookup{
+		user: func(name string) (*user.User, error) {
+			if u, ok := users[name]; ok {
+				return u, nil
+			}
+			return nil, user.UnknownUserError(name)
+		},
+		stat: func(path string) (fs.FileInfo, error) {
+			for _, f := range files {
+				if strings.TrimSuffix(f, "/") == path {
+					return fakeInfo{dir: strings.HasSuffix(f, "/")}, nil
+				}
+			}
+			// The configuration file itself is real.
+			if strings.HasPrefix(path, os.TempDir()) {
+				return os.Stat(path)
+			}
+			return nil, &fs.PathError{Op: "stat", Path: path, Err: fs.ErrNotExist}
+		},
+	}
+}
+
+type fakeInfo struct{ dir bool }
+
+func (f fakeInfo) Name() string { return "x" }
+func (f fakeInfo) Size() int64  { return 0 }
+func (f fakeInfo) Mode() fs.FileMode {
+	return map[bool]fs.FileMode{true: fs.ModeDir | 0o755, false: 0o644}[f.dir]
+}
+func (f fakeInfo) ModTime() time.Time { return time.Time{} }
+func (f fakeInfo) IsDir() bool        { return f.dir }
+func (f fakeInfo) Sys() any           { return nil }
+
+func writeConfFile(t *testing.T, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "postern.conf")
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestCheckConfig(t *testing.T) {
+	tests := []struct {
+		name       string
+		conf       string
+		files      []string
+		wantStatus int
+		want       []string // each must appear on a line of its own
+		wantNot    []string
+	}{
+		{"good", "auth = pam\nweb_user = www-data\n", []string{"/etc/pam.d/postern"}, exitOK,
+			[]string{": ok (auth = pam)"}, []string{"warning"}},
+		// Every bad line is reported, not only the first.
+		{"three bad lines", "auth = ldap\n# fine\nfoo = bar\nmin_uid = -1\nno equals sign\npage_size = 50\n", nil, exitConfig,
+			[]string{"line 1: auth", "line 3: unknown key \"foo\"", "line 4: min_uid", "line 5: missing '='", ": 4 error(s)"}, []string{"line 2", "line 6"}},
+		{"duplicate", "auth = pam\nauth = shadow\n", nil, exitConfig,
+			[]string{"line 2: duplicate key auth (first set on line 1)"}, nil},
+		{"missing pam file", "web_user = www-data\n", nil, exitConfig,
+			[]string{"pam_service = postern: stat /etc/pam.d/postern"}, nil},
+		{"unknown web_user", "web_user = nosuchuser\n", []string{"/etc/pam.d/postern"}, exitConfig,
+			[]string{"web_user = nosuchuser: user: unknown user nosuchuser"}, nil},
+		// An empty web_user is allowed but worth a word.
+		{"no web_user", "", []string{"/etc/pam.d/postern"}, exitOK,
+			[]string{"warning: web_user is not set"}, nil},
+		{"root anon_user", "web_user = www-data\nanon_user = root\n", []string{"/etc/pam.d/postern"}, exitConfig,
+			[]string{"anon_user = root: uid or gid 0"}, nil},
+		{"shadow missing", "auth = shadow\nshadow_file = /nonexistent\nweb_user = www-data\n", nil, exitConfig,
+			[]string{"shadow_file = /nonexistent"}, []string{"pam_service"}},
+		// webpass_root must be a directory.
+		{"webpass root is a file", "auth = webpass\nwebpass_root = /srv/users\nweb_user = www-data\n", []string{"/srv/users"}, exitConfig,
+			[]string{"webpass_root = /srv/users: not a directory"}, nil},
+		{"webpass ok", "auth = webpass\nwebpass_root = /srv/users\nweb_user = www-data\n", []string{"/srv/users/"}, exitOK,
+			[]string{"ok (auth = webpass)"}, nil},
+		{"template dir missing", "web_user = www-data\ntemplate_dir = /srv/brand\n", []string{"/etc/pam.d/postern"}, exitConfig,
+			[]string{"template_dir = /srv/brand"}, nil},
+		{"idle longer than max", "web_user = www-data\nsession_idle = 2h\nsession_max = 1h\n", []string{"/etc/pam.d/postern"}, exitOK,
+			[]string{"warning: session_idle 2h0m0s is longer than session_max 1h0m0s"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeConfFile(t, tt.conf)
+			var out bytes.Buffer
+			status := checkConfig(&out, path, fakeSystem(tt.files...))
+			if status != tt.wantStatus {
+				t.Errorf("checkConfig(%q) = %d, want %d; output:\n%s", tt.conf, status, tt.wantStatus, out.String())
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("checkConfig(%q) output:\n%s\nwant a line containing %q", tt.conf, out.String(), w)
+				}
+			}
+			for _, w := range tt.wantNot {
+				if strings.Contains(out.String(), w) {
+					t.Errorf("checkConfig(%q) output:\n%s\nwant no %q", tt.conf, out.String(), w)
+				}
+			}
+		})
+	}
+}
+
+// TestCheckConfigOneLinePerError: each error of a file with many bad lines
+// is on a line of its own that names the file.
+func TestCheckConfigOneLinePerError(t *testing.T) {
+	var conf strings.Builder
+	for i := range 10 {
+		fmt.Fprintf(&conf, "bad_key_%d = x\n", i)
+	}
+	path := writeConfFile(t, conf.String())
+	var out bytes.Buffer
+	if got := checkConfig(&out, path, fakeSystem()); got != exitConfig {
+		t.Errorf("checkConfig = %d, want %d", got, exitConfig)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 11 {
+		t.Fatalf("checkConfig wrote %d lines, want 10 errors and a summary:\n%s", len(lines), out.String())
+	}
+	for i, l := range lines[:10] {
+		want := fmt.Sprintf("%s: line %d: unknown key \"bad_key_%d\"", path, i+1, i)
+		if !strings.Contains(l, want) {
+			t.Errorf("line %d = %q, want it to contain %q", i+1, l, want)
+		}
+	}
+}
+
+func TestCheckConfigMissingFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "none.conf")
+	var out bytes.Buffer
+	checkConfig(&out, path, fakeSystem("/etc/pam.d/postern"))
+	if !strings.Contains(out.String(), "does not exist; the compiled-in defaults apply") {
+		t.Errorf("checkConfig(missing) output = %q, want it to say the defaults apply", out.String())
+	}
+}
+
+func TestCommand(t *testing.T) {
+	good := writeConfFile(t, "auth = pam\n")
+	tests := []struct {
+		name       string
+		args       []string
+		setuid     bool
+		uid        int
+		wantStatus int
+		wantOut    string
+		wantErr    string
+	}{
+		{"version", []string{"-version"}, true, 1000, exitOK, "postern " + version + "\n", ""},
+		// A user may run the setuid binary but not read its configuration.
+		{"check-config as user while setuid", []string{"-check-config"}, true, 1000, exitCaller, "", "-check-config is for root"},
+		{"check-config as root", []string{"-check-config"}, true, 0, -1, "", ""},
+		// Not setuid (virtual-user mode): nothing to protect.
+		{"check-config not setuid", []string{"-check-config"}, false, 1000, -1, "", ""},
+		{"no flag setuid", nil, true, 1000, exitNotCGI, "", "this is a CGI program"},
+		{"no flag", nil, false, 1000, exitUsage, "", "this is a CGI program"},
+		{"unknown flag", []string{"-config", "/tmp/x"}, false, 0, exitUsage, "", "flag provided but not defined"},
+		// No argument may name a file.
+		{"extra argument", []string{"-check-config", "/tmp/x"}, false, 0, exitUsage, "", "unexpected argument"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			got := commandAs(tt.args, tt.setuid, tt.uid, good, &out, &errOut)
+			if tt.wantStatus >= 0 && got != tt.wantStatus {
+				t.Errorf("commandAs(%q, setuid=%v, uid=%d) = %d, want %d (stderr %q)", tt.args, tt.setuid, tt.uid, got, tt.wantStatus, errOut.String())
+			}
+			if tt.wantStatus < 0 && !strings.Contains(out.String(), good+":") {
+				t.Errorf("commandAs(%q, setuid=%v, uid=%d) stdout = %q, want a report on %s", tt.args, tt.setuid, tt.uid, out.String(), good)
+			}
+			if tt.wantOut != "" && out.String() != tt.wantOut {
+				t.Errorf("commandAs(%q) stdout = %q, want %q", tt.args, out.String(), tt.wantOut)
+			}
+			if !strings.Contains(errOut.String(), tt.wantErr) {
+				t.Errorf("commandAs(%q) stderr = %q, want it to contain %q", tt.args, errOut.String(), tt.wantErr)
+			}
+		})
+	}
+}

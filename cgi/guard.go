@@ -1,0 +1,148 @@
+package main
+
+import (
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"postern/audit"
+	"postern/auth"
+	"postern/config"
+	"postern/guard"
+	"postern/index"
+	"postern/sandbox"
+	"postern/session"
+)
+
+// auditLog is the audit log of this request, opened in step 2 (a datagram
+// socket connected as root; it reads nothing).
+var auditLog *audit.Logger
+
+// openAudit connects the audit log; failing that, lines go to stderr.
+func openAudit(cfg *config.Config) {
+	auditLog, _ = audit.Dial(cfg.AuditSocket) // a failure is told with the first line
+}
+
+// loginGuard is the brute-force guard of the configuration.
+func loginGuard(cfg *config.Config) *guard.Guard {
+	return &guard.Guard{Dir: cfg.GuardDir, Limits: guard.Limits{
+		UserLock: cfg.LockoutUser, IPLock: cfg.LockoutIP, Window: cfg.LockoutTime,
+	}}
+}
+
+// networkAllowed checks the client address against allow_from.
+func networkAllowed(cfg *config.Config, ip string) bool {
+	l, err := guard.ParseAllow(cfg.AllowFrom)
+	if err != nil { // config checked it; refuse rather than allow
+		logf("allow_from: %v", err)
+		return false
+	}
+	return l.Allowed(ip)
+}
+
+// httpsOn reports whether the web server says the request came over TLS.
+func httpsOn() bool { return strings.EqualFold(os.Getenv("HTTPS"), "on") }
+
+// clientCertProblem checks client_cert for a request by user ("" before
+// the user is known): "" when fine, else the reason for the log.
+func clientCertProblem(cfg *config.Config, user string) string {
+	if cfg.ClientCert == "off" {
+		return ""
+	}
+	if os.Getenv("SSL_CLIENT_VERIFY") != "SUCCESS" {
+		return "no verified client certificate"
+	}
+	if cfg.ClientCert == "match" && user != "" {
+		email, cn := os.Getenv("SSL_CLIENT_S_DN_Email"), os.Getenv("SSL_CLIENT_S_DN_CN")
+		if user != cn && !strings.EqualFold(user, email) {
+			return "client certificate (CN " + cn + ", e-mail " + email + ") is not " + user
+		}
+	}
+	return ""
+}
+
+// sandboxUser restricts the process after the drop to the Maildir (rw),
+// the configuration, templates and system data (ro), and the sendmail
+// wrapper (exec). Failure is logged, not fatal: Landlock is best effort.
+func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account) {
+	if !cfg.Landlock {
+		return
+	}
+	ro := []string{cfgPath, "/etc/localtime", "/usr/share/zoneinfo", mailnameFile, "/etc/mime.types", "/usr/share/mime"}
+	if cfg.TemplateDir != "" {
+		ro = append(ro, cfg.TemplateDir)
+	}
+	rw := []string{acct.Maildir}
+	if cfg.IndexDir != "" {
+		// The search index lives outside the Maildir (index_dir); the
+		// sandbox allows only directories that exist.
+		dir := filepath.Dir(index.Path(cfg.IndexDir, acct.Maildir, acct.User))
+		_ = os.MkdirAll(dir, 0o700)
+		rw = append(rw, dir)
+	}
+	r := sandbox.Rules{RW: rw, RO: ro, Exec: sandboxExec}
+	if err := sandbox.Restrict(r); err != nil {
+		logf("landlock for %s: %v", acct.User, err)
+		return
+	}
+	if sandbox.ABI() == 0 {
+		logf("landlock: not supported by this kernel; running without the sandbox")
+	}
+}
+
+// sandboxExec are the programs a sandboxed process may run: the sendmail
+// wrapper once the compose package has its configuration key.
+var sandboxExec []string
+
+// sessionReason is the audit reason of a refused session.
+func sessionReason(err error) string {
+	switch {
+	case errors.Is(err, session.ErrBadToken):
+		return "bad token"
+	case errors.Is(err, session.ErrIPChanged):
+		return "IP changed"
+	case errors.Is(err, session.ErrIdle):
+		return "idle timeout"
+	case errors.Is(err, session.ErrMax):
+		return "absolute timeout"
+	case errors.Is(err, http.ErrNoCookie), errors.Is(err, session.ErrNoSession):
+		return "no session"
+	}
+	return "invalid session"
+}
+
+// rememberCookie is the long-lived cookie that holds only the user name.
+const rememberCookie = "postern-user"
+
+// setRememberCookie sets (name != "") or clears the user-name cookie.
+func setRememberCookie(w http.ResponseWriter, r *http.Request, name string) {
+	c := &http.Cookie{Name: rememberCookie, Value: name, Path: scriptName(r), HttpOnly: true,
+		Secure: isHTTPS(r), SameSite: http.SameSiteStrictMode, MaxAge: 365 * 24 * 3600}
+	if c.Path == "" {
+		c.Path = "/"
+	}
+	if name == "" {
+		c.MaxAge = -1
+	}
+	http.SetCookie(w, c)
+}
+
+// rememberedUser reads the user-name cookie (after the drop).
+func rememberedUser(r *http.Request) string {
+	c, err := r.Cookie(rememberCookie)
+	if err != nil || auth.ValidUser(c.Value) != nil {
+		return ""
+	}
+	return c.Value
+}
+
+// twofactorPath is the TOTP state file in the Maildir (the process is in it).
+func twofactorPath() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		wd = "."
+	}
+	return filepath.Join(wd, "postern", "totp")
+}

@@ -1,0 +1,128 @@
+package index
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"postern/maildir"
+	"postern/message"
+)
+
+// benchWords make bodies with a realistic spread of terms.
+var benchWords = []string{"budget", "meeting", "report", "server", "deploy", "invoice", "Grüße", "kernel", "latency", "release", "review", "ticket"}
+
+func benchMessage(i int) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "From: Sender %d <s%d@example.org>\r\nTo: me@example.org\r\nSubject: %s %d\r\n", i%97, i%97, benchWords[i%len(benchWords)], i)
+	fmt.Fprintf(&b, "Date: %s\r\nMessage-ID: <%d@example.org>\r\n", time.Unix(1600000000+int64(i)*600, 0).UTC().Format(time.RFC1123Z), i)
+	if i%3 == 1 {
+		fmt.Fprintf(&b, "In-Reply-To: <%d@example.org>\r\n", i-1)
+	}
+	b.WriteString("Content-Type: text/plain; charset=utf-8\r\n\r\n")
+	for j := 0; j < 40; j++ {
+		b.WriteString(benchWords[(i*7+j)%len(benchWords)])
+		b.WriteString(" words of a line of text\r\n")
+	}
+	return b.Bytes()
+}
+
+// benchBox is a Maildir of n messages, indexed.
+func benchBox(b *testing.B, n int) *testBox {
+	b.Helper()
+	box := newBox(b)
+	for i := 0; i < n; i++ {
+		key := fmt.Sprintf("%d.M%dP1Q%d.bench", 1600000000+i*600, i, i)
+		os.WriteFile(filepath.Join(box.root, "cur", key+":2,S"), benchMessage(i), 0o600)
+	}
+	box.update()
+	time.Sleep(TrustAfter)
+	box.update()
+	return box
+}
+
+func BenchmarkList(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		box := benchBox(b, n)
+		b.ResetTimer()
+		for _, page := range []struct {
+			name string
+			off  int
+		}{{"first", 0}, {"middle", n / 2}, {"last", n - 50}} {
+			b.Run(fmt.Sprintf("%d/%s", n, page.name), func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					if _, err := box.x.Update(time.Second); err != nil {
+						b.Fatal(err)
+					}
+					if _, _, _, err := box.x.List("INBOX", maildir.SortDate, true, page.off, 50); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkOpenList is a request's work: open the index, scan, list.
+func BenchmarkOpenList(b *testing.B) {
+	box := benchBox(b, 10000)
+	box.x.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		x, err := Open(Path("", box.root, "u"), box.store)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := x.Update(time.Second); err != nil {
+			b.Fatal(err)
+		}
+		if _, _, _, err := x.List("INBOX", maildir.SortSubject, false, 5000, 50); err != nil {
+			b.Fatal(err)
+		}
+		x.Close()
+	}
+}
+
+func BenchmarkSearch(b *testing.B) {
+	box := benchBox(b, 10000)
+	b.ResetTimer()
+	for _, q := range []string{"budget", "from:s5", `"words of" kernel`, "budget has:attachment"} {
+		b.Run(q, func(b *testing.B) {
+			pq := ParseQuery(q)
+			for i := 0; i < b.N; i++ {
+				hits, _, err := box.x.Search(pq, 0, 20)
+				if err != nil {
+					b.Fatal(err)
+				}
+				box.x.Excerpts(hits, pq)
+			}
+		})
+	}
+}
+
+// BenchmarkUpdate indexes b.N new messages; the rate is messages/s.
+func BenchmarkUpdate(b *testing.B) {
+	box := newBox(b)
+	for i := 0; i < b.N; i++ {
+		key := fmt.Sprintf("%d.M%dP1Q%d.bench", 1600000000+i*600, i, i)
+		os.WriteFile(filepath.Join(box.root, "new", key), benchMessage(i), 0o600)
+	}
+	b.ResetTimer()
+	p := box.update()
+	if p.Indexed != b.N {
+		b.Fatalf("indexed %d of %d", p.Indexed, b.N)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+}
+
+func BenchmarkParse(b *testing.B) {
+	msg := benchMessage(7)
+	b.SetBytes(int64(len(msg)))
+	for i := 0; i < b.N; i++ {
+		v := message.Parse(bytes.NewReader(msg), message.Limits{MaxTextBytes: DefaultLimits.MaxPartText})
+		_ = v.BodyText()
+	}
+}

@@ -1,0 +1,194 @@
+package index
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3" // the SQLite driver; build with -tags sqlite_fts5
+
+	"postern/maildir"
+)
+
+// schemaVersion names the layout below; an index of another version is
+// deleted and rebuilt.
+const schemaVersion = "1"
+
+// DefaultFile is the index's path under the Maildir when no directory is
+// configured.
+const DefaultFile = "postern/index.sqlite"
+
+// TrustAfter is how old a directory's modification time must be at a scan
+// for the scan to be trusted next time: a change in the same clock tick as
+// the scan's read would not change the time.
+const TrustAfter = 100 * time.Millisecond
+
+// Limits bound what is read of each message.
+type Limits struct {
+	MaxMessageBytes int64 // bytes of a message file read (default 16 MiB)
+	MaxPartText     int64 // decoded text indexed per text part (default 64 KiB)
+}
+
+// DefaultLimits are used for zero fields.
+var DefaultLimits = Limits{MaxMessageBytes: 16 << 20, MaxPartText: 64 << 10}
+
+// Index is one user's open index.
+type Index struct {
+	db     *sql.DB
+	path   string
+	store  *maildir.Store
+	Limits Limits
+	Sent   string // display name of the Sent folder, for threads
+}
+
+var schema = []string{
+	`CREATE TABLE IF NOT EXISTS meta(k TEXT PRIMARY KEY, v TEXT NOT NULL) WITHOUT ROWID`,
+	`CREATE TABLE IF NOT EXISTS dirs(folder TEXT NOT NULL, sub TEXT NOT NULL, mtime INTEGER NOT NULL,
+		PRIMARY KEY(folder, sub)) WITHOUT ROWID`,
+	`CREATE TABLE IF NOT EXISTS msgs(
+		id INTEGER PRIMARY KEY,
+		folder TEXT NOT NULL, key TEXT NOT NULL, sub TEXT NOT NULL, name TEXT NOT NULL,
+		flags TEXT NOT NULL DEFAULT '', size INTEGER NOT NULL DEFAULT 0, date INTEGER NOT NULL DEFAULT 0,
+		sender TEXT NOT NULL DEFAULT '', sender_fold TEXT NOT NULL DEFAULT '',
+		subject TEXT NOT NULL DEFAULT '', subject_fold TEXT NOT NULL DEFAULT '', base TEXT NOT NULL DEFAULT '',
+		attach INTEGER NOT NULL DEFAULT 0, malformed INTEGER NOT NULL DEFAULT 0,
+		msgid TEXT NOT NULL DEFAULT '', refs TEXT NOT NULL DEFAULT '', thread TEXT NOT NULL DEFAULT '',
+		done INTEGER NOT NULL DEFAULT 0,
+		UNIQUE(folder, key))`,
+	`CREATE INDEX IF NOT EXISTS msgs_date ON msgs(folder, date, key)`,
+	`CREATE INDEX IF NOT EXISTS msgs_sender ON msgs(folder, sender_fold, key)`,
+	`CREATE INDEX IF NOT EXISTS msgs_subject ON msgs(folder, subject_fold, key)`,
+	`CREATE INDEX IF NOT EXISTS msgs_size ON msgs(folder, size, key)`,
+	`CREATE INDEX IF NOT EXISTS msgs_alldate ON msgs(date)`,
+	`CREATE INDEX IF NOT EXISTS msgs_todo ON msgs(date) WHERE done = 0`,
+	`CREATE INDEX IF NOT EXISTS msgs_msgid ON msgs(msgid) WHERE msgid <> ''`,
+	`CREATE INDEX IF NOT EXISTS msgs_thread ON msgs(thread, date)`,
+	`CREATE INDEX IF NOT EXISTS msgs_base ON msgs(base, date) WHERE base <> ''`,
+	`CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(subject, sender, rcpt, body, attach,
+		content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`,
+}
+
+// Path returns where the index of a user lives: dir with "%u" replaced by
+// user, or DefaultFile under the Maildir when dir is empty.
+func Path(dir, maildirRoot, user string) string {
+	if dir == "" {
+		return filepath.Join(maildirRoot, DefaultFile)
+	}
+	out := make([]byte, 0, len(dir)+len(user))
+	for i := 0; i < len(dir); i++ {
+		if dir[i] == '%' && i+1 < len(dir) && dir[i+1] == 'u' {
+			out = append(out, user...)
+			i++
+			continue
+		}
+		out = append(out, dir[i])
+	}
+	return filepath.Join(string(out), "index.sqlite")
+}
+
+// Open opens (creating it and its directory, mode 700, when missing) the
+// index at path for the Maildir of store. An index that cannot be read or
+// is of another layout is deleted and created again.
+func Open(path string, store *maildir.Store) (*Index, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	x, err := open(path, store)
+	if err == nil {
+		return x, nil
+	}
+	// A cache: when it is damaged or old, start again.
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(path + suffix)
+	}
+	return open(path, store)
+}
+
+func open(path string, store *maildir.Store) (*Index, error) {
+	v := url.Values{}
+	v.Set("_busy_timeout", "10000")
+	v.Set("_journal_mode", "WAL")
+	v.Set("_synchronous", "NORMAL")
+	v.Set("_foreign_keys", "0")
+	db, err := sql.Open("sqlite3", "file:"+url.PathEscape(path)+"?"+v.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("index: open %s: %w", path, err)
+	}
+	// One connection: a CGI request is one goroutine, and one connection
+	// keeps the page cache warm between statements.
+	db.SetMaxOpenConns(1)
+	x := &Index{db: db, path: path, store: store, Limits: DefaultLimits, Sent: "Sent"}
+	var ver string
+	err = db.QueryRow(`SELECT v FROM meta WHERE k = 'version'`).Scan(&ver)
+	switch {
+	case err == nil && ver == schemaVersion:
+		return x, nil
+	case err == nil:
+		db.Close()
+		return nil, fmt.Errorf("index: %s has layout %q, want %q", path, ver, schemaVersion)
+	case !errors.Is(err, sql.ErrNoRows) && !isNoTable(err):
+		db.Close()
+		return nil, fmt.Errorf("index: open %s: %w", path, err)
+	}
+	if err := x.withLock(func() error { return x.create() }); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return x, nil
+}
+
+func isNoTable(err error) bool {
+	return err != nil && len(err.Error()) >= 13 && err.Error()[:13] == "no such table"
+}
+
+// create makes the tables of a new index.
+func (x *Index) create() error {
+	tx, err := x.db.Begin()
+	if err != nil {
+		return fmt.Errorf("index: create: %w", err)
+	}
+	defer tx.Rollback()
+	for _, s := range schema {
+		if _, err := tx.Exec(s); err != nil {
+			return fmt.Errorf("index: create: %w", err)
+		}
+	}
+	if _, err := tx.Exec(`INSERT OR REPLACE INTO meta(k, v) VALUES('version', ?)`, schemaVersion); err != nil {
+		return fmt.Errorf("index: create: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("index: create: %w", err)
+	}
+	return nil
+}
+
+// Close closes the database.
+func (x *Index) Close() error {
+	return x.db.Close()
+}
+
+// withLock runs fn holding the writer lock, an exclusive flock on
+// "<path>.lock".
+func (x *Index) withLock(fn func() error) error {
+	f, err := os.OpenFile(x.path+".lock", os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("index: lock: %w", err)
+	}
+	defer f.Close()
+	for {
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("index: lock: %w", err)
+	}
+	defer syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	return fn()
+}

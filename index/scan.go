@@ -1,0 +1,328 @@
+package index
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"postern/maildir"
+)
+
+// dirKey names one scanned directory.
+type dirKey struct{ folder, sub string }
+
+// scan brings the rows in step with the files (step 1 of Update). The
+// caller holds the writer lock.
+func (x *Index) scan() error {
+	folders, err := x.store.FolderNames()
+	if err != nil {
+		return fmt.Errorf("index: scan: %w", err)
+	}
+	known, err := x.dirTimes()
+	if err != nil {
+		return err
+	}
+	present := map[string]bool{}
+	var errs []error
+	for _, f := range folders {
+		present[f] = true
+		if err := x.scanFolder(f, known); err != nil {
+			errs = append(errs, err) // one broken folder never hides the rest
+		}
+	}
+	for k := range known {
+		if !present[k.folder] {
+			errs = append(errs, x.dropFolder(k.folder))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// dirTimes returns the recorded modification times of every directory.
+func (x *Index) dirTimes() (map[dirKey]int64, error) {
+	rows, err := x.db.Query(`SELECT folder, sub, mtime FROM dirs`)
+	if err != nil {
+		return nil, fmt.Errorf("index: scan: %w", err)
+	}
+	defer rows.Close()
+	out := map[dirKey]int64{}
+	for rows.Next() {
+		var k dirKey
+		var t int64
+		if err := rows.Scan(&k.folder, &k.sub, &t); err != nil {
+			return nil, fmt.Errorf("index: scan: %w", err)
+		}
+		out[k] = t
+	}
+	return out, rows.Err()
+}
+
+func mtime(path string) (int64, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0, err
+	}
+	return fi.ModTime().UnixNano(), nil
+}
+
+// trusted returns the time to record for a directory read at now: its
+// modification time, or 0 (read it again) when that is too recent.
+func trusted(t int64, now time.Time) int64 {
+	if now.UnixNano()-t < int64(TrustAfter) {
+		return 0
+	}
+	return t
+}
+
+// scanFolder handles new/ then cur/ of one folder.
+func (x *Index) scanFolder(folder string, known map[dirKey]int64) error {
+	dir, err := x.store.FolderDir(folder)
+	if err != nil {
+		return fmt.Errorf("index: scan %q: %w", folder, err)
+	}
+	curPath, newPath := filepath.Join(dir, "cur"), filepath.Join(dir, "new")
+	curTime, err := mtime(curPath)
+	if err != nil {
+		return fmt.Errorf("index: scan %q: %w", folder, err)
+	}
+	newTime, err := mtime(newPath)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("index: scan %q: %w", folder, err)
+	}
+	curKnown, curSeen := known[dirKey{folder, "cur"}]
+	curFresh := curSeen && curKnown == curTime && curTime != 0
+	if nt, ok := known[dirKey{folder, "new"}]; !ok || nt != newTime || newTime == 0 {
+		moved, err := x.store.MoveNew(folder)
+		if err != nil {
+			return fmt.Errorf("index: scan %q: %w", folder, err)
+		}
+		if len(moved) > 0 && curFresh {
+			// cur/ held what the index knew plus what was just moved:
+			// add those and read cur/ again on the next scan.
+			if err := x.addMoved(folder, curPath, moved); err != nil {
+				return err
+			}
+			curTime, curFresh = 0, true
+		}
+		t, _ := mtime(newPath)
+		if err := x.setDirTime(folder, "new", trusted(t, time.Now())); err != nil {
+			return err
+		}
+	}
+	if curFresh {
+		if curTime == 0 {
+			return x.setDirTime(folder, "cur", 0)
+		}
+		return nil
+	}
+	now := time.Now()
+	if err := x.diff(folder, curPath); err != nil {
+		return err
+	}
+	return x.setDirTime(folder, "cur", trusted(curTime, now))
+}
+
+func (x *Index) setDirTime(folder, sub string, t int64) error {
+	_, err := x.db.Exec(`INSERT OR REPLACE INTO dirs(folder, sub, mtime) VALUES(?, ?, ?)`, folder, sub, t)
+	if err != nil {
+		return fmt.Errorf("index: scan %q: %w", folder, err)
+	}
+	return nil
+}
+
+// addMoved records messages this process moved from new/ to cur/.
+func (x *Index) addMoved(folder, curPath string, keys []string) error {
+	tx, err := x.db.Begin()
+	if err != nil {
+		return fmt.Errorf("index: scan %q: %w", folder, err)
+	}
+	defer tx.Rollback()
+	for _, k := range keys {
+		name := k + ":2,"
+		if err := insertFile(tx, folder, curPath, k, name); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// diff reads cur/ and makes the folder's rows match it.
+func (x *Index) diff(folder, curPath string) error {
+	files, err := readKeys(curPath)
+	if err != nil {
+		return fmt.Errorf("index: scan %q: %w", folder, err)
+	}
+	tx, err := x.db.Begin()
+	if err != nil {
+		return fmt.Errorf("index: scan %q: %w", folder, err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.Query(`SELECT id, key, name, done FROM msgs WHERE folder = ?`, folder)
+	if err != nil {
+		return fmt.Errorf("index: scan %q: %w", folder, err)
+	}
+	type change struct {
+		id   int64
+		name string
+		done int
+	}
+	var gone, renamed []change
+	for rows.Next() {
+		var c change
+		var key string
+		if err := rows.Scan(&c.id, &key, &c.name, &c.done); err != nil {
+			rows.Close()
+			return fmt.Errorf("index: scan %q: %w", folder, err)
+		}
+		name, ok := files[key]
+		switch {
+		case !ok:
+			gone = append(gone, c)
+		case name != c.name:
+			c.name = name
+			renamed = append(renamed, c)
+		}
+		delete(files, key)
+	}
+	rows.Close()
+	for _, c := range gone {
+		if err := deleteRow(tx, c.id, c.done); err != nil {
+			return err
+		}
+	}
+	for _, c := range renamed {
+		_, err := tx.Exec(`UPDATE msgs SET name = ?, sub = 'cur', flags = ?,
+			done = CASE WHEN done = 2 THEN 0 ELSE done END WHERE id = ?`, c.name, flagsOf(c.name), c.id)
+		if err != nil {
+			return fmt.Errorf("index: scan %q: %w", folder, err)
+		}
+	}
+	for key, name := range files {
+		if err := insertFile(tx, folder, curPath, key, name); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// readKeys returns key -> file name of the messages in a cur/ directory,
+// one file per key (the least name, as the maildir package picks).
+func readKeys(dir string) (map[string]string, error) {
+	f, err := os.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	names, err := f.Readdirnames(-1)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(names))
+	for _, n := range names {
+		if n == "" || n[0] == '.' {
+			continue
+		}
+		key, _, _ := strings.Cut(n, ":")
+		if maildir.ValidKey(key) != nil {
+			continue
+		}
+		if old, dup := out[key]; dup && old < n {
+			continue
+		}
+		out[key] = n
+	}
+	return out, nil
+}
+
+// flagsOf returns the flag letters of a file name in cur/.
+func flagsOf(name string) string {
+	_, info, _ := strings.Cut(name, ":")
+	f, _ := strings.CutPrefix(info, "2,")
+	return f
+}
+
+// insertFile adds a message known by its file name only: its date is the
+// Unix time that starts its key and its size the ",S=" of its name (else
+// the file's). Extract fills in the rest.
+func insertFile(tx *sql.Tx, folder, curPath, key, name string) error {
+	size := sizeOf(name)
+	if size < 0 {
+		if fi, err := os.Stat(filepath.Join(curPath, name)); err == nil {
+			size = fi.Size()
+		} else {
+			size = 0
+		}
+	}
+	_, err := tx.Exec(`INSERT INTO msgs(folder, key, sub, name, flags, size, date) VALUES(?, ?, 'cur', ?, ?, ?, ?)
+		ON CONFLICT(folder, key) DO UPDATE SET name = excluded.name, sub = 'cur', flags = excluded.flags`,
+		folder, key, name, flagsOf(name), size, keyTime(key))
+	if err != nil {
+		return fmt.Errorf("index: scan %q: %w", folder, err)
+	}
+	return nil
+}
+
+// sizeOf reads the ",S=<size>" field of a Maildir file name; -1 if none.
+func sizeOf(name string) int64 {
+	base, _, _ := strings.Cut(name, ":")
+	i := strings.Index(base, ",S=")
+	if i < 0 {
+		return -1
+	}
+	s := base[i+3:]
+	if j := strings.IndexByte(s, ','); j >= 0 {
+		s = s[:j]
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return -1
+	}
+	return n
+}
+
+// keyTime is the Unix time a Maildir key starts with, else 0.
+func keyTime(key string) int64 {
+	i := 0
+	for i < len(key) && i < 12 && key[i] >= '0' && key[i] <= '9' {
+		i++
+	}
+	n, _ := strconv.ParseInt(key[:i], 10, 64)
+	return n
+}
+
+// deleteRow removes a message and, when it was indexed, its text.
+func deleteRow(tx *sql.Tx, id int64, done int) error {
+	if done == 1 {
+		if _, err := tx.Exec(`DELETE FROM fts WHERE rowid = ?`, id); err != nil {
+			return fmt.Errorf("index: delete: %w", err)
+		}
+	}
+	if _, err := tx.Exec(`DELETE FROM msgs WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("index: delete: %w", err)
+	}
+	return nil
+}
+
+// dropFolder forgets a folder that no longer exists.
+func (x *Index) dropFolder(folder string) error {
+	tx, err := x.db.Begin()
+	if err != nil {
+		return fmt.Errorf("index: drop %q: %w", folder, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.Exec(`DELETE FROM fts WHERE rowid IN (SELECT id FROM msgs WHERE folder = ? AND done = 1)`, folder); err != nil {
+		return fmt.Errorf("index: drop %q: %w", folder, err)
+	}
+	for _, q := range []string{`DELETE FROM msgs WHERE folder = ?`, `DELETE FROM dirs WHERE folder = ?`} {
+		if _, err := tx.Exec(q, folder); err != nil {
+			return fmt.Errorf("index: drop %q: %w", folder, err)
+		}
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,35 @@
+package templates
+
+// ComposeData is the compose form: everything the user wrote, kept
+// across an attach round trip, a saved draft and a failed send.
+type ComposeData struct {
+	Identities []string // the From addresses the user may choose, own first
+	From       string   // the chosen one
+	To, Cc     string
+	Bcc        string
+	Subject    string
+	Body       string
+	InReplyTo  string // message id without <>
+	References string // message ids without <>, separated by spaces
+	Token      string // idempotency token of this form
+	Draft      string // key of the saved draft in the Drafts folder, "" if none
+	// The message replied to or forwarded, flagged answered (R) or
+	// passed (P) once this one is sent.
+	OrigFolder, OrigID, OrigMark string
+
+	Attachments []ComposeAttachment
+	MaxFile     string // the size limit of one attachment, for people
+
+	Problem string // why the last action failed ("" when it did not)
+	Output  string // the mail system's error output after a failed send
+
+	Sent    bool   // the message was sent (or already had been)
+	SentURL string // the copy in the Sent folder, "" if unknown
+	Drafts  string // the drafts folder's name
+}
+
+// ComposeAttachment is a file attached to the form, named by its upload
+// id (never a path).
+type ComposeAttachment struct {
+	ID, Name, Type, Size string
+}
