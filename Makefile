@@ -34,7 +34,7 @@ APT_BUILD  := gcc libpam0g-dev libcrypt-dev
 APT_TEST   := apache2 chromium mandoc w3m curl ca-certificates openssl fonts-dejavu-core passwd login util-linux oathtool fail2ban \
               lighttpd nginx fcgiwrap dpkg-dev debhelper lintian fakeroot postfix
 
-.PHONY: all build demo check test unit e2e fuzz vet fmt-check man-check deps deps-apt deps-go deps-npm install uninstall clean bench repro-check deb
+.PHONY: all build demo check test unit e2e fuzz vet fmt-check man-check deps deps-apt deps-go deps-npm install uninstall clean bench repro-check install-check deb
 
 all: build
 
@@ -103,8 +103,13 @@ test: unit
 man-check:
 	mandoc -T lint -W warning man/*.[0-9] $(wildcard wrapper/*.[0-9])
 
-# Two builds of the same tree, from copies in different directories and
-# with separate build caches, must give byte-identical binaries.
+# Two builds of the same tree, from copies in different directories, must
+# give byte-identical binaries. The second build links anew (go build
+# does not cache executables) but takes compiled packages from the cache,
+# whose keys under -trimpath do not depend on the directory; with
+# REPRO_FRESH=yes it compiles everything again in an empty cache (slower:
+# a few minutes).
+REPRO_FRESH ?= no
 repro-check:
 	@tmp=$$(mktemp -d) && trap 'chmod -R u+w "$$tmp"; rm -rf "$$tmp"' EXIT && \
 	for d in a b/elsewhere; do \
@@ -113,7 +118,7 @@ repro-check:
 	    grep -v '^e2e/browser/node_modules/' | tar -cf - -T - | tar -xf - -C "$$tmp/$$d"; \
 	done && \
 	$(MAKE) -s -C "$$tmp/a" postern VERSION=$(VERSION) && \
-	GOCACHE="$$tmp/gocache" $(MAKE) -s -C "$$tmp/b/elsewhere" postern VERSION=$(VERSION) && \
+	$(if $(filter yes,$(REPRO_FRESH)),GOCACHE="$$tmp/gocache") $(MAKE) -s -C "$$tmp/b/elsewhere" postern VERSION=$(VERSION) && \
 	cmp "$$tmp/a/postern" "$$tmp/b/elsewhere/postern" && \
 	echo "repro-check: two builds of $(VERSION) are identical ($$(sha256sum <"$$tmp/a/postern" | cut -c1-16))"
 
@@ -198,6 +203,7 @@ install-check: postern
 
 # The package is built from a copy of the working tree, so that
 # dpkg-buildpackage writes its output into DEBOUT and not next to the tree.
+# -d: Go may come from go.dev rather than the golang-go package.
 DEBOUT ?= $(CURDIR)/deb-out
 deb:
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && mkdir -p "$$tmp/postern" $(DEBOUT) && \

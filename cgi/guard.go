@@ -67,6 +67,16 @@ func clientCertProblem(cfg *config.Config, user string) string {
 // the configuration, templates and system data (ro), and the sendmail
 // wrapper (exec). Failure is logged, not fatal: Landlock is best effort.
 func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account) {
+	// Temporary files (SQLite's sorts and FTS merges, Go's spilled
+	// uploads) go to a private directory in the Maildir, not /var/tmp or
+	// /tmp, which the sandbox closes (and which other users share).
+	tmp := filepath.Join(acct.Maildir, "postern", "tmp")
+	if err := os.MkdirAll(tmp, 0o700); err == nil {
+		os.Setenv("TMPDIR", tmp)
+		os.Setenv("SQLITE_TMPDIR", tmp)
+	} else {
+		logf("temporary directory of %s: %v", acct.User, err)
+	}
 	if !cfg.Landlock {
 		return
 	}

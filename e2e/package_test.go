@@ -29,8 +29,10 @@ func TestDebianPackage(t *testing.T) {
 	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
 		t.Fatal(err)
 	}
-	if out, err := exec.Command("dpkg-query", "-W", "-f=${Status}", "postern").Output(); err == nil && strings.Contains(string(out), "installed") {
-		refuse(t, "the postern package is already installed on this machine")
+	// dpkg-query fails for a package it never heard of; a purged one may
+	// still be listed as "unknown ok not-installed".
+	if out, err := exec.Command("dpkg-query", "-W", "-f=${Status}", "postern").Output(); err == nil && !strings.HasSuffix(string(out), " not-installed") {
+		refuse(t, "the postern package is on this machine ("+string(out)+")")
 	}
 	for _, p := range []string{"/usr/lib/cgi-bin/postern", "/etc/postern"} {
 		if _, err := os.Stat(p); err == nil {
@@ -100,6 +102,14 @@ func TestDebianPackage(t *testing.T) {
 	}
 	if out, err := run(program, "-check-config"); err != nil || !strings.Contains(out, "/etc/postern/postern.conf: ok") {
 		t.Errorf("%s -check-config = %q, %v, want ok", program, out, err)
+	}
+	// A local user may see the version but not check the configuration.
+	cmd := runAs(env.a, nil, program, "-check-config")
+	if out, err := cmd.CombinedOutput(); cmd.ProcessState == nil || cmd.ProcessState.ExitCode() != 4 {
+		t.Errorf("%s -check-config as %s = %q, %v, want exit status 4", program, env.a.name, out, err)
+	}
+	if out, err := runAs(env.a, nil, program, "-version").Output(); err != nil || !strings.HasPrefix(string(out), "postern 0.") {
+		t.Errorf("%s -version as %s = %q, %v, want the version", program, env.a.name, out, err)
 	}
 	conffiles, _ := os.ReadFile("/var/lib/dpkg/info/postern.conffiles")
 	for _, c := range []string{"/etc/postern/postern.conf", "/etc/pam.d/postern", "/etc/apache2/conf-available/postern.conf"} {

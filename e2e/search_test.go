@@ -159,9 +159,12 @@ func TestThreadView(t *testing.T) {
 	a := env.a
 	c := loggedIn(t, a)
 	tag := randomHex(4)
-	root := putRaw(t, a, "INBOX", "S", "From: Ann <ann@example.org>\nSubject: plan "+tag+"\nMessage-ID: <root-"+tag+"@example.org>\nDate: Mon, 1 Jan 2024 10:00:00 +0000\n\nShall we meet?\n")
-	mine := putRaw(t, a, "Sent", "S", "From: "+a.name+"@example.org\nSubject: Re: plan "+tag+"\nMessage-ID: <mine-"+tag+"@example.org>\nIn-Reply-To: <root-"+tag+"@example.org>\nDate: Mon, 1 Jan 2024 11:00:00 +0000\n\nYes, at noon.\n\nOn Monday Ann wrote:\n> Shall we meet?\n")
-	last := putRaw(t, a, "INBOX", "", "From: Ann <ann@example.org>\nSubject: Re: plan "+tag+"\nMessage-ID: <last-"+tag+"@example.org>\nReferences: <root-"+tag+"@example.org> <mine-"+tag+"@example.org>\nDate: Mon, 1 Jan 2024 12:00:00 +0000\n\nGreat.\n\n> Yes, at noon.\n>> Shall we meet?\n")
+	// Dated now, so that the conversation is on the first page of the
+	// list by conversation.
+	at := func(min int) string { return time.Now().Add(time.Duration(min-60) * time.Minute).Format(time.RFC1123Z) }
+	root := putRaw(t, a, "INBOX", "S", "From: Ann <ann@example.org>\nSubject: plan "+tag+"\nMessage-ID: <root-"+tag+"@example.org>\nDate: "+at(0)+"\n\nShall we meet?\n")
+	mine := putRaw(t, a, "Sent", "S", "From: "+a.name+"@example.org\nSubject: Re: plan "+tag+"\nMessage-ID: <mine-"+tag+"@example.org>\nIn-Reply-To: <root-"+tag+"@example.org>\nDate: "+at(1)+"\n\nYes, at noon.\n\nOn Monday Ann wrote:\n> Shall we meet?\n")
+	last := putRaw(t, a, "INBOX", "", "From: Ann <ann@example.org>\nSubject: Re: plan "+tag+"\nMessage-ID: <last-"+tag+"@example.org>\nReferences: <root-"+tag+"@example.org> <mine-"+tag+"@example.org>\nDate: "+at(2)+"\n\nGreat.\n\n> Yes, at noon.\n>> Shall we meet?\n")
 
 	r := c.get("/thread?f=INBOX&id=" + last)
 	wantStatus(t, r, http.StatusOK)

@@ -471,3 +471,19 @@ func TestPasswordChange(t *testing.T) {
 	}
 	resetGuard(t)
 }
+
+// TestTOTPRequired: with totp = required, a user without a key reaches
+// only the Security page until enrolled.
+func TestTOTPRequired(t *testing.T) {
+	withConfig(t, env.baseConf+"totp = required\n")
+	c := loggedIn(t, env.b)
+	r := c.get("/list?f=INBOX")
+	if r.status != http.StatusSeeOther || !strings.HasSuffix(r.header.Get("Location"), "/security") {
+		t.Errorf("%s without a key under totp = required: status %d, Location %q, want 303 to /security", r, r.status, r.header.Get("Location"))
+	}
+	r = c.get("/security")
+	wantStatus(t, r, http.StatusOK)
+	if byID(r.doc, "totp-begin") == nil {
+		t.Errorf("%s: no #totp-begin form under totp = required", r)
+	}
+}

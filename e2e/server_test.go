@@ -233,12 +233,13 @@ func loginThrough(t *testing.T, c *siteClient, scriptName string, a *account) {
 		t.Fatalf("%s: Location = %q, want it to end in %q", r, loc, want)
 	}
 	r = c.do("GET", "/list?f=INBOX", nil)
-	wantStatus(t, r, http.StatusOK)
-	if r.doc == nil || byID(r.doc, "messages") == nil {
-		t.Fatalf("%s: no table#messages; body: %.600s", r, r.body)
+	if r.status != http.StatusOK || byID(r.doc, "messages") == nil || len(listRows(r.doc)) == 0 {
+		t.Errorf("%s: status %d, want the INBOX of %s with its messages; body: %.300s", r, r.status, a.name, r.body)
 	}
-	if rows := listRows(r.doc); len(rows) == 0 {
-		t.Errorf("%s: the INBOX of %s shows no message", r, a.name)
+	r = c.do("GET", "/folders", nil)
+	wantStatus(t, r, http.StatusOK)
+	if byID(r.doc, "folders") == nil {
+		t.Fatalf("%s: no ul#folders; body: %.600s", r, r.body)
 	}
 	csrf := ""
 	for _, n := range findAll(r.doc, func(n *html.Node) bool { return isElem(n, "input") && attr(n, "name") == "csrf" }) {

@@ -24,7 +24,8 @@
 //
 // Limits: at most Limits.MaxMessageBytes of a message file are read and at
 // most Limits.MaxPartText bytes of decoded text per text part are indexed
-// (defaults 16 MiB and 64 KiB); header fields are bounded by the message
+// (defaults 1 MiB and 64 KiB): text and attachment names after the first
+// MiB of a message are not found. Header fields are bounded by the message
 // package. Memory per request does not grow with the folder: listing and
 // search read one page of rows; only a scan of a changed cur/ holds the
 // folder's file names.

@@ -29,6 +29,9 @@ func (p Progress) Done() bool { return p.Indexed >= p.Total }
 // writer lock while it works.
 func (x *Index) Update(budget time.Duration) (Progress, error) {
 	start := time.Now()
+	if busy, err := x.changed(); err == nil && !busy {
+		return x.Progress()
+	}
 	err := x.withLock(func() error {
 		if err := x.scan(); err != nil {
 			return err
@@ -45,7 +48,7 @@ func (x *Index) Update(budget time.Duration) (Progress, error) {
 // complete.
 func (x *Index) Finish(folder string, most int) (bool, error) {
 	var n int
-	if err := x.db.QueryRow(`SELECT count(*) FROM msgs WHERE done = 0 AND folder = ?`, folder).Scan(&n); err != nil {
+	if err := x.db.QueryRow(`SELECT count(*) FROM msgs INDEXED BY msgs_todo_folder WHERE done = 0 AND folder = ?`, folder).Scan(&n); err != nil {
 		return false, fmt.Errorf("index: finish: %w", err)
 	}
 	if n == 0 {
@@ -63,10 +66,10 @@ func (x *Index) Finish(folder string, most int) (bool, error) {
 func (x *Index) Progress() (Progress, error) {
 	var p Progress
 	var todo int
-	if err := x.db.QueryRow(`SELECT count(*) FROM msgs`).Scan(&p.Total); err != nil {
+	if err := x.db.QueryRow(`SELECT coalesce(sum(n), 0) FROM counts`).Scan(&p.Total); err != nil {
 		return p, fmt.Errorf("index: progress: %w", err)
 	}
-	if err := x.db.QueryRow(`SELECT count(*) FROM msgs WHERE done = 0`).Scan(&todo); err != nil {
+	if err := x.db.QueryRow(`SELECT count(*) FROM msgs INDEXED BY msgs_todo WHERE done = 0`).Scan(&todo); err != nil {
 		return p, fmt.Errorf("index: progress: %w", err)
 	}
 	p.Indexed = p.Total - todo
@@ -115,10 +118,10 @@ func (x *Index) extract(start time.Time, budget time.Duration, folder string) er
 }
 
 func (x *Index) todo(folder string) ([]todoRow, error) {
-	q := `SELECT id, folder, sub, name, key FROM msgs WHERE done = 0 ORDER BY date DESC LIMIT ?`
+	q := `SELECT id, folder, sub, name, key FROM msgs INDEXED BY msgs_todo WHERE done = 0 ORDER BY date DESC LIMIT ?`
 	args := []any{extractBatch}
 	if folder != "" {
-		q = `SELECT id, folder, sub, name, key FROM msgs WHERE done = 0 AND folder = ? ORDER BY date DESC LIMIT ?`
+		q = `SELECT id, folder, sub, name, key FROM msgs INDEXED BY msgs_todo_folder WHERE done = 0 AND folder = ? ORDER BY date DESC LIMIT ?`
 		args = []any{folder, extractBatch}
 	}
 	rows, err := x.db.Query(q, args...)

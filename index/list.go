@@ -2,6 +2,7 @@ package index
 
 import (
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -33,7 +34,6 @@ func scanEntry(rs *sql.Rows) (row, error) {
 	return r, err
 }
 
-
 // sortColumn maps a sort key to its column.
 func sortColumn(k maildir.SortKey) string {
 	switch k {
@@ -50,7 +50,11 @@ func sortColumn(k maildir.SortKey) string {
 // Count returns the number of messages of a folder.
 func (x *Index) Count(folder string) (int, error) {
 	var n int
-	if err := x.db.QueryRow(`SELECT count(*) FROM msgs WHERE folder = ?`, folder).Scan(&n); err != nil {
+	err := x.db.QueryRow(`SELECT n FROM counts WHERE folder = ?`, folder).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
 		return 0, fmt.Errorf("index: count: %w", err)
 	}
 	return n, nil

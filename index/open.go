@@ -17,7 +17,7 @@ import (
 
 // schemaVersion names the layout below; an index of another version is
 // deleted and rebuilt.
-const schemaVersion = "1"
+const schemaVersion = "3"
 
 // DefaultFile is the index's path under the Maildir when no directory is
 // configured.
@@ -30,12 +30,12 @@ const TrustAfter = 100 * time.Millisecond
 
 // Limits bound what is read of each message.
 type Limits struct {
-	MaxMessageBytes int64 // bytes of a message file read (default 16 MiB)
+	MaxMessageBytes int64 // bytes of a message file read (default 1 MiB: text comes first, attachments after)
 	MaxPartText     int64 // decoded text indexed per text part (default 64 KiB)
 }
 
 // DefaultLimits are used for zero fields.
-var DefaultLimits = Limits{MaxMessageBytes: 16 << 20, MaxPartText: 64 << 10}
+var DefaultLimits = Limits{MaxMessageBytes: 1 << 20, MaxPartText: 64 << 10}
 
 // Index is one user's open index.
 type Index struct {
@@ -66,8 +66,18 @@ var schema = []string{
 	`CREATE INDEX IF NOT EXISTS msgs_size ON msgs(folder, size, key)`,
 	`CREATE INDEX IF NOT EXISTS msgs_alldate ON msgs(date)`,
 	`CREATE INDEX IF NOT EXISTS msgs_todo ON msgs(date) WHERE done = 0`,
+	`CREATE INDEX IF NOT EXISTS msgs_todo_folder ON msgs(folder, date) WHERE done = 0`,
+	// Counting a folder's rows would read its whole index: keep counts.
+	`CREATE TABLE IF NOT EXISTS counts(folder TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID`,
+	`CREATE TRIGGER IF NOT EXISTS msgs_count_ins AFTER INSERT ON msgs BEGIN
+		INSERT INTO counts(folder, n) VALUES(new.folder, 1) ON CONFLICT(folder) DO UPDATE SET n = n + 1;
+	END`,
+	`CREATE TRIGGER IF NOT EXISTS msgs_count_del AFTER DELETE ON msgs BEGIN
+		UPDATE counts SET n = n - 1 WHERE folder = old.folder;
+	END`,
 	`CREATE INDEX IF NOT EXISTS msgs_msgid ON msgs(msgid) WHERE msgid <> ''`,
 	`CREATE INDEX IF NOT EXISTS msgs_thread ON msgs(thread, date)`,
+	`CREATE INDEX IF NOT EXISTS msgs_folder_thread ON msgs(folder, thread, date, flags)`,
 	`CREATE INDEX IF NOT EXISTS msgs_base ON msgs(base, date) WHERE base <> ''`,
 	`CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(subject, sender, rcpt, body, attach,
 		content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`,
@@ -122,6 +132,12 @@ func open(path string, store *maildir.Store) (*Index, error) {
 	// One connection: a CGI request is one goroutine, and one connection
 	// keeps the page cache warm between statements.
 	db.SetMaxOpenConns(1)
+	// Temporary tables and statement journals in memory: no file outside
+	// the index's directory (the Landlock sandbox allows only that).
+	if _, err := db.Exec(`PRAGMA temp_store = MEMORY`); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("index: open %s: %w", path, err)
+	}
 	x := &Index{db: db, path: path, store: store, Limits: DefaultLimits, Sent: "Sent"}
 	var ver string
 	err = db.QueryRow(`SELECT v FROM meta WHERE k = 'version'`).Scan(&ver)

@@ -259,9 +259,10 @@ func insertFile(tx *sql.Tx, folder, curPath, key, name string) error {
 			size = 0
 		}
 	}
-	_, err := tx.Exec(`INSERT INTO msgs(folder, key, sub, name, flags, size, date) VALUES(?, ?, 'cur', ?, ?, ?, ?)
+	// Until it is read, a message is a conversation of its own.
+	_, err := tx.Exec(`INSERT INTO msgs(folder, key, sub, name, flags, size, date, thread) VALUES(?, ?, 'cur', ?, ?, ?, ?, ?)
 		ON CONFLICT(folder, key) DO UPDATE SET name = excluded.name, sub = 'cur', flags = excluded.flags`,
-		folder, key, name, flagsOf(name), size, keyTime(key))
+		folder, key, name, flagsOf(name), size, keyTime(key), "k:"+folder+"/"+key)
 	if err != nil {
 		return fmt.Errorf("index: scan %q: %w", folder, err)
 	}
@@ -325,4 +326,44 @@ func (x *Index) dropFolder(folder string) error {
 		}
 	}
 	return tx.Commit()
+}
+
+// changed reports, without the writer lock, whether a scan or extraction
+// has anything to do: a directory whose time differs from the recorded
+// one (or was not trusted), a folder added or gone, or a message not yet
+// read. Concurrent requests that find nothing to do never wait for each
+// other.
+func (x *Index) changed() (bool, error) {
+	folders, err := x.store.FolderNames()
+	if err != nil {
+		return true, nil
+	}
+	known, err := x.dirTimes()
+	if err != nil {
+		return true, err
+	}
+	seen := 0
+	for _, f := range folders {
+		dir, err := x.store.FolderDir(f)
+		if err != nil {
+			return true, nil
+		}
+		for _, sub := range []string{"cur", "new"} {
+			t, err := mtime(filepath.Join(dir, sub))
+			rec, ok := known[dirKey{f, sub}]
+			if err != nil || !ok || rec == 0 || rec != t {
+				return true, nil
+			}
+			seen++
+		}
+	}
+	if seen != len(known) {
+		return true, nil
+	}
+	var one int
+	err = x.db.QueryRow(`SELECT 1 FROM msgs INDEXED BY msgs_todo WHERE done = 0 LIMIT 1`).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return true, err
 }

@@ -86,36 +86,53 @@ type ThreadRow struct {
 }
 
 // Threads returns one page of a folder's conversations, the most recently
-// active first, and how many there are.
+// active first, and how many there are. Groups are read from the
+// (folder, thread, date, flags) index; then the latest message of each
+// conversation on the page.
 func (x *Index) Threads(folder string, offset, limit int) ([]ThreadRow, int, error) {
-	const group = `CASE WHEN thread = '' THEN 'k' || id ELSE thread END`
 	var total int
-	if err := x.db.QueryRow(`SELECT count(DISTINCT `+group+`) FROM msgs WHERE folder = ?`, folder).Scan(&total); err != nil {
+	if err := x.db.QueryRow(`SELECT count(DISTINCT thread) FROM msgs INDEXED BY msgs_folder_thread WHERE folder = ?`, folder).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("index: threads: %w", err)
 	}
-	rs, err := x.db.Query(`SELECT `+entryCols+`, max(date), count(*), sum(instr(flags, 'S') = 0)
-		FROM msgs WHERE folder = ? GROUP BY `+group+` ORDER BY max(date) DESC LIMIT ? OFFSET ?`,
+	rs, err := x.db.Query(`SELECT thread, max(date) AS last, count(*), sum(instr(flags, 'S') = 0)
+		FROM msgs INDEXED BY msgs_folder_thread WHERE folder = ? GROUP BY thread ORDER BY last DESC, thread LIMIT ? OFFSET ?`,
 		folder, max(limit, 1), max(offset, 0))
 	if err != nil {
 		return nil, 0, fmt.Errorf("index: threads: %w", err)
 	}
-	defer rs.Close()
-	var out []ThreadRow
+	type group struct {
+		thread        string
+		count, unread int
+	}
+	var groups []group
 	for rs.Next() {
-		var r row
-		var date, last int64
-		var flags string
-		var t ThreadRow
-		if err := rs.Scan(&r.id, &r.folder, &r.Key, &flags, &r.Size, &date, &r.From, &r.Subject,
-			&r.HasAttachment, &r.Malformed, &r.done, &last, &t.Count, &t.Unread); err != nil {
+		var g group
+		var last int64
+		if err := rs.Scan(&g.thread, &last, &g.count, &g.unread); err != nil {
+			rs.Close()
 			return nil, 0, fmt.Errorf("index: threads: %w", err)
 		}
-		if date != 0 {
-			r.Date = time.Unix(date, 0)
-		}
-		setFlags(&r.Entry, flags)
-		t.Entry = r.Entry
-		out = append(out, t)
+		groups = append(groups, g)
 	}
-	return out, total, rs.Err()
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return nil, 0, fmt.Errorf("index: threads: %w", err)
+	}
+	out := make([]ThreadRow, 0, len(groups))
+	for _, g := range groups {
+		rs, err := x.db.Query(`SELECT `+entryCols+` FROM msgs WHERE folder = ? AND thread = ? ORDER BY date DESC, key DESC LIMIT 1`, folder, g.thread)
+		if err != nil {
+			return nil, 0, fmt.Errorf("index: threads: %w", err)
+		}
+		if rs.Next() {
+			r, err := scanEntry(rs)
+			if err != nil {
+				rs.Close()
+				return nil, 0, fmt.Errorf("index: threads: %w", err)
+			}
+			out = append(out, ThreadRow{Entry: r.Entry, Count: g.count, Unread: g.unread})
+		}
+		rs.Close()
+	}
+	return out, total, nil
 }
