@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"postern/internal/lockfile"
 	"strconv"
 	"strings"
 	"syscall"
@@ -238,15 +239,10 @@ func parseState(r io.Reader) (n int, last time.Time) {
 }
 
 func flock(f *os.File, how int) error {
-	for {
-		err := syscall.Flock(int(f.Fd()), how)
-		if err != syscall.EINTR {
-			if err != nil {
-				return fmt.Errorf("guard: flock: %w", err)
-			}
-			return nil
-		}
+	if err := lockfile.Flock(f, how); err != nil {
+		return fmt.Errorf("guard: %w", err)
 	}
+	return nil
 }
 
 // ensureDir creates Dir with mode 700 and refuses a directory that is a

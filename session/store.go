@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"postern/internal/lockfile"
 	"strings"
 	"syscall"
 	"time"
@@ -294,21 +295,11 @@ func (s *Store) ensureDir() error {
 
 // lock takes the store's flock; the returned function releases it.
 func (s *Store) lock() (unlock func(), err error) {
-	f, err := os.OpenFile(filepath.Join(s.Dir, lockName), os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, 0o600)
+	unlock, err = lockfile.Lock(filepath.Join(s.Dir, lockName))
 	if err != nil {
 		return nil, fmt.Errorf("session: %w", err)
 	}
-	for {
-		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
-		if err != syscall.EINTR {
-			break
-		}
-	}
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("session: flock: %w", err)
-	}
-	return func() { f.Close() }, nil
+	return unlock, nil
 }
 
 // randomHex returns n random bytes from crypto/rand as hex.

@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"postern/internal/lockfile"
 	"strings"
 	"syscall"
 	"time"
@@ -314,19 +315,9 @@ func (s *Store) lock() (func(), error) {
 	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
 		return nil, fmt.Errorf("twofactor: %w", err)
 	}
-	f, err := os.OpenFile(s.Path+".lock", os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW, 0o600)
+	unlock, err := lockfile.Lock(s.Path + ".lock")
 	if err != nil {
 		return nil, fmt.Errorf("twofactor: %w", err)
 	}
-	for {
-		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
-		if err != syscall.EINTR {
-			break
-		}
-	}
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("twofactor: flock: %w", err)
-	}
-	return func() { f.Close() }, nil
+	return unlock, nil
 }
