@@ -307,6 +307,8 @@ class Bench:
         w = pwd.getpwnam(WEB_USER)
         rss, cpu = [], []
         out = os.path.join(self.srv.tmp, "time.out")
+        open(out, "w").close()
+        os.chown(out, w.pw_uid, w.pw_gid)
         for _ in range(n):
             # GNU time forks the program from a small process: Linux counts
             # the RSS of the forked parent in ru_maxrss, so a fork of this

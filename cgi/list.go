@@ -126,7 +126,7 @@ func (a *app) list(w http.ResponseWriter, r *http.Request) error {
 			Attach: e.HasAttachment, Malformed: e.Malformed,
 		})
 	}
-	if d.Targets, err = a.folderItems(); err != nil {
+	if d.Targets, err = a.targetItems(); err != nil {
 		return err
 	}
 	p := a.page(r, folder)

@@ -153,7 +153,7 @@ func (a *app) message(w http.ResponseWriter, r *http.Request) error {
 	if len(d.HTML) > 0 {
 		d.Images = nil // they are in the HTML
 	}
-	if d.Targets, err = a.folderItems(); err != nil {
+	if d.Targets, err = a.targetItems(); err != nil {
 		return err
 	}
 	p := a.page(r, v.Subject)

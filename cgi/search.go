@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -327,4 +328,37 @@ func (a *app) listPage(r *http.Request, folder string, key maildir.SortKey, desc
 	}
 	page, total, err := a.store.List(folder, key, desc, offset, limit)
 	return page, nil, total, err
+}
+
+// targetItems lists the folders a message can be moved or copied to,
+// without counting their messages (maildir.Store.Folders reads every
+// folder, which at 100,000 messages costs more than the rest of a page).
+func (a *app) targetItems() ([]templates.FolderItem, error) {
+	names, err := a.store.FolderNames()
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(names, func(x, y string) int {
+		switch {
+		case x == y:
+			return 0
+		case x == maildir.Inbox:
+			return -1
+		case y == maildir.Inbox:
+			return 1
+		}
+		if c := strings.Compare(strings.ToLower(x), strings.ToLower(y)); c != 0 {
+			return c
+		}
+		return strings.Compare(x, y)
+	})
+	out := make([]templates.FolderItem, 0, len(names))
+	for _, n := range names {
+		leaf := n[strings.LastIndexByte(n, '.')+1:]
+		out = append(out, templates.FolderItem{
+			Name: n, Leaf: leaf, Depth: strings.Count(n, "."),
+			Protected: n == maildir.Inbox || n == a.cfg.Trash,
+		})
+	}
+	return out, nil
 }

@@ -15,6 +15,9 @@ import (
 // ExcerptRunes is the length of an excerpt around the first match.
 const ExcerptRunes = 160
 
+// MaxExcerptBytes bounds what is read of a message to make its excerpt.
+const MaxExcerptBytes = 256 << 10
+
 // manyMatches is the number of matches above which results are found by
 // walking the date index rather than by sorting the matches.
 const manyMatches = 2000
@@ -134,10 +137,10 @@ func (x *Index) bodyText(path string) string {
 	}
 	defer f.Close()
 	lim := x.Limits
-	if lim.MaxMessageBytes <= 0 {
+	if lim.MaxPartText <= 0 {
 		lim = DefaultLimits
 	}
-	v := message.Parse(io.LimitReader(f, lim.MaxMessageBytes), message.Limits{MaxTextBytes: lim.MaxPartText})
+	v := message.Parse(io.LimitReader(f, MaxExcerptBytes), message.Limits{MaxTextBytes: lim.MaxPartText})
 	return v.BodyText()
 }
 

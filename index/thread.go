@@ -67,7 +67,8 @@ func baseSubject(s string) (base string, reply bool) {
 func threadKey(tx *sql.Tx, d *doc, t todoRow, base string, reply bool) (string, error) {
 	var th string
 	if len(d.refs) > 0 {
-		err := tx.QueryRow(`SELECT thread FROM msgs WHERE msgid = ? AND thread <> '' LIMIT 1`, d.refs[0]).Scan(&th)
+		// "msgid <> ''" lets SQLite use the partial index msgs_msgid.
+		err := tx.QueryRow(`SELECT thread FROM msgs WHERE msgid = ? AND msgid <> '' AND thread <> '' LIMIT 1`, d.refs[0]).Scan(&th)
 		if err == nil {
 			return th, nil
 		}
@@ -78,7 +79,7 @@ func threadKey(tx *sql.Tx, d *doc, t todoRow, base string, reply bool) (string, 
 	}
 	if reply && base != "" {
 		// Subject fallback, only for a reply without the headers.
-		err := tx.QueryRow(`SELECT thread FROM msgs WHERE base = ? AND thread <> '' AND id <> ? ORDER BY date DESC LIMIT 1`, base, t.id).Scan(&th)
+		err := tx.QueryRow(`SELECT thread FROM msgs WHERE base = ? AND base <> '' AND thread <> '' AND id <> ? ORDER BY date DESC LIMIT 1`, base, t.id).Scan(&th)
 		if err == nil {
 			return th, nil
 		}
