@@ -155,9 +155,11 @@ func (a *app) sendNow(d *compose.Draft, envFrom string, rcpts []string) error {
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	if _, err := d.Build(tmp, time.Now(), ""); err != nil {
+	id, err := d.Build(tmp, time.Now(), "")
+	if err != nil {
 		return err
 	}
+	d.MessageID = id // the Sent copy keeps the id that was sent
 	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
 		return err
 	}

@@ -45,9 +45,13 @@ func (d *Draft) build(w io.Writer, now time.Time, host string, withBcc bool) (st
 	if err := CheckHeaderValue(host); err != nil || host == "" || strings.ContainsAny(host, "<>@ \t") {
 		return "", fmt.Errorf("compose: bad host name %q", host)
 	}
-	id, err := newMessageID(now, host)
-	if err != nil {
-		return "", err
+	id := d.MessageID
+	if id == "" {
+		if id, err = newMessageID(now, host); err != nil {
+			return "", err
+		}
+	} else if err := CheckHeaderValue(id); err != nil || strings.ContainsAny(id, "<> \t") || !strings.Contains(id, "@") {
+		return "", fmt.Errorf("compose: bad message id %q", id)
 	}
 	h, err := d.header(now, id, from, withBcc)
 	if err != nil {

@@ -28,6 +28,10 @@ type Draft struct {
 	References  []string // message ids without <>, oldest first
 	Attachments []Attachment
 	Token       string // idempotency token of the compose form (see Tokens)
+	// MessageID, when set, is the Message-ID (without <>) Build writes
+	// instead of a new one: the Sent copy carries the id of the message
+	// that was sent, so that replies thread with it.
+	MessageID string
 }
 
 // maxReferences bounds the References field: the first id and the last
