@@ -74,18 +74,22 @@ func HTML(r io.Reader, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sanitize: reading html: %w", err)
 	}
-	truncated := int64(len(data)) > max
-	if truncated {
-		data = data[:max]
-	}
-	res := sanitize(data, opt)
-	res.Truncated = truncated
-	return res, nil
+	return String(string(data), opt), nil
 }
 
-// String sanitizes s; a convenience for tests and short snippets.
+// String sanitizes s, like HTML without the reading (and without a copy
+// of the input).
 func String(s string, opt Options) *Result {
-	res, _ := HTML(strings.NewReader(s), opt) // a strings.Reader never fails
+	max := opt.MaxInputBytes
+	if max <= 0 {
+		max = DefaultMaxInputBytes
+	}
+	truncated := int64(len(s)) > max
+	if truncated {
+		s = s[:max]
+	}
+	res := sanitize(s, opt)
+	res.Truncated = truncated
 	return res
 }
 
@@ -105,9 +109,9 @@ type sanitizer struct {
 }
 
 // sanitize runs the whole pipeline on data.
-func sanitize(data []byte, opt Options) *Result {
+func sanitize(data string, opt Options) *Result {
 	s := &sanitizer{opt: opt, res: &Result{}}
-	doc, err := html.Parse(bytes.NewReader(data))
+	doc, err := html.Parse(strings.NewReader(data))
 	if err != nil { // nested deeper than the parser goes
 		s.res.HTML = template.HTML(textOnly(data))
 		return s.res
@@ -117,14 +121,14 @@ func sanitize(data []byte, opt Options) *Result {
 		s.children(head, 0) // collects <style>, counts remote <link>s
 	}
 	wrapper := s.wrapper(body)
-	var buf bytes.Buffer
-	buf.Grow(len(data))
+	var buf strings.Builder
+	buf.Grow(len(data) + len(data)/8)
 	if err := html.Render(&buf, wrapper); err != nil {
 		s.res.HTML = template.HTML(textOnly(data))
 		return s.res
 	}
 	if s.restructured {
-		s.res.HTML = template.HTML(normalize(buf.Bytes()))
+		s.res.HTML = template.HTML(normalize([]byte(buf.String())))
 	} else {
 		s.res.HTML = template.HTML(buf.String())
 	}
@@ -260,8 +264,8 @@ func normalize(out []byte) []byte {
 
 // textOnly is the fallback for input the parser refuses (nested deeper
 // than it goes): its text, escaped, in the wrapper.
-func textOnly(data []byte) string {
-	z := html.NewTokenizer(bytes.NewReader(data))
+func textOnly(data string) string {
+	z := html.NewTokenizer(strings.NewReader(data))
 	var b strings.Builder
 	skip := false
 	for {
