@@ -2,7 +2,6 @@ package pam
 
 import (
 	"fmt"
-	"runtime"
 	"strings"
 
 	"github.com/msteinert/pam/v2"
@@ -33,36 +32,26 @@ func (b *Backend) ChangePassword(user, old, newPass, rhost string) (err error) {
 			return auth.Failf("pam: user %q: unusable password", user)
 		}
 	}
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
 	c := &changeConversation{user: user, old: old, new: newPass}
-	tx, err := pam.Start(b.service, user, c)
+	err = b.withTx(user, rhost, c, func(tx *pam.Transaction) error {
+		const flags = pam.Silent | pam.DisallowNullAuthtok
+		if err := tx.Authenticate(flags); err != nil {
+			return fmt.Errorf("pam: user %q: authenticate: %v%s", user, err, c.detail())
+		}
+		if err := tx.AcctMgmt(flags); err != nil && err != pam.ErrNewAuthtokReqd {
+			return fmt.Errorf("pam: user %q: account: %v%s", user, err, c.detail())
+		}
+		if err := checkUser(tx, user); err != nil {
+			return err
+		}
+		c.changing = true
+		if err := tx.ChangeAuthTok(pam.Silent); err != nil {
+			return fmt.Errorf("pam: user %q: chauthtok: %v%s", user, err, c.detail())
+		}
+		return nil
+	})
 	if err != nil {
-		return auth.Failf("pam: start %q: %v", b.service, err)
-	}
-	defer func() {
-		if endErr := tx.End(); endErr != nil && err == nil {
-			err = auth.Failf("pam: end: %v", endErr)
-		}
-	}()
-	if rhost != "" {
-		if err := tx.SetItem(pam.Rhost, rhost); err != nil {
-			return auth.Failf("pam: set rhost: %v", err)
-		}
-	}
-	const flags = pam.Silent | pam.DisallowNullAuthtok
-	if err := tx.Authenticate(flags); err != nil {
-		return auth.Failf("pam: user %q: authenticate: %v%s", user, err, c.detail())
-	}
-	if err := tx.AcctMgmt(flags); err != nil && err != pam.ErrNewAuthtokReqd {
-		return auth.Failf("pam: user %q: account: %v%s", user, err, c.detail())
-	}
-	if got, err := tx.GetItem(pam.User); err != nil || got != user {
-		return auth.Failf("pam: user %q: PAM_USER is now %q (%v)", user, got, err)
-	}
-	c.changing = true
-	if err := tx.ChangeAuthTok(pam.Silent); err != nil {
-		return auth.Failf("pam: user %q: chauthtok: %v%s", user, err, c.detail())
+		return auth.Failf("%v", err)
 	}
 	return nil
 }

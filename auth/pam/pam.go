@@ -106,14 +106,30 @@ func (b *Backend) Lookup(user string) (*auth.Account, error) {
 
 // transaction runs one PAM transaction for user: pam_authenticate when
 // authenticate is set, then pam_acct_mgmt.
-func (b *Backend) transaction(user, password, rhost string, authenticate bool) (err error) {
-	// PAM modules may keep per-thread state: keep the whole transaction on
-	// one OS thread.
+func (b *Backend) transaction(user, password, rhost string, authenticate bool) error {
+	c := &conversation{user: user, password: password, allowPassword: authenticate}
+	return b.withTx(user, rhost, c, func(tx *pam.Transaction) error {
+		const flags = pam.Silent | pam.DisallowNullAuthtok
+		if authenticate {
+			if err := tx.Authenticate(flags); err != nil {
+				return fmt.Errorf("pam: user %q: authenticate: %v%s", user, err, c.detail())
+			}
+		}
+		if err := tx.AcctMgmt(flags); err != nil {
+			return fmt.Errorf("pam: user %q: account: %v%s", user, err, c.detail())
+		}
+		return checkUser(tx, user)
+	})
+}
+
+// withTx starts a PAM transaction of the service for user with conv, sets
+// PAM_RHOST when rhost is given, runs fn and ends the transaction. PAM
+// modules may keep per-thread state, so the whole transaction stays on
+// one OS thread.
+func (b *Backend) withTx(user, rhost string, conv pam.ConversationHandler, fn func(*pam.Transaction) error) (err error) {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
-
-	c := &conversation{user: user, password: password, allowPassword: authenticate}
-	tx, err := pam.Start(b.service, user, c)
+	tx, err := pam.Start(b.service, user, conv)
 	if err != nil {
 		return fmt.Errorf("pam: start %q: %v", b.service, err)
 	}
@@ -127,15 +143,11 @@ func (b *Backend) transaction(user, password, rhost string, authenticate bool) (
 			return fmt.Errorf("pam: set rhost: %v", err)
 		}
 	}
-	const flags = pam.Silent | pam.DisallowNullAuthtok
-	if authenticate {
-		if err := tx.Authenticate(flags); err != nil {
-			return fmt.Errorf("pam: user %q: authenticate: %v%s", user, err, c.detail())
-		}
-	}
-	if err := tx.AcctMgmt(flags); err != nil {
-		return fmt.Errorf("pam: user %q: account: %v%s", user, err, c.detail())
-	}
+	return fn(tx)
+}
+
+// checkUser refuses a transaction whose modules changed PAM_USER.
+func checkUser(tx *pam.Transaction, user string) error {
 	if got, err := tx.GetItem(pam.User); err != nil || got != user {
 		return fmt.Errorf("pam: user %q: PAM_USER is now %q (%v)", user, got, err)
 	}
