@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"io"
+	"math/rand/v2"
 	"mime"
 	"net/http"
 	"net/url"
@@ -70,9 +71,11 @@ func login(cfg *config.Config, backend auth.Authenticator, req *rootRequest) int
 		noteFailure(cfg, req, name, err)
 		return anonymous(cfg, req, anonLoginFailed{user: name})
 	}
-	if err := loginGuard(cfg).Succeed(name); err != nil {
+	g := loginGuard(cfg)
+	if err := g.Succeed(name); err != nil {
 		logf("guard: %v", err)
 	}
+	maybeSweep(g, rand.IntN(sweepEvery))
 	if err := enter(cfg, acct); err != nil {
 		logf("login failed for %q from %s: %v", name, req.remoteAddr, err)
 		dropAnonymousAfterAuth(cfg)
