@@ -2,10 +2,10 @@ package main
 
 import (
 	"encoding/json"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"postern/internal/privfile"
 	"strconv"
 
 	"postern/templates"
@@ -30,13 +30,12 @@ type userPrefs struct {
 // prefs reads the preferences; a missing or broken file gives defaults.
 func (a *app) prefs() userPrefs {
 	p := userPrefs{PageSize: a.cfg.PageSize}
-	f, err := os.Open(prefsFile)
+	data, err := privfile.Read(prefsFile, maxPrefsBytes)
 	if err != nil {
 		return p
 	}
-	defer f.Close()
 	var stored userPrefs
-	if json.NewDecoder(io.LimitReader(f, maxPrefsBytes)).Decode(&stored) != nil {
+	if json.Unmarshal(data, &stored) != nil {
 		return p
 	}
 	if validPageSize(stored.PageSize) {
@@ -96,28 +95,11 @@ func (a *app) savePrefsFile(p userPrefs) error {
 	return writeFileAtomic(prefsFile, b)
 }
 
-// writeFileAtomic replaces name with data: a temporary file in the same
-// directory, fsync, rename.
+// writeFileAtomic replaces name with data (mode 600), creating its
+// directory when missing.
 func writeFileAtomic(name string, data []byte) error {
-	dir := filepath.Dir(name)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Dir(name), 0o700); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(dir, ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), name)
+	return privfile.WriteAtomic(name, data)
 }

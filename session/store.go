@@ -8,13 +8,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"postern/internal/lockfile"
+	"postern/internal/privfile"
 	"strings"
-	"syscall"
 	"time"
 	"unicode/utf8"
 )
@@ -205,20 +204,15 @@ func (s *Store) Destroy(id string) error {
 // read loads the record of session id. A missing or corrupt file is
 // ErrNoSession.
 func (s *Store) read(id string) (*record, error) {
-	f, err := os.OpenFile(filepath.Join(s.Dir, id), os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	data, err := privfile.Read(filepath.Join(s.Dir, id), MaxFileBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, ErrNoSession
 	}
-	if err != nil {
-		return nil, fmt.Errorf("session: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
-	if err != nil {
+	if err != nil && !errors.Is(err, privfile.ErrTooLarge) {
 		return nil, fmt.Errorf("session: %w", err)
 	}
 	var r record
-	if len(data) > MaxFileBytes || json.Unmarshal(data, &r) != nil || len(r.Hash) != 2*sha256.Size {
+	if err != nil || json.Unmarshal(data, &r) != nil || len(r.Hash) != 2*sha256.Size {
 		return nil, fmt.Errorf("session: %s: %w", id, errCorrupt)
 	}
 	return &r, nil

@@ -11,13 +11,12 @@ import (
 	"errors"
 	"fmt"
 	"image/png"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"postern/internal/lockfile"
+	"postern/internal/privfile"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/pquerna/otp"
@@ -258,20 +257,15 @@ func QRPNG(url string, size int) ([]byte, error) {
 }
 
 func (s *Store) read() (*state, error) {
-	f, err := os.OpenFile(s.Path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	data, err := privfile.Read(s.Path, MaxFileBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, ErrNotEnrolled
 	}
-	if err != nil {
-		return nil, fmt.Errorf("twofactor: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
-	if err != nil {
+	if err != nil && !errors.Is(err, privfile.ErrTooLarge) {
 		return nil, fmt.Errorf("twofactor: %w", err)
 	}
 	var st state
-	if len(data) > MaxFileBytes || json.Unmarshal(data, &st) != nil || st.Secret == "" {
+	if err != nil || json.Unmarshal(data, &st) != nil || st.Secret == "" {
 		return nil, fmt.Errorf("twofactor: %s is corrupt", s.Path)
 	}
 	return &st, nil
@@ -285,26 +279,7 @@ func (s *Store) write(st *state) error {
 	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
 		return fmt.Errorf("twofactor: %w", err)
 	}
-	f, err := os.CreateTemp(filepath.Dir(s.Path), ".tmp-totp-*")
-	if err != nil {
-		return fmt.Errorf("twofactor: %w", err)
-	}
-	defer os.Remove(f.Name())
-	if err := f.Chmod(0o600); err == nil {
-		_, err = f.Write(data)
-		if err == nil {
-			err = f.Sync()
-		}
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Rename(f.Name(), s.Path)
-		}
-	} else {
-		f.Close()
-	}
-	if err != nil {
+	if err := privfile.WriteAtomic(s.Path, data); err != nil {
 		return fmt.Errorf("twofactor: %w", err)
 	}
 	return nil

@@ -1,0 +1,61 @@
+// Package privfile reads and replaces the small private state files
+// postern keeps in a user's Maildir (sessions, second factor,
+// preferences): never through a symbolic link, never blocking on a FIFO,
+// within a size limit, and replaced atomically with mode 600.
+package privfile
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// ErrTooLarge is returned by Read for a file longer than its limit.
+var ErrTooLarge = errors.New("privfile: file too large")
+
+// Read returns the content of path, at most max bytes; a longer file is
+// ErrTooLarge. A missing file gives an error satisfying
+// errors.Is(err, fs.ErrNotExist).
+func Read(path string, max int64) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%s: %w", path, ErrTooLarge)
+	}
+	return data, nil
+}
+
+// WriteAtomic replaces path with data: a mode-600 temporary file in the
+// same directory, written, synced and renamed over path, so that readers
+// see the old content or the new, never a part.
+func WriteAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name()) // after the rename: a harmless ENOENT
+	err = f.Chmod(0o600)
+	if err == nil {
+		_, err = f.Write(data)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
