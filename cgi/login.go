@@ -78,7 +78,6 @@ func login(cfg *config.Config, backend auth.Authenticator, req *rootRequest) int
 	maybeSweep(g, rand.IntN(sweepEvery))
 	if err := enter(cfg, acct); err != nil {
 		logf("login failed for %q from %s: %v", name, req.remoteAddr, err)
-		dropAnonymousAfterAuth(cfg)
 		return anonymous(cfg, req, anonLoginFailed{user: name})
 	}
 	// From here on we are the user, inside the Maildir.
@@ -131,14 +130,6 @@ func authenticate(cfg *config.Config, backend auth.Authenticator, name, pass str
 		return nil, err
 	}
 	return acct, nil
-}
-
-// dropAnonymousAfterAuth drops privileges when enter failed before its
-// drop (a refused account); when enter already dropped, it does nothing.
-func dropAnonymousAfterAuth(cfg *config.Config) {
-	if os.Geteuid() == 0 {
-		dropAnonymous(cfg)
-	}
 }
 
 // sameOrigin refuses cross-site form posts, judged by the Fetch Metadata

@@ -66,7 +66,6 @@ func pamPassword(cfg *config.Config, backend auth.Authenticator, req *rootReques
 	}
 	if err != nil {
 		logf("session refused for %q from %s: %v", req.mailbox, req.remoteAddr, err)
-		dropAnonymousAfterAuth(cfg)
 		return anonymous(cfg, req, anonExpired{})
 	}
 	sandboxUser(cfg, configFile, acct)
