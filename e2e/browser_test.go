@@ -34,12 +34,7 @@ func browserPrereqs(dir string) string {
 // against the running Apache, in a folder of their own.
 func TestBrowser(t *testing.T) {
 	dir := filepath.Join(env.root, "e2e", "browser")
-	if missing := browserPrereqs(dir); missing != "" {
-		if ciRequired() {
-			t.Fatalf("browser tests: %s (CI=true requires it)", missing)
-		}
-		t.Skipf("browser tests: %s", missing)
-	}
+	needBrowser(t, dir)
 	a := env.a
 	const folder, dest = "Browser", "Lists.golang"
 	tag := randomHex(3)

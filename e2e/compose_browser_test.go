@@ -15,12 +15,7 @@ import (
 // the attachment; then, with a failing sendmail, the form survives.
 func TestComposeBrowser(t *testing.T) {
 	dir := filepath.Join(env.root, "e2e", "browser")
-	if missing := browserPrereqs(dir); missing != "" {
-		if ciRequired() {
-			t.Fatalf("browser tests: %s (CI=true requires it)", missing)
-		}
-		t.Skipf("browser tests: %s", missing)
-	}
+	needBrowser(t, dir)
 	m := needPostfix(t)
 	subject := "Grüße aus Köln – " + randomHex(3) + " ✓"
 	runPhase := func(phase, wrapper string) {

@@ -192,12 +192,7 @@ func hasAttr(n *html.Node, key string) bool {
 // content on request reaches only the tracker's image.
 func TestBrowserHostileHTML(t *testing.T) {
 	dir := filepath.Join(env.root, "e2e", "browser")
-	if missing := browserPrereqs(dir); missing != "" {
-		if ciRequired() {
-			t.Fatalf("browser tests: %s (CI=true requires it)", missing)
-		}
-		t.Skipf("browser tests: %s", missing)
-	}
+	needBrowser(t, dir)
 	tr := startTracker(t)
 	a := env.a
 	key := addHostile(t, a, "Hostile", tr.url, "Hostile in browser "+randomHex(3))

@@ -20,18 +20,6 @@ import (
 	"golang.org/x/net/html"
 )
 
-// needTool skips the test when a program is missing, or fails it under
-// CI=true.
-func needTool(t *testing.T, path string) {
-	t.Helper()
-	if _, err := os.Stat(path); err != nil {
-		if ciRequired() {
-			t.Fatalf("missing %s (CI=true requires it)", path)
-		}
-		t.Skipf("missing %s", path)
-	}
-}
-
 // syslogCapture is a syslog socket of the test's own: a unix datagram
 // socket that postern is configured to send its audit lines to.
 type syslogCapture struct {
@@ -96,7 +84,7 @@ func resetGuard(t *testing.T) {
 // Debian's fail2ban-regex with dist/fail2ban finds the failures in the
 // lines postern really sent.
 func TestBruteForceAndAudit(t *testing.T) {
-	needTool(t, "/usr/bin/fail2ban-regex")
+	needBinary(t, "/usr/bin/fail2ban-regex")
 	logs := captureSyslog(t)
 	withConfig(t, env.baseConf+"audit_socket = "+logs.path+"\nlockout_user = 3\n")
 	resetGuard(t)
@@ -301,7 +289,7 @@ func TestSessionControl(t *testing.T) {
 // computed by oathtool, the two-step login, replay refused, recovery codes
 // used once.
 func TestTOTP(t *testing.T) {
-	needTool(t, "/usr/bin/oathtool")
+	needBinary(t, "/usr/bin/oathtool")
 	a := env.a
 	t.Cleanup(func() { os.Remove(filepath.Join(a.maildir, "postern", "totp")) })
 	c := loggedIn(t, a)

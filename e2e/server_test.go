@@ -26,16 +26,33 @@ import (
 // recipes of INSTALL and the Debian package): start and stop a daemon,
 // install a snippet of dist/, and log in through a base URL.
 
-// needBinary fails the test (CI=true) or skips it when path is missing.
+// lacking stops a test whose prerequisite is missing: a failure under
+// CI=true, where make deps installs everything, a skip elsewhere.
+func lacking(t *testing.T, format string, args ...any) {
+	t.Helper()
+	msg := fmt.Sprintf(format, args...)
+	if ciRequired() {
+		t.Fatalf("%s (CI=true requires it; make deps installs it)", msg)
+	}
+	t.Skip(msg)
+}
+
+// needBinary stops the test (see lacking) when a path is missing.
 func needBinary(t *testing.T, paths ...string) {
 	t.Helper()
 	for _, p := range paths {
 		if _, err := os.Stat(p); err != nil {
-			if ciRequired() {
-				t.Fatalf("missing %s (CI=true requires it; make deps-apt installs it)", p)
-			}
-			t.Skipf("missing %s", p)
+			lacking(t, "missing %s", p)
 		}
+	}
+}
+
+// needBrowser stops the test (see lacking) when node, Chromium or
+// playwright-core are missing.
+func needBrowser(t *testing.T, dir string) {
+	t.Helper()
+	if missing := browserPrereqs(dir); missing != "" {
+		lacking(t, "browser tests: %s", missing)
 	}
 }
 

@@ -55,7 +55,7 @@ func makeCert(t *testing.T, dir, ca, name, subj, ext string) {
 func startTLSSite(t *testing.T) *tlsSite {
 	t.Helper()
 	for _, p := range []string{"/usr/bin/openssl", "/usr/bin/curl", filepath.Join(modulesDir, "mod_ssl.so"), filepath.Join(modulesDir, "mod_socache_shmcb.so")} {
-		needTool(t, p)
+		needBinary(t, p)
 	}
 	dir := filepath.Join(env.tmp, "tls-"+randomHex(3))
 	for _, d := range []string{dir, filepath.Join(dir, "run"), filepath.Join(dir, "htdocs")} {
@@ -233,7 +233,7 @@ func TestTLS(t *testing.T) {
 
 	// Headless Chromium with A's client certificate (playwright's
 	// clientCertificates) logs in through the form.
-	needTool(t, chromiumBin)
+	needBinary(t, chromiumBin)
 	cmd := exec.Command("node", "tls.mjs")
 	cmd.Dir = filepath.Join(env.root, "e2e", "browser")
 	cmd.Env = append(os.Environ(), "BASE_URL="+s.base, "USER_A="+a.name, "PASS_A="+a.pass,
