@@ -32,15 +32,19 @@ func freePort() (int, error) {
 
 // apacheConf is a complete, self-contained Apache configuration: nothing
 // of /etc/apache2 is read.
-func apacheConf(dir string, port int) string {
+// apachePrelude starts the configuration of an Apache instance of the
+// tests' own in dir: its modules (those installed), loopback port, the
+// web server's user, and pid, runtime and error log files in dir. Every
+// Apache the tests start begins with it.
+func apachePrelude(dir string, port int, modules []string) *strings.Builder {
 	var b strings.Builder
 	fmt.Fprintf(&b, "ServerRoot %q\n", dir)
-	for _, m := range apacheModules {
+	for _, m := range modules {
 		so := filepath.Join(modulesDir, "mod_"+m+".so")
 		if _, err := os.Stat(so); err != nil {
 			continue
 		}
-		fmt.Fprintf(&b, "LoadModule %s_module %s\n", m, filepath.Join(modulesDir, "mod_"+m+".so"))
+		fmt.Fprintf(&b, "LoadModule %s_module %s\n", m, so)
 	}
 	fmt.Fprintf(&b, `ServerName 127.0.0.1
 Listen 127.0.0.1:%d
@@ -50,7 +54,13 @@ PidFile %q
 DefaultRuntimeDir %q
 ErrorLog %q
 LogLevel info
-LogFormat "%%h %%l %%u %%t \"%%r\" %%>s %%b" common
+`, port, webUser, webUser, filepath.Join(dir, "apache2.pid"), dir, filepath.Join(dir, "error.log"))
+	return &b
+}
+
+func apacheConf(dir string, port int) string {
+	b := apachePrelude(dir, port, apacheModules)
+	fmt.Fprintf(b, `LogFormat "%%h %%l %%u %%t \"%%r\" %%>s %%b" common
 CustomLog %q common
 TypesConfig /etc/mime.types
 StartServers 2
@@ -75,9 +85,7 @@ ScriptAlias /cgi-bin/ %q
 	Options +ExecCGI
 	Require all granted
 </Directory>
-`, port, webUser, webUser,
-		filepath.Join(dir, "apache2.pid"), filepath.Join(dir, "run"),
-		filepath.Join(dir, "error.log"), filepath.Join(dir, "access.log"),
+`, filepath.Join(dir, "access.log"),
 		filepath.Join(dir, "htdocs"), filepath.Join(dir, "htdocs"),
 		env.cgiDir+"/", env.cgiDir)
 	return b.String()
@@ -87,7 +95,7 @@ ScriptAlias /cgi-bin/ %q
 // pushes its teardown: SIGTERM to that PID alone, then wait.
 func startApache() error {
 	dir := filepath.Join(env.tmp, "apache")
-	for _, d := range []string{dir, filepath.Join(dir, "run"), filepath.Join(dir, "htdocs")} {
+	for _, d := range []string{dir, filepath.Join(dir, "htdocs")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
 		}

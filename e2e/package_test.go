@@ -215,20 +215,8 @@ func apacheWithPackagedSnippet(t *testing.T, dir string) {
 	roots := x509.NewCertPool()
 	roots.AppendCertsFromPEM(pem)
 	port, _ := listenConf(t)
-	var b strings.Builder
-	fmt.Fprintf(&b, "ServerRoot %q\n", dir)
-	for _, m := range []string{"mpm_prefork", "authz_core", "alias", "cgi", "socache_shmcb", "ssl"} {
-		fmt.Fprintf(&b, "LoadModule %s_module %s\n", m, filepath.Join(modulesDir, "mod_"+m+".so"))
-	}
-	fmt.Fprintf(&b, `ServerName 127.0.0.1
-Listen 127.0.0.1:%d
-User %s
-Group %s
-PidFile %q
-DefaultRuntimeDir %q
-ErrorLog %q
-LogLevel info
-DocumentRoot %q
+	b := apachePrelude(dir, port, []string{"mpm_prefork", "authz_core", "alias", "cgi", "socache_shmcb", "ssl"})
+	fmt.Fprintf(b, `DocumentRoot %q
 <Directory />
 	AllowOverride None
 	Require all denied
@@ -237,7 +225,7 @@ SSLEngine on
 SSLCertificateFile %q
 SSLCertificateKeyFile %q
 Include /etc/apache2/conf-available/postern.conf
-`, port, webUser, webUser, filepath.Join(dir, "apache2.pid"), dir, filepath.Join(dir, "error.log"), dir, crt, key)
+`, dir, crt, key)
 	conf := filepath.Join(dir, "apache2.conf")
 	if err := os.WriteFile(conf, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)

@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"testing"
 )
@@ -22,28 +21,15 @@ func TestRecipeApache(t *testing.T) {
 	port, base := listenConf(t)
 	snip := snippet(t, "apache/postern.conf", dir, "/usr/lib/cgi-bin/postern", env.binary)
 	conf := filepath.Join(dir, "apache2.conf")
-	var b strings.Builder
-	fmt.Fprintf(&b, "ServerRoot %q\n", dir)
-	for _, m := range []string{"mpm_event", "authz_core", "alias", "cgid"} {
-		fmt.Fprintf(&b, "LoadModule %s_module %s\n", m, filepath.Join(modulesDir, "mod_"+m+".so"))
-	}
-	fmt.Fprintf(&b, `ServerName 127.0.0.1
-Listen 127.0.0.1:%d
-User %s
-Group %s
-PidFile %q
-DefaultRuntimeDir %q
-ScriptSock %q
-ErrorLog %q
-LogLevel info
+	b := apachePrelude(dir, port, []string{"mpm_event", "authz_core", "alias", "cgid"})
+	fmt.Fprintf(b, `ScriptSock %q
 DocumentRoot %q
 <Directory />
 	AllowOverride None
 	Require all denied
 </Directory>
 IncludeOptional %q
-`, port, webUser, webUser, filepath.Join(dir, "apache2.pid"), dir, filepath.Join(dir, "cgid.sock"),
-		filepath.Join(dir, "error.log"), dir, filepath.Join(dir, "conf-enabled", "*.conf"))
+`, filepath.Join(dir, "cgid.sock"), dir, filepath.Join(dir, "conf-enabled", "*.conf"))
 	if err := os.WriteFile(conf, []byte(b.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}

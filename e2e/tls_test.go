@@ -58,7 +58,7 @@ func startTLSSite(t *testing.T) *tlsSite {
 		needBinary(t, p)
 	}
 	dir := filepath.Join(env.tmp, "tls-"+randomHex(3))
-	for _, d := range []string{dir, filepath.Join(dir, "run"), filepath.Join(dir, "htdocs")} {
+	for _, d := range []string{dir, filepath.Join(dir, "htdocs")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
