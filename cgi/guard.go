@@ -63,20 +63,25 @@ func clientCertProblem(cfg *config.Config, user string) string {
 	return ""
 }
 
-// sandboxUser restricts the process after the drop to the Maildir (rw),
-// the configuration, templates and system data (ro), and the sendmail
-// wrapper (exec). Failure is logged, not fatal: Landlock is best effort.
-func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account) {
-	// Temporary files (SQLite's sorts and FTS merges, Go's spilled
-	// uploads) go to a private directory in the Maildir, not /var/tmp or
-	// /tmp, which the sandbox closes (and which other users share).
+// privateTmp sends temporary files (SQLite's sorts and FTS merges, Go's
+// spilled uploads) to a private directory in the Maildir, not /var/tmp or
+// /tmp, which the sandbox closes (and which other users share).
+func privateTmp(acct *auth.Account) {
 	tmp := filepath.Join(acct.Maildir, "postern", "tmp")
-	if err := os.MkdirAll(tmp, 0o700); err == nil {
-		os.Setenv("TMPDIR", tmp)
-		os.Setenv("SQLITE_TMPDIR", tmp)
-	} else {
+	if err := os.MkdirAll(tmp, 0o700); err != nil {
 		logf("temporary directory of %s: %v", acct.User, err)
+		return
 	}
+	os.Setenv("TMPDIR", tmp)
+	os.Setenv("SQLITE_TMPDIR", tmp)
+}
+
+// sandboxUser restricts the process after the drop to the Maildir and
+// the index (rw) and the configuration, templates and system data (ro);
+// it may execute nothing (the one request that runs a program, a send,
+// is not sandboxed: see enter). Failure is logged, not fatal: Landlock is
+// best effort.
+func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account) {
 	if !cfg.Landlock {
 		return
 	}
@@ -92,7 +97,7 @@ func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account) {
 		_ = os.MkdirAll(dir, 0o700)
 		rw = append(rw, dir)
 	}
-	r := sandbox.Rules{RW: rw, RO: ro, Exec: sandboxExec}
+	r := sandbox.Rules{RW: rw, RO: ro}
 	if err := sandbox.Restrict(r); err != nil {
 		logf("landlock for %s: %v", acct.User, err)
 		return
@@ -101,10 +106,6 @@ func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account) {
 		logf("landlock: not supported by this kernel; running without the sandbox")
 	}
 }
-
-// sandboxExec are the programs a sandboxed process may run: the sendmail
-// wrapper once the compose package has its configuration key.
-var sandboxExec []string
 
 // sessionReason is the audit reason of a refused session.
 func sessionReason(err error) string {

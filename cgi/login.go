@@ -76,12 +76,11 @@ func login(cfg *config.Config, backend auth.Authenticator, req *rootRequest) int
 		logf("guard: %v", err)
 	}
 	maybeSweep(g, rand.IntN(sweepEvery))
-	if err := enter(cfg, acct); err != nil {
+	if err := enter(cfg, acct, req); err != nil {
 		logf("login failed for %q from %s: %v", name, req.remoteAddr, err)
 		return anonymous(cfg, req, anonLoginFailed{user: name})
 	}
 	// From here on we are the user, inside the Maildir.
-	sandboxUser(cfg, configFile, acct)
 	store := sessionStore(cfg)
 	opts := session.Options{IP: req.remoteAddr, Bind: bind, UA: os.Getenv("HTTP_USER_AGENT"), Public: public}
 	if public {

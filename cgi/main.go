@@ -142,9 +142,11 @@ func checkAccount(cfg *config.Config, a *auth.Account) error {
 	return nil
 }
 
-// enter drops to the account and changes to its Maildir. Failure to drop
+// enter drops to the account, changes to its Maildir and sandboxes the
+// process (sandboxUser), except for a send: the MTA's sendmail needs what
+// Landlock would take away (its setgid helper, its queue). Failure to drop
 // is fatal: the process exits rather than go on with privileges.
-func enter(cfg *config.Config, a *auth.Account) error {
+func enter(cfg *config.Config, a *auth.Account, req *rootRequest) error {
 	if err := checkAccount(cfg, a); err != nil {
 		return err
 	}
@@ -154,6 +156,10 @@ func enter(cfg *config.Config, a *auth.Account) error {
 	}
 	if err := os.Chdir(a.Maildir); err != nil {
 		return fmt.Errorf("maildir of %s: %v", a.User, err)
+	}
+	privateTmp(a)
+	if !sendsMail(req) {
+		sandboxUser(cfg, configFile, a)
 	}
 	return nil
 }

@@ -62,13 +62,12 @@ func pamPassword(cfg *config.Config, backend auth.Authenticator, req *rootReques
 	}
 	acct, err := backend.Lookup(req.user)
 	if err == nil {
-		err = enter(cfg, acct)
+		err = enter(cfg, acct, req)
 	}
 	if err != nil {
 		logf("session refused for %q from %s: %v", req.mailbox, req.remoteAddr, err)
 		return anonymous(cfg, req, anonExpired{})
 	}
-	sandboxUser(cfg, configFile, acct)
 	sessions := sessionStore(cfg)
 	return serve(cfg, func(w http.ResponseWriter, r *http.Request) {
 		sess, err := proveSession(sessions, r, req)

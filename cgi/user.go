@@ -31,17 +31,13 @@ func userRequest(cfg *config.Config, backend auth.Authenticator, req *rootReques
 	}
 	acct, err := backend.Lookup(req.user)
 	if err == nil {
-		err = enter(cfg, acct)
+		err = enter(cfg, acct, req)
 	}
 	if err != nil {
 		logf("session refused for %q from %s: %v", req.mailbox, req.remoteAddr, err)
 		return anonymous(cfg, req, anonExpired{})
 	}
-	// We are the user now, inside the Maildir. The send runs the MTA's
-	// sendmail, which Landlock would starve (see sendsMail).
-	if !sendsMail(req) {
-		sandboxUser(cfg, configFile, acct)
-	}
+	// We are the user now, inside the Maildir (sandboxed unless sending).
 	sessions := sessionStore(cfg)
 	return serve(cfg, func(w http.ResponseWriter, r *http.Request) {
 		sess, err := proveSession(sessions, r, req)
