@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"net/http"
 
 	"postern/config"
@@ -91,11 +92,15 @@ func basePage(cfg *config.Config, r *http.Request) *templates.Page {
 
 // render writes a page with status.
 func render(w http.ResponseWriter, status int, name string, p *templates.Page) {
+	var buf bytes.Buffer
+	if err := pages.Render(&buf, name, p); err != nil {
+		logf("%v", err)
+		http.Error(w, "The webmail's page templates are broken. The administrator will find the reason in the web server's error log.", http.StatusInternalServerError)
+		return
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	if err := pages.Render(w, name, p); err != nil {
-		logf("%v", err)
-	}
+	w.Write(buf.Bytes())
 }
 
 // renderError shows the error page.

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"postern/config"
+	"postern/templates"
 )
 
 // lookup is what checkConfig asks of the system, replaceable in tests.
@@ -105,10 +106,23 @@ func checkValues(cfg *config.Config, sys lookup) (problems, warnings []string) {
 			bad("template_dir = %s: %v", cfg.TemplateDir, err)
 		} else if !fi.IsDir() {
 			bad("template_dir = %s: not a directory", cfg.TemplateDir)
+		} else if err := checkTemplates(cfg.TemplateDir); err != nil {
+			bad("template_dir = %s: %v", cfg.TemplateDir, err)
 		}
 	}
 	if cfg.SessionIdle > cfg.SessionMax {
 		warnings = append(warnings, fmt.Sprintf("session_idle %v is longer than session_max %v: session_max wins", cfg.SessionIdle, cfg.SessionMax))
 	}
 	return problems, warnings
+}
+
+// checkTemplates parses every page with the overrides of dir: a request
+// parses only the page it shows, so a broken override would otherwise
+// show only when someone opens that page.
+func checkTemplates(dir string) error {
+	set, err := templates.Load(dir)
+	if err != nil {
+		return err
+	}
+	return set.Check()
 }

@@ -124,6 +124,7 @@ func (a *app) list(w http.ResponseWriter, r *http.Request) error {
 			Date: shortDate(e.Date, now), Size: templates.HumanSize(e.Size),
 			Seen: e.Seen, Flagged: e.Flagged, Answered: e.Answered, Draft: e.Draft,
 			Attach: e.HasAttachment, Malformed: e.Malformed,
+			URL: link(r, "/msg", url.Values{"f": {folder}, "id": {e.Key}}),
 		})
 	}
 	if d.Targets, err = a.targetItems(); err != nil {

@@ -112,6 +112,11 @@ func (a *app) message(w http.ResponseWriter, r *http.Request) error {
 		IsTrash:    m.folder == a.cfg.Trash,
 		Back:       listURL,
 	}
+	compose := func(k, v string) string {
+		return link(r, "/compose", url.Values{k: {v}, "f": {m.folder}, "id": {m.id}})
+	}
+	d.ReplyURL, d.ReplyAllURL = compose("reply", "1"), compose("reply", "all")
+	d.ForwardURL, d.ForwardAttachURL = compose("forward", "inline"), compose("forward", "attach")
 	if m.folder == a.cfg.Drafts && m.part == "" {
 		d.EditURL = link(r, "/compose", url.Values{"draft": {m.id}})
 	}

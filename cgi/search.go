@@ -43,6 +43,11 @@ func (a *app) index() (*index.Index, index.Progress, bool) {
 		logf("index of %s: %v", a.acct.User, err)
 	}
 	a.idx, a.idxProgress = x, p
+	afterResponse = append(afterResponse, func() {
+		if err := x.Close(); err != nil {
+			logf("index of %s: %v", a.acct.User, err)
+		}
+	})
 	return x, p, true
 }
 
@@ -309,6 +314,7 @@ func (a *app) threadRows(r *http.Request, folder string, offset, limit int) ([]t
 			Date: shortDate(e.Date, now), Size: templates.HumanSize(e.Size),
 			Seen: t.Unread == 0, Flagged: e.Flagged, Answered: e.Answered, Draft: e.Draft,
 			Attach: e.HasAttachment, Malformed: e.Malformed,
+			URL:       link(r, "/msg", url.Values{"f": {folder}, "id": {e.Key}}),
 			ThreadURL: link(r, "/thread", url.Values{"f": {folder}, "id": {e.Key}}),
 			Count:     t.Count,
 		})

@@ -28,12 +28,21 @@ func serve(cfg *config.Config, h func(w http.ResponseWriter, r *http.Request)) i
 		securityHeaders(w.Header(), set.StyleHash(), isHTTPS(r))
 		h(w, r)
 	}))
+	for i := len(afterResponse) - 1; i >= 0; i-- {
+		afterResponse[i]()
+	}
 	if err != nil {
 		logf("cgi: %v", err)
 		return exitInternal
 	}
 	return exitOK
 }
+
+// afterResponse is run, last first, once the response has been written:
+// clean-up such as closing the index (which folds its write-ahead log
+// into the database). Standard output stays open until the process ends:
+// mod_cgi sends SIGTERM to a CGI that outlives its response.
+var afterResponse []func()
 
 // pages is the template set of this request, loaded by serve.
 var pages *templates.Set

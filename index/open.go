@@ -183,7 +183,10 @@ func (x *Index) create() error {
 	return nil
 }
 
-// Close closes the database.
+// Close closes the database. The last connection to close folds the
+// write-ahead log into the database and removes it, so that the next
+// process does not have to read it back: close the index when done, do not
+// just exit.
 func (x *Index) Close() error {
 	return x.db.Close()
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -28,7 +29,9 @@ const (
 // cacheMagic starts every cache file; change the version to invalidate all.
 const cacheMagic = "PSTRNLC1"
 
-var crcTable = crc32.MakeTable(crc32.Castagnoli)
+// crcTable is made on first use: building it costs more than a whole
+// list request's other package initialisation.
+var crcTable = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) })
 
 // cached is the cache's record of one message.
 type cached struct {
@@ -62,7 +65,7 @@ func encodeCache(c map[string]*cached) []byte {
 		}
 		b = append(b, fl)
 	}
-	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, crcTable))
+	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, crcTable()))
 }
 
 func appendString(b []byte, s string) []byte {
@@ -77,7 +80,7 @@ func decodeCache(b []byte) (map[string]*cached, error) {
 		return nil, errCorrupt
 	}
 	body, sum := b[:len(b)-4], binary.LittleEndian.Uint32(b[len(b)-4:])
-	if crc32.Checksum(body, crcTable) != sum {
+	if crc32.Checksum(body, crcTable()) != sum {
 		return nil, errCorrupt
 	}
 	d := newDecoder(body[len(cacheMagic):])

@@ -96,7 +96,7 @@ func checkTree(n *html.Node) error {
 	default:
 		return fmt.Errorf("node type %d in output", n.Type)
 	}
-	if n.Namespace != "" || kept[n.DataAtom] == nil {
+	if n.Namespace != "" || kept()[n.DataAtom] == nil {
 		return fmt.Errorf("element <%s> (namespace %q) outside the allowlist", n.Data, n.Namespace)
 	}
 	for _, a := range n.Attr {
@@ -118,7 +118,7 @@ func checkAttr(n *html.Node, a html.Attribute) error {
 	if strings.HasPrefix(k, "on") || a.Namespace != "" {
 		return fmt.Errorf("attribute %s on <%s>", a.Key, n.Data)
 	}
-	kind := kept[n.DataAtom][k]
+	kind := kept()[n.DataAtom][k]
 	if kind == 0 {
 		kind = globalAttrs[k]
 	}

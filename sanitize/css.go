@@ -3,6 +3,7 @@ package sanitize
 import (
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/tdewolff/parse/v2"
@@ -12,7 +13,7 @@ import (
 // cssProps is the property allowlist. A property not named here is
 // dropped with its value. The value of a kept property is still checked
 // token by token (cssValue) and, for some, against allowed keywords.
-var cssProps = func() map[string]bool {
+var cssProps = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{}
 	for _, p := range strings.Fields(`
 		color opacity visibility
@@ -48,7 +49,7 @@ var cssProps = func() map[string]bool {
 		m[p] = true
 	}
 	return m
-}()
+})
 
 // cssDisplay lists the allowed values of display: the layout mail uses,
 // none for hidden preheaders, nothing that can float UI over the page.
@@ -115,7 +116,7 @@ func (s *sanitizer) parseDeclarations(src string) string {
 // declaration appends name:value to b (with a ';' separator) when the
 // property is allowed and its value passes.
 func (s *sanitizer) declaration(b *strings.Builder, name string, vals []css.Token) {
-	if !cssProps[name] {
+	if !cssProps()[name] {
 		s.countCSSURLs(vals)
 		return
 	}

@@ -2,6 +2,7 @@ package sanitize
 
 import (
 	"strings"
+	"sync"
 
 	"golang.org/x/net/html/atom"
 )
@@ -27,15 +28,20 @@ const (
 	imageSet                     // srcset
 )
 
+// The tables below are built on first use, not at package initialisation:
+// most CGI requests never sanitize HTML.
+
 // dropped are the elements removed with their content: active content,
 // document metadata, forms, foreign content (svg, math) and raw-text
 // elements whose content is not mail text. style is dropped here and its
 // text collected apart.
-var dropped = atomSet(`script style iframe frame frameset noframes object embed
+var dropped = sync.OnceValue(func() map[atom.Atom]bool {
+	return atomSet(`script style iframe frame frameset noframes object embed
 	applet param base basefont meta link title head form input button select
 	textarea option optgroup datalist output keygen progress meter svg math
 	template noscript noembed xmp plaintext canvas source track map area
 	dialog slot`)
+})
 
 // globalAttrs are allowed on every kept element.
 var globalAttrs = map[string]attrKind{
@@ -44,7 +50,7 @@ var globalAttrs = map[string]attrKind{
 
 // kept maps each kept element to its allowed attributes beyond
 // globalAttrs: what HTML mail uses, presentational attributes included.
-var kept = func() map[atom.Atom]map[string]attrKind {
+var kept = sync.OnceValue(func() map[atom.Atom]map[string]attrKind {
 	m := map[atom.Atom]map[string]attrKind{}
 	add := func(elems, attrs string, kind attrKind) {
 		for _, e := range atoms(elems) {
@@ -84,7 +90,7 @@ var kept = func() map[atom.Atom]map[string]attrKind {
 	add("pre", "width", plain)
 	add("details", "open", plain)
 	return m
-}()
+})
 
 // urlAttrs are the attributes whose remote URLs count as blocked remote
 // content when their element is dropped or unwrapped.

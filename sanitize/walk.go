@@ -51,10 +51,10 @@ func (s *sanitizer) verdict(n *html.Node, depth int) verdict {
 			s.styles = append(s.styles, c.Data)
 		}
 		return drop
-	case dropped[n.DataAtom]:
+	case dropped()[n.DataAtom]:
 		s.countDropped(n)
 		return drop
-	case kept[n.DataAtom] != nil && depth < maxDepth:
+	case kept()[n.DataAtom] != nil && depth < maxDepth:
 		return keep
 	}
 	s.countDropped(n)
@@ -91,7 +91,7 @@ func (s *sanitizer) countDropped(n *html.Node) {
 // for links the target, rel and phishing mark. Attributes come out
 // sorted by name, so that the output does not depend on their order.
 func (s *sanitizer) element(n *html.Node, depth int) {
-	allowed := kept[n.DataAtom]
+	allowed := kept()[n.DataAtom]
 	attrs := n.Attr[:0]
 	var href, host string
 	for _, a := range n.Attr {

@@ -65,6 +65,7 @@ type ListRow struct {
 	ID, From, Subject, Date, Size  string
 	Seen, Flagged, Answered, Draft bool
 	Attach, Malformed              bool
+	URL                            string // the message
 	ThreadURL                      string // list by thread: the conversation
 	Count                          int    // list by thread: its messages in the folder
 }
@@ -160,6 +161,11 @@ type MessageData struct {
 	IsTrash     bool
 	Back        string
 	EditURL     string // a draft: resume it in the compose form
+	// Reply, reply to all, forward inline and as an attachment. (Links
+	// with more than one parameter are made here: a literal "&" in a
+	// template's attribute costs html/template a table of every HTML
+	// entity, built in each CGI process.)
+	ReplyURL, ReplyAllURL, ForwardURL, ForwardAttachURL string
 }
 
 // PrefsData is the preferences page.

@@ -25,6 +25,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -34,13 +35,18 @@ var embedded embed.FS
 // Pages lists the content templates; each is rendered inside layout.html.
 var Pages = []string{"login", "error", "folders", "list", "message", "prefs", "security", "totp", "compose", "search", "thread"}
 
-// Set is a parsed set of pages. An override directory may also hold the
+// Set is the set of pages. Each page is parsed the first time it is
+// rendered: a CGI process renders one page, and parsing all of them cost
+// more than the rest of a request. Check parses them all, for
+// -check-config and the tests. An override directory may also hold the
 // site's logo, logo.png or logo.svg, shown in every page's header.
 type Set struct {
-	pages map[string]*template.Template
-	css   string
-	hash  string
-	logo  string // path of logo.png or logo.svg in the override directory
+	read   func(name string) ([]byte, error)
+	layout string
+	pages  map[string]*template.Template
+	css    string
+	hash   string
+	logo   string // path of logo.png or logo.svg in the override directory
 }
 
 // Logo returns the path of the site's logo (logo.png or logo.svg in the
@@ -55,8 +61,9 @@ func (s *Set) Logo() (path, mediaType string) {
 	return "", ""
 }
 
-// Load parses the embedded templates, replacing any file that also exists
-// in overrideDir (may be empty) by that file.
+// Load reads the stylesheet and the layout, from overrideDir (may be
+// empty) where it has the file, else embedded. Pages are read and parsed
+// when first rendered, from the same places.
 func Load(overrideDir string) (*Set, error) {
 	read := func(name string) ([]byte, error) {
 		if overrideDir != "" {
@@ -78,11 +85,7 @@ func Load(overrideDir string) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	base, err := template.New("layout").Funcs(funcs).Parse(string(layout))
-	if err != nil {
-		return nil, fmt.Errorf("templates: layout.html: %v", err)
-	}
-	s := &Set{pages: map[string]*template.Template{}, css: string(css)}
+	s := &Set{read: read, layout: string(layout), pages: map[string]*template.Template{}, css: string(css)}
 	if overrideDir != "" {
 		for _, name := range []string{"logo.png", "logo.svg"} {
 			p := filepath.Join(overrideDir, name)
@@ -94,18 +97,41 @@ func Load(overrideDir string) (*Set, error) {
 	}
 	sum := sha256.Sum256(css)
 	s.hash = "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
-	for _, p := range Pages {
-		src, err := read(p + ".html")
-		if err != nil {
-			return nil, err
-		}
-		t, err := template.Must(base.Clone()).Parse(string(src))
-		if err != nil {
-			return nil, fmt.Errorf("templates: %s.html: %v", p, err)
-		}
-		s.pages[p] = t
-	}
 	return s, nil
+}
+
+// page returns the parsed template of a page: the layout and the page's
+// own file.
+func (s *Set) page(name string) (*template.Template, error) {
+	if t, ok := s.pages[name]; ok {
+		return t, nil
+	}
+	if !slices.Contains(Pages, name) {
+		return nil, fmt.Errorf("templates: no page %q", name)
+	}
+	t, err := template.New("layout").Funcs(funcs).Parse(s.layout)
+	if err != nil {
+		return nil, fmt.Errorf("templates: layout.html: %v", err)
+	}
+	src, err := s.read(name + ".html")
+	if err != nil {
+		return nil, err
+	}
+	if t, err = t.Parse(string(src)); err != nil {
+		return nil, fmt.Errorf("templates: %s.html: %v", name, err)
+	}
+	s.pages[name] = t
+	return t, nil
+}
+
+// Check parses every page, and reports the first that does not parse.
+func (s *Set) Check() error {
+	for _, p := range Pages {
+		if _, err := s.page(p); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // StyleHash is the CSP source expression ('sha256-...') of the inline
@@ -118,9 +144,9 @@ func (s *Set) CSS() string { return s.css }
 // Render executes page into w. The page is rendered to a buffer first so
 // that a template error never leaves half a page.
 func (s *Set) Render(w io.Writer, page string, p *Page) error {
-	t, ok := s.pages[page]
-	if !ok {
-		return fmt.Errorf("templates: no page %q", page)
+	t, err := s.page(page)
+	if err != nil {
+		return err
 	}
 	p.Style = template.CSS(s.css)
 	p.Logo = s.logo != ""
@@ -128,7 +154,7 @@ func (s *Set) Render(w io.Writer, page string, p *Page) error {
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		return fmt.Errorf("templates: %s: %v", page, err)
 	}
-	_, err := w.Write(buf.Bytes())
+	_, err = w.Write(buf.Bytes())
 	return err
 }
 

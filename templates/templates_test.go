@@ -148,3 +148,29 @@ func TestLogo(t *testing.T) {
 		t.Errorf("login page has no logo: %s", b.String())
 	}
 }
+
+// TestCheck parses every page: a page that does not parse is found before
+// anyone renders it, and a page that is not in Pages is refused.
+func TestCheck(t *testing.T) {
+	s, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Check(); err != nil {
+		t.Fatalf("Check() of the embedded pages = %v", err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "thread.html"), []byte(`{{define "content"}}{{if}}{{end}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = Load(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Check(); err == nil || !strings.Contains(err.Error(), "thread.html") {
+		t.Errorf("Check() with a broken thread.html = %v, want its parse error", err)
+	}
+	var b strings.Builder
+	if err := s.Render(&b, "nosuch", &Page{}); err == nil {
+		t.Errorf("Render(nosuch) = nil error, want one")
+	}
+}
