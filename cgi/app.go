@@ -32,6 +32,7 @@ type app struct {
 	// (search.go); idxProgress is how far its last update came.
 	idx         *index.Index
 	idxProgress index.Progress
+	idxInStep   bool // its last update scanned every folder without an error
 }
 
 type handler func(a *app, w http.ResponseWriter, r *http.Request) error

@@ -10,9 +10,21 @@ import (
 	"postern/templates"
 )
 
-// folderItems lists the folders with their counts.
+// folderItems lists the folders with their counts: from the index when it
+// was brought in step with the files by this request, else from the files.
 func (a *app) folderItems() ([]templates.FolderItem, error) {
-	fs, err := a.store.Folders()
+	var known maildir.Counter
+	if x, _, ok := a.index(); ok && a.idxInStep {
+		if counts, err := x.FolderCounts(); err == nil {
+			known = func(name string) (int, int, bool) {
+				c, ok := counts[name]
+				return c.Total, c.Unread, ok
+			}
+		} else {
+			logf("index of %s: %v", a.acct.User, err)
+		}
+	}
+	fs, err := a.store.FoldersCounted(known)
 	if err != nil {
 		return nil, err
 	}

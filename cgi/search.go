@@ -42,6 +42,7 @@ func (a *app) index() (*index.Index, index.Progress, bool) {
 		// A partial update still leaves a usable index.
 		logf("index of %s: %v", a.acct.User, err)
 	}
+	a.idxInStep = err == nil
 	a.idx, a.idxProgress = x, p
 	afterResponse = append(afterResponse, func() {
 		if err := x.Close(); err != nil {

@@ -60,6 +60,32 @@ func (x *Index) Count(folder string) (int, error) {
 	return n, nil
 }
 
+// FolderCount is what the index holds of a folder.
+type FolderCount struct{ Total, Unread int }
+
+// FolderCounts returns the message and unread counts of every folder the
+// index knows, as of its last Update.
+func (x *Index) FolderCounts() (map[string]FolderCount, error) {
+	rows, err := x.db.Query(`SELECT folder, n, unread FROM counts`)
+	if err != nil {
+		return nil, fmt.Errorf("index: counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]FolderCount{}
+	for rows.Next() {
+		var f string
+		var c FolderCount
+		if err := rows.Scan(&f, &c.Total, &c.Unread); err != nil {
+			return nil, fmt.Errorf("index: counts: %w", err)
+		}
+		out[f] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("index: counts: %w", err)
+	}
+	return out, nil
+}
+
 // List returns one page of a folder as the maildir package's List does
 // (sorted by key, ties by message key, reversed when desc) with the total.
 // The page's rows are found through the sort column's index; a page past

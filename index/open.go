@@ -17,7 +17,7 @@ import (
 
 // schemaVersion names the layout below; an index of another version is
 // deleted and rebuilt.
-const schemaVersion = "3"
+const schemaVersion = "4"
 
 // DefaultFile is the index's path under the Maildir when no directory is
 // configured.
@@ -67,14 +67,23 @@ var schema = []string{
 	`CREATE INDEX IF NOT EXISTS msgs_alldate ON msgs(date)`,
 	`CREATE INDEX IF NOT EXISTS msgs_todo ON msgs(date) WHERE done = 0`,
 	`CREATE INDEX IF NOT EXISTS msgs_todo_folder ON msgs(folder, date) WHERE done = 0`,
-	// Counting a folder's rows would read its whole index: keep counts.
-	`CREATE TABLE IF NOT EXISTS counts(folder TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID`,
+	// Counting a folder's rows would read its whole index: keep counts,
+	// of all messages and of the unread ones (no S flag).
+	`CREATE TABLE IF NOT EXISTS counts(folder TEXT PRIMARY KEY, n INTEGER NOT NULL, unread INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID`,
 	`CREATE TRIGGER IF NOT EXISTS msgs_count_ins AFTER INSERT ON msgs BEGIN
-		INSERT INTO counts(folder, n) VALUES(new.folder, 1) ON CONFLICT(folder) DO UPDATE SET n = n + 1;
+		INSERT INTO counts(folder, n, unread) VALUES(new.folder, 1, instr(new.flags, 'S') = 0)
+			ON CONFLICT(folder) DO UPDATE SET n = n + 1, unread = unread + (instr(new.flags, 'S') = 0);
 	END`,
 	`CREATE TRIGGER IF NOT EXISTS msgs_count_del AFTER DELETE ON msgs BEGIN
-		UPDATE counts SET n = n - 1 WHERE folder = old.folder;
+		UPDATE counts SET n = n - 1, unread = unread - (instr(old.flags, 'S') = 0) WHERE folder = old.folder;
 	END`,
+	`CREATE TRIGGER IF NOT EXISTS msgs_count_upd AFTER UPDATE OF flags ON msgs
+		WHEN (instr(old.flags, 'S') = 0) <> (instr(new.flags, 'S') = 0) BEGIN
+		UPDATE counts SET unread = unread + (instr(new.flags, 'S') = 0) - (instr(old.flags, 'S') = 0)
+			WHERE folder = new.folder;
+	END`,
+	// Comparing a folder's rows with its cur/ directory reads only this.
+	`CREATE INDEX IF NOT EXISTS msgs_names ON msgs(folder, key, name)`,
 	`CREATE INDEX IF NOT EXISTS msgs_msgid ON msgs(msgid) WHERE msgid <> ''`,
 	`CREATE INDEX IF NOT EXISTS msgs_thread ON msgs(thread, date)`,
 	`CREATE INDEX IF NOT EXISTS msgs_folder_thread ON msgs(folder, thread, date, flags)`,
