@@ -9,6 +9,7 @@ import (
 	"postern/auth"
 	"postern/compose"
 	"postern/config"
+	"postern/guard"
 	"postern/index"
 	"postern/maildir"
 	"postern/session"
@@ -27,6 +28,7 @@ type app struct {
 	store    *maildir.Store
 	req      *rootRequest
 	upload   *compose.Form // the compose form of POST /send, parsed by route
+	codes    *guard.Ticket // the guard's counters of a second-factor code, held by the root room
 
 	// idx is the search index, opened by the first handler that needs it
 	// (search.go); idxProgress is how far its last update came.

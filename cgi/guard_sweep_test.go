@@ -29,7 +29,7 @@ func TestMaybeSweep(t *testing.T) {
 	if before == 0 {
 		t.Fatal("Fail wrote no counter")
 	}
-	now = now.Add(2 * time.Minute)
+	now = now.Add(2*time.Minute + guard.MaxHold) // past the window and MaxHold
 	maybeSweep(g, 1)
 	if got := count(); got != before {
 		t.Errorf("maybeSweep(roll 1) left %d counters, want %d untouched", got, before)

@@ -71,11 +71,9 @@ func login(cfg *config.Config, backend auth.Authenticator, req *rootRequest) int
 		noteFailure(cfg, req, name, err)
 		return anonymous(cfg, req, anonLoginFailed{user: name})
 	}
-	g := loginGuard(cfg)
-	if err := g.Succeed(name); err != nil {
-		logf("guard: %v", err)
-	}
-	maybeSweep(g, rand.IntN(sweepEvery))
+	maybeSweep(loginGuard(cfg), rand.IntN(sweepEvery))
+	// The reset waits until the session exists: a second factor may be due.
+	held := holdAfterPassword(cfg, req, name)
 	if err := enter(cfg, acct, req); err != nil {
 		logf("login failed for %q from %s: %v", name, req.remoteAddr, err)
 		return anonymous(cfg, req, anonLoginFailed{user: name})
@@ -92,6 +90,7 @@ func login(cfg *config.Config, backend auth.Authenticator, req *rootRequest) int
 		logf("login of %s: creating session: %v", acct.User, err)
 		return anonymous(cfg, req, anonError{http.StatusInternalServerError, "Your session could not be created. The administrator will find the reason in the web server's error log."})
 	}
+	passwordDone(held, opts.Pending)
 	logf("login: %s from %s", acct.MailboxID(), req.remoteAddr)
 	next := "/list?f=INBOX"
 	if opts.Pending {

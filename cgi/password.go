@@ -56,8 +56,9 @@ func pamPassword(cfg *config.Config, backend auth.Authenticator, req *rootReques
 			auditLog.Log(audit.PasswordFailed, req.remoteAddr, req.user, failReason(err))
 			notice = "The password was not changed: the current password is wrong, or the system does not accept the new one."
 		} else {
+			// No reset of the guard: knowing the password is not a
+			// whole login while a second factor may be due.
 			changed = true
-			loginGuard(cfg).Succeed(req.user)
 		}
 	}
 	acct, err := backend.Lookup(req.user)
@@ -71,7 +72,7 @@ func pamPassword(cfg *config.Config, backend auth.Authenticator, req *rootReques
 	sessions := sessionStore(cfg)
 	return serve(cfg, func(w http.ResponseWriter, r *http.Request) {
 		sess, err := proveSession(sessions, r, req)
-		if err != nil || !session.ValidCSRF(sess, form.Get("csrf")) {
+		if err != nil || sess.Pending || !session.ValidCSRF(sess, form.Get("csrf")) {
 			if changed {
 				auditLog.Log(audit.PasswordChanged, req.remoteAddr, acct.User, "without a valid session")
 			}

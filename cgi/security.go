@@ -214,15 +214,21 @@ func (a *app) totpLoginForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 // totpLogin checks the code of a pending session and replaces that
-// session with a full one (a new id and secret).
+// session with a full one (a new id and secret). The brute-force guard
+// counts each wrong code and resets on the right one, through the
+// counters the root room held (codeguard.go).
 func (a *app) totpLogin(w http.ResponseWriter, r *http.Request) error {
+	if a.codes == nil {
+		return &httpError{status: http.StatusInternalServerError, public: "Logins are not possible at the moment.", err: errNoCounters}
+	}
 	recovery, err := a.twofactor().Verify(r.PostForm.Get("code"))
 	if err != nil {
 		reason := "wrong totp code"
 		if errors.Is(err, twofactor.ErrReplay) {
 			reason = "totp code replayed"
 		}
-		auditLog.Log(audit.LoginFailed, a.req.remoteAddr, a.acct.User, reason)
+		logf("totp login of %s from %s: %v", a.acct.User, a.req.remoteAddr, err)
+		codeDone(a.codes, false, a.req.remoteAddr, a.acct.User, reason)
 		if _, ferr := a.sessions.Fail(a.sess.ID); errors.Is(ferr, session.ErrNoSession) {
 			setSessionCookie(w, r, "", true)
 			p := basePage(a.cfg, r)
@@ -247,6 +253,7 @@ func (a *app) totpLogin(w http.ResponseWriter, r *http.Request) error {
 	if err := a.sessions.Destroy(a.sess.ID); err != nil {
 		logf("totp login of %s: %v", a.acct.User, err)
 	}
+	codeDone(a.codes, true, a.req.remoteAddr, a.acct.User, "")
 	if recovery {
 		auditLog.Log(audit.RecoveryUsed, a.req.remoteAddr, a.acct.User, "")
 	}

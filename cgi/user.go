@@ -10,6 +10,7 @@ import (
 	"postern/audit"
 	"postern/auth"
 	"postern/config"
+	"postern/guard"
 	"postern/maildir"
 	"postern/message"
 	"postern/session"
@@ -30,6 +31,15 @@ func userRequest(cfg *config.Config, backend auth.Authenticator, req *rootReques
 		return anonymous(cfg, req, anonRefused{})
 	}
 	acct, err := backend.Lookup(req.user)
+	var codes *guard.Ticket // held for a second-factor code (codeguard.go)
+	if err == nil && isCodeAttempt(req) {
+		t, code, stop := codeGuard(cfg, req)
+		if stop {
+			return code
+		}
+		codes = t
+		defer codes.Close()
+	}
 	if err == nil {
 		err = enter(cfg, acct, req)
 	}
@@ -57,6 +67,7 @@ func userRequest(cfg *config.Config, backend auth.Authenticator, req *rootReques
 			sess:     sess,
 			sessions: sessions,
 			req:      req,
+			codes:    codes,
 		}
 		a.store, err = maildir.Open(acct.Maildir)
 		if err != nil {

@@ -294,42 +294,20 @@ func TestTOTP(t *testing.T) {
 	t.Cleanup(func() { os.Remove(filepath.Join(a.maildir, "postern", "totp")) })
 	c := loggedIn(t, a)
 	csrf := c.csrf()
-	r := c.post("/totp", url.Values{"csrf": {csrf}, "op": {"begin"}})
-	wantStatus(t, r, http.StatusSeeOther)
-	r = c.get("/security")
-	secret := text(byID(r.doc, "totp-secret"))
-	if secret == "" {
-		t.Fatalf("%s: no #totp-secret after begin", r)
-	}
+	secret := beginTOTP(t, c, csrf)
 	q := c.get("/totp/qr")
 	wantStatus(t, q, http.StatusOK)
 	if img, err := png.Decode(bytes.NewReader(q.body)); err != nil || img.Bounds().Dx() < 100 {
 		t.Errorf("%s: QR code is not a PNG image: %v", q, err)
 	}
-	oath := func(at time.Time) string {
-		out, err := exec.Command("oathtool", "--totp", "-b", "--now", "@"+strconv.FormatInt(at.Unix(), 10), secret).Output()
-		if err != nil {
-			t.Fatalf("oathtool: %v", err)
-		}
-		return strings.TrimSpace(string(out))
-	}
+	oath := func(at time.Time) string { return oathCode(t, secret, at) }
 	now := time.Now()
 	first := oath(now)
-	r = c.post("/totp", url.Values{"csrf": {csrf}, "op": {"confirm"}, "code": {first}})
-	wantStatus(t, r, http.StatusOK)
-	var recovery []string
-	for _, li := range findAll(r.doc, func(n *html.Node) bool { return isElem(n, "code") }) {
-		if s := text(li); len(s) == 19 {
-			recovery = append(recovery, s)
-		}
-	}
-	if len(recovery) != 10 {
-		t.Fatalf("%s: %d recovery codes, want 10; body %.2000s", r, len(recovery), r.body)
-	}
+	recovery := confirmTOTP(t, c, csrf, first)
 
 	// The password alone gives a pending session that reaches no mail.
 	p := newClient(t, "")
-	r = p.post("/login", url.Values{"user": {a.name}, "pass": {a.pass}})
+	r := p.post("/login", url.Values{"user": {a.name}, "pass": {a.pass}})
 	wantStatus(t, r, http.StatusSeeOther)
 	if loc := r.header.Get("Location"); !strings.HasSuffix(loc, "/totp-login") {
 		t.Fatalf("%s: Location = %q, want the TOTP step", r, loc)
@@ -339,9 +317,7 @@ func TestTOTP(t *testing.T) {
 	if isMailPage(r) || r.status != http.StatusSeeOther {
 		t.Errorf("%s with a pending session: status %d, want a redirect to the TOTP step", r, r.status)
 	}
-	r = p.get("/totp-login")
-	wantStatus(t, r, http.StatusOK)
-	pcsrf := attr(findFirst(r.doc, func(n *html.Node) bool { return isElem(n, "input") && attr(n, "name") == "csrf" }), "value")
+	pcsrf := totpCSRF(t, p)
 	r = p.post("/totp-login", url.Values{"csrf": {pcsrf}, "code": {first}})
 	wantStatus(t, r, http.StatusUnauthorized) // replay of the confirmation code
 	r = p.post("/totp-login", url.Values{"csrf": {pcsrf}, "code": {"000000"}})
@@ -360,9 +336,7 @@ func TestTOTP(t *testing.T) {
 	for i, want := range []int{http.StatusSeeOther, http.StatusUnauthorized} {
 		rc := newClient(t, "")
 		rc.post("/login", url.Values{"user": {a.name}, "pass": {a.pass}})
-		r := rc.get("/totp-login")
-		cs := attr(findFirst(r.doc, func(n *html.Node) bool { return isElem(n, "input") && attr(n, "name") == "csrf" }), "value")
-		r = rc.post("/totp-login", url.Values{"csrf": {cs}, "code": {recovery[0]}})
+		r := rc.post("/totp-login", url.Values{"csrf": {totpCSRF(t, rc)}, "code": {recovery[0]}})
 		if r.status != want {
 			t.Errorf("recovery code, use %d: status %d, want %d", i+1, r.status, want)
 		}

@@ -20,6 +20,44 @@
 // the address's, so one valid account does not unlock an address that is
 // guessing others).
 //
+// # Second-factor codes
+//
+// A wrong TOTP code or recovery code is a failed login: it adds to the same
+// two counters as a wrong password, and the same delays and lockout apply.
+// One count, not a second pair of counters, because a code guess is a login
+// guess (separate counters would give an attacker who knows the password
+// lockout_user more guesses, and the administrator more keys to set). For a
+// user with a second factor, the login succeeds only with the right code:
+// the right password alone resets nothing, so the wrong codes of one pending
+// login still count at the next (without this, logging in again would give
+// an attacker who knows the password fresh guesses for ever). A locked name
+// or address may not submit codes either, and gets the page of a locked
+// password login, whether the password was right or not.
+//
+// With the defaults (lockout_user 10, lockout_time 15m), an attacker who
+// knows the password gets about 10 code guesses per 15 minutes, each right
+// with a chance of 3 in a million (three time steps are accepted): about 1
+// in 350 per day, before fail2ban.
+//
+// # Tickets
+//
+// The code is checked after the privilege drop: the key lives in the
+// user's Maildir, which the root room must not parse, and Dir is root's.
+// So the root room asks Check (and waits its delay), then Hold opens the
+// two counters of the attempt; the descriptors stay open across the drop
+// with the access they were opened with, and the handler records the
+// outcome through them (Ticket.Fail, Ticket.Succeed) under the usual
+// flock. A Ticket reaches those two files only: not Dir, not other
+// counters (nothing can be created in Dir without write access to it),
+// and its descriptors close on exec. A password login holds its counters
+// the same way and resets the user's only once it knows that no code is
+// due.
+//
+// Hold writes each counter back, so that Sweep, which removes a counter
+// only when its window has passed and it was not written for MaxHold, and
+// removes it under its lock, never removes a file a Ticket holds; Hold
+// retries when Sweep removed a file between the open and the lock.
+//
 // # Delays and lockout
 //
 // With n failures on record (for an address, scaled by UserLock/IPLock, so
@@ -36,7 +74,9 @@
 // limits; fail2ban on the audit log (dist/fail2ban) blocks addresses at the
 // firewall. An attacker can lock a victim's name out on purpose (the price
 // of any lockout). Counter files of names that were tried once stay until
-// Sweep removes the forgotten ones.
+// Sweep removes the forgotten ones. A process that could run code as the
+// user while a Ticket is open could reset the two counters it holds, and
+// no others.
 //
 // # Network allowlist
 //

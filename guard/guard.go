@@ -119,12 +119,11 @@ func Delay(n int, l Limits) time.Duration {
 
 // Fail records a failed login at user from ip.
 func (g *Guard) Fail(user, ip string) error {
-	if err := g.ensureDir(); err != nil {
+	t, err := g.Hold(user, ip)
+	if err != nil {
 		return err
 	}
-	now := g.now()
-	bump := func(n int) int { return n + 1 }
-	return errors.Join(g.update(userFile(user), now, bump), g.update(ipFile(ip), now, bump))
+	return errors.Join(t.Fail(), t.Close())
 }
 
 // Succeed resets the counter of user after a successful login.
@@ -139,7 +138,9 @@ func (g *Guard) Succeed(user string) error {
 	return nil
 }
 
-// Sweep removes the counters forgotten by now (older than Limits.Window).
+// Sweep removes the counters forgotten by now: older than Limits.Window
+// and not written (by a failure or a Hold) for MaxHold. Each is removed
+// under its exclusive lock, so a Hold never keeps a removed file.
 func (g *Guard) Sweep() error {
 	entries, err := os.ReadDir(g.Dir)
 	if err != nil {
@@ -147,15 +148,34 @@ func (g *Guard) Sweep() error {
 	}
 	var errs []error
 	for _, e := range entries {
-		n, err := g.count(e.Name())
-		if err == nil && n == 0 {
-			err = os.Remove(filepath.Join(g.Dir, e.Name()))
-		}
-		if err != nil && !errors.Is(err, os.ErrNotExist) {
+		if err := g.sweepOne(e.Name()); err != nil && !errors.Is(err, os.ErrNotExist) {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// sweepOne removes the counter name if it is forgotten.
+func (g *Guard) sweepOne(name string) error {
+	path := filepath.Join(g.Dir, name)
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := flock(f, syscall.LOCK_EX); err != nil {
+		return err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	_, last := parseState(io.NewSectionReader(f, 0, maxStateBytes+1))
+	now := g.now()
+	if now.Sub(last) <= g.limits().Window || now.Sub(fi.ModTime()) <= MaxHold {
+		return nil
+	}
+	return os.Remove(path)
 }
 
 // userFile is the counter file name of a user name.
@@ -193,31 +213,6 @@ func (g *Guard) count(name string) (int, error) {
 		return 0, nil
 	}
 	return n, nil
-}
-
-// update applies change to a counter under an exclusive lock.
-func (g *Guard) update(name string, now time.Time, change func(int) int) error {
-	f, err := os.OpenFile(filepath.Join(g.Dir, name), os.O_RDWR|os.O_CREATE|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0o600)
-	if err != nil {
-		return fmt.Errorf("guard: %w", err)
-	}
-	defer f.Close()
-	if err := flock(f, syscall.LOCK_EX); err != nil {
-		return err
-	}
-	n, last := parseState(f)
-	if now.Sub(last) > g.limits().Window {
-		n = 0
-	}
-	n = change(n)
-	line := strconv.Itoa(n) + " " + strconv.FormatInt(now.Unix(), 10) + "\n"
-	if _, err := f.WriteAt([]byte(line), 0); err != nil {
-		return fmt.Errorf("guard: %w", err)
-	}
-	if err := f.Truncate(int64(len(line))); err != nil {
-		return fmt.Errorf("guard: %w", err)
-	}
-	return nil
 }
 
 // parseState reads "count last" from r; anything else is no failures.

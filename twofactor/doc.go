@@ -26,6 +26,7 @@
 //
 // Not protected against: whoever can read the Maildir can read the key
 // (the key must be readable by the process that checks it, which runs as
-// the user); guessing is limited by the caller (session.MaxTries wrong
-// codes end a pending login).
+// the user); guessing is limited by the caller: session.MaxTries wrong
+// codes end a pending login, and the brute-force guard counts every wrong
+// code as a failed login (see postern/guard, "Second-factor codes").
 package twofactor
