@@ -126,3 +126,34 @@ func BenchmarkParse(b *testing.B) {
 		_ = v.BodyText()
 	}
 }
+
+// BenchmarkRescan is the request after another program changed one flag
+// in a folder of n messages: cur/ is read again and compared with the
+// rows. (BENCH_RESCAN_N=100000 for the size; it takes a while to
+// set up.)
+func BenchmarkRescan(b *testing.B) {
+	n := 10000
+	if s := os.Getenv("BENCH_RESCAN_N"); s != "" {
+		fmt.Sscan(s, &n)
+	}
+	box := benchBox(b, n)
+	cur := filepath.Join(box.root, "cur")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		key := fmt.Sprintf("%d.M%dP1Q%d.bench", 1600000000+(i%n)*600, i%n, i%n)
+		from, to := key+":2,S", key+":2,FS"
+		if i/n%2 == 1 {
+			from, to = to, from
+		}
+		if err := os.Rename(filepath.Join(cur, from), filepath.Join(cur, to)); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := box.x.Update(time.Second); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	if c, _ := box.x.FolderCounts(); c["INBOX"].Total != n {
+		b.Fatalf("INBOX holds %d rows, want %d", c["INBOX"].Total, n)
+	}
+}
