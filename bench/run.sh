@@ -33,8 +33,30 @@ log() { printf '[%s] bench: %s\n' "$(date +%H:%M:%S)" "$*"; }
 log "postern, sizes $SIZES"
 python3 "$HERE/bench.py" --sizes "$SIZES" --gen "$SHARED/genmaildir.py" --out "$OUT/$RUN.postern.jsonl"
 
+# The SqWebMail side starts an Apache instance, sqwebmaild and
+# courier-authdaemon when they are not running; stop, when the run ends,
+# those that this run started (by their pid files), and nothing else.
+SQW_PIDFILES="/run/apache2-sqwebmail/apache2.pid /run/courier/sqwebmaild.pid /run/courier/authdaemon/pid"
+alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+started=""
+stop_started() {
+    for f in $started; do
+        if alive "$f"; then
+            log "stopping what this run started: $f"
+            case $f in
+            */sqwebmaild.pid) /etc/init.d/sqwebmail stop >/dev/null 2>&1 || kill "$(cat "$f")" ;;
+            */authdaemon/pid) /etc/init.d/courier-authdaemon stop >/dev/null 2>&1 || kill "$(cat "$f")" ;;
+            *) kill "$(cat "$f")" ;;
+            esac
+        fi
+    done
+}
+
 SQW_JSONL="$OUT/$RUN.sqwebmail.jsonl"
 if [ "${SKIP_SQW:-0}" != 1 ]; then
+    before=""
+    for f in $SQW_PIDFILES; do alive "$f" && before="$before $f"; done
+    trap 'for f in $SQW_PIDFILES; do case " $before " in *" $f "*) ;; *) started="$started $f" ;; esac; done; stop_started' EXIT
     log "SqWebMail, sizes $SIZES (../shared/bench/sqwebmail/bench.sh)"
     SIZES="$SIZES" RUN="$RUN" sh "$SHARED/sqwebmail/bench.sh"
     cp "$SHARED/sqwebmail/results/$RUN.jsonl" "$SQW_JSONL"
