@@ -196,3 +196,30 @@ func TestCommand(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckConfigBrokenTemplate: requests parse only the page they show,
+// so -check-config parses every page of template_dir and names the one
+// that does not parse.
+func TestCheckConfigBrokenTemplate(t *testing.T) {
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"style.css":   "body{color:black}",
+		"thread.html": `{{define "content"}}{{range}}{{end}}`,
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	path := writeConfFile(t, "web_user = www-data\ntemplate_dir = "+dir+"\n")
+	var out bytes.Buffer
+	if status := checkConfig(&out, path, fakeSystem("/etc/pam.d/postern")); status != exitConfig || !strings.Contains(out.String(), "thread.html") {
+		t.Errorf("checkConfig with a broken thread.html = %d, output:\n%s\nwant %d and the file named", status, out.String(), exitConfig)
+	}
+	if err := os.Remove(filepath.Join(dir, "thread.html")); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if status := checkConfig(&out, path, fakeSystem("/etc/pam.d/postern")); status != exitOK {
+		t.Errorf("checkConfig with a good template_dir = %d, output:\n%s", status, out.String())
+	}
+}
