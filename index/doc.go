@@ -17,10 +17,11 @@
 //     flags, missing files are removed. Messages in new/ are moved to
 //     cur/ as a Maildir reader must.
 //  2. Extract (within a time budget): rows not yet read are parsed with
-//     the message package (message.Summarize for the list columns,
-//     message.Parse for headers, text and attachment names), newest
-//     first, committed in batches; the rest waits for the next call.
-//     Progress says how far this has come.
+//     the message package (message.Digester: the list columns, headers,
+//     text and attachment names in one pass that decodes only the text
+//     parts), newest first, committed in batches with statements
+//     prepared once; the rest waits for the next call. Progress says how
+//     far this has come.
 //
 // Limits: at most Limits.MaxMessageBytes of a message file are read and at
 // most Limits.MaxPartText bytes of decoded text per text part are indexed

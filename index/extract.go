@@ -1,20 +1,15 @@
 package index
 
 import (
-	"database/sql"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
-
-	"postern/message"
 )
 
 // extractBatch is the number of messages read per transaction.
-const extractBatch = 64
+const extractBatch = 256
 
 // Progress says how far extraction has come.
 type Progress struct {
@@ -86,6 +81,12 @@ type todoRow struct {
 // extract reads messages not yet indexed, newest first, batch by batch
 // until the budget is spent.
 func (x *Index) extract(start time.Time, budget time.Duration, folder string) error {
+	w, err := x.newStmts()
+	if err != nil {
+		return err
+	}
+	defer w.close()
+	fr := x.newFileReader()
 	dirs := map[string]string{}
 	for budget <= 0 || time.Since(start) < budget {
 		todo, err := x.todo(folder)
@@ -96,13 +97,14 @@ func (x *Index) extract(start time.Time, budget time.Duration, folder string) er
 		if err != nil {
 			return fmt.Errorf("index: extract: %w", err)
 		}
+		w.begin(tx)
 		for _, t := range todo {
 			dir, ok := dirs[t.folder]
 			if !ok {
 				dir, _ = x.store.FolderDir(t.folder)
 				dirs[t.folder] = dir
 			}
-			if err := x.extractOne(tx, dir, t); err != nil {
+			if err := x.extractOne(w, fr, dir, t); err != nil {
 				tx.Rollback()
 				return err
 			}
@@ -140,37 +142,19 @@ func (x *Index) todo(folder string) ([]todoRow, error) {
 	return out, rows.Err()
 }
 
-// doc is what is kept of one message.
-type doc struct {
-	message.Summary
-	size                   int64
-	msgid                  string
-	refs                   []string // References then In-Reply-To, oldest first
-	rcpt, body, attachment string
-	senderAll              string // name and address of the From
-}
-
-func (d *doc) senderText() string {
-	if d.senderAll != "" {
-		return d.senderAll
-	}
-	return d.From
-}
-
 // extractOne reads one message and stores its columns and text. A file
 // that cannot be opened (moved meanwhile) is marked done = 2 and read
 // again when a scan sees it renamed.
-func (x *Index) extractOne(tx *sql.Tx, dir string, t todoRow) error {
-	d, err := x.read(filepath.Join(dir, t.sub, t.name))
+func (x *Index) extractOne(w *stmts, fr *fileReader, dir string, t todoRow) error {
+	d, err := fr.read(filepath.Join(dir, t.sub, t.name))
 	if err != nil {
-		_, err = tx.Exec(`UPDATE msgs SET done = 2 WHERE id = ?`, t.id)
-		if err != nil {
+		if _, err := w.st[stGone].Exec(t.id); err != nil {
 			return fmt.Errorf("index: extract: %w", err)
 		}
 		return nil
 	}
 	base, reply := baseSubject(d.Subject)
-	thread, err := threadKey(tx, d, t, base, reply)
+	thread, err := threadKey(w, d, t, base, reply)
 	if err != nil {
 		return err
 	}
@@ -180,84 +164,14 @@ func (x *Index) extractOne(tx *sql.Tx, dir string, t todoRow) error {
 	} else {
 		date = keyTime(t.key)
 	}
-	_, err = tx.Exec(`UPDATE msgs SET size = ?, date = ?, sender = ?, sender_fold = ?, subject = ?, subject_fold = ?,
-		base = ?, attach = ?, malformed = ?, msgid = ?, refs = ?, thread = ?, done = 1 WHERE id = ?`,
-		d.size, date, d.From, strings.ToLower(d.From), d.Subject, strings.ToLower(d.Subject),
+	_, err = w.st[stUpdate].Exec(d.size, date, d.From, strings.ToLower(d.From), d.Subject, strings.ToLower(d.Subject),
 		base, d.HasAttachment, d.Malformed, d.msgid, strings.Join(d.refs, " "), thread, t.id)
 	if err != nil {
 		return fmt.Errorf("index: extract: %w", err)
 	}
-	_, err = tx.Exec(`INSERT INTO fts(rowid, subject, sender, rcpt, body, attach) VALUES(?, ?, ?, ?, ?, ?)`,
-		t.id, d.Subject, d.senderText(), d.rcpt, d.body, d.attachment)
+	_, err = w.st[stText].Exec(t.id, d.Subject, d.senderText(), d.rcpt, d.body, d.attachment)
 	if err != nil {
 		return fmt.Errorf("index: extract: %w", err)
 	}
 	return nil
-}
-
-// read parses one message file within the limits.
-func (x *Index) read(path string) (*doc, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	lim := x.Limits
-	if lim.MaxMessageBytes <= 0 {
-		lim.MaxMessageBytes = DefaultLimits.MaxMessageBytes
-	}
-	if lim.MaxPartText <= 0 {
-		lim.MaxPartText = DefaultLimits.MaxPartText
-	}
-	d := &doc{size: fi.Size()}
-	d.Summary = message.Summarize(io.LimitReader(f, lim.MaxMessageBytes))
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, err
-	}
-	v := message.Parse(io.LimitReader(f, lim.MaxMessageBytes), message.Limits{MaxTextBytes: lim.MaxPartText})
-	d.fill(v)
-	return d, nil
-}
-
-// fill takes the headers, text and attachment names of a parsed message.
-func (d *doc) fill(v *message.View) {
-	d.msgid = v.MessageID
-	var refs, irt []string
-	for _, h := range v.Headers {
-		switch strings.ToLower(h.Name) {
-		case "references":
-			refs = append(refs, messageIDs(h.Value)...)
-		case "in-reply-to":
-			irt = append(irt, messageIDs(h.Value)...)
-		}
-	}
-	// RFC 5256 REFERENCES step 1A: References, else the first id of
-	// In-Reply-To; a parent given only by In-Reply-To is added last.
-	if len(irt) > 0 && (len(refs) == 0 || refs[len(refs)-1] != irt[0]) {
-		refs = append(refs, irt[0])
-	}
-	if len(refs) > maxRefs {
-		refs = append(refs[:1], refs[len(refs)-maxRefs+1:]...)
-	}
-	d.refs = refs
-	var rc []string
-	for _, a := range append(append([]message.Address{}, v.To...), v.Cc...) {
-		rc = append(rc, a.Name, a.Addr)
-	}
-	d.rcpt = strings.Join(rc, " ")
-	if len(v.From) > 0 {
-		d.senderAll = v.From[0].Name + " " + v.From[0].Addr
-	}
-	d.body = v.BodyText()
-	var names []string
-	for _, a := range v.Attachments {
-		if a.Filename != "" {
-			names = append(names, a.Filename)
-		}
-	}
-	d.attachment = strings.Join(names, " ")
 }

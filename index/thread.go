@@ -64,11 +64,10 @@ func baseSubject(s string) (base string, reply bool) {
 }
 
 // threadKey picks the thread key of a message being indexed.
-func threadKey(tx *sql.Tx, d *doc, t todoRow, base string, reply bool) (string, error) {
+func threadKey(w *stmts, d *doc, t todoRow, base string, reply bool) (string, error) {
 	var th string
 	if len(d.refs) > 0 {
-		// "msgid <> ''" lets SQLite use the partial index msgs_msgid.
-		err := tx.QueryRow(`SELECT thread FROM msgs WHERE msgid = ? AND msgid <> '' AND thread <> '' LIMIT 1`, d.refs[0]).Scan(&th)
+		err := w.st[stThreadByID].QueryRow(d.refs[0]).Scan(&th)
 		if err == nil {
 			return th, nil
 		}
@@ -79,7 +78,7 @@ func threadKey(tx *sql.Tx, d *doc, t todoRow, base string, reply bool) (string, 
 	}
 	if reply && base != "" {
 		// Subject fallback, only for a reply without the headers.
-		err := tx.QueryRow(`SELECT thread FROM msgs WHERE base = ? AND base <> '' AND thread <> '' AND id <> ? ORDER BY date DESC LIMIT 1`, base, t.id).Scan(&th)
+		err := w.st[stThreadBySubject].QueryRow(base, t.id).Scan(&th)
 		if err == nil {
 			return th, nil
 		}

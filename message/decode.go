@@ -118,17 +118,65 @@ func cleanLine(s string) string {
 	}, s)
 }
 
-// cleanText is cleanLine for text with line breaks: CRLF and CR become LF.
+// cleanText is cleanLine for text with line breaks: CRLF and CR become
+// LF. A run of invalid bytes becomes one U+FFFD (as strings.ToValidUTF8).
+// It makes one pass, and no copy when s is clean already.
 func cleanText(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.ReplaceAll(s, "\r", "\n")
-	return strings.Map(func(r rune) rune {
-		if isDropped(r, true) {
-			return -1
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c == '\r' || isDropped(rune(c), true) {
+				break
+			}
+			i++
+			continue
 		}
-		return r
-	}, s)
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || isDropped(r, true) {
+			break
+		}
+		i += n
+	}
+	if i == len(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	invalid := false // the last byte was part of an invalid sequence
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			invalid = false
+			switch {
+			case c == '\r':
+				b.WriteByte('\n')
+				if i+1 < len(s) && s[i+1] == '\n' {
+					i++
+				}
+			case !isDropped(rune(c), true):
+				b.WriteByte(c)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			if !invalid {
+				b.WriteString("\uFFFD")
+			}
+			invalid = true
+			i++
+			continue
+		}
+		invalid = false
+		if !isDropped(r, true) {
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
 }
 
 // decodeHeader decodes an unstructured header value: RFC 2047 encoded

@@ -37,5 +37,7 @@
 // Limits (Limits, DefaultLimits) bound every read of untrusted bytes: each
 // header block, the decoded text kept per text part, the number of parts
 // walked and the nesting depth. OpenPart streams a part's body and never
-// holds a whole part in memory.
+// holds a whole part in memory. ReadDigest (and Digester, which keeps its
+// buffers between messages) reads what a search index keeps in one walk
+// that decodes the text parts only; it agrees with Summarize and Parse.
 package message

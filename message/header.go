@@ -67,9 +67,11 @@ func (c *crReader) Read(p []byte) (int, error) {
 	}
 	n += off
 	for i := off; i < n; i++ {
-		if p[i] != '\r' {
-			continue
+		j := bytes.IndexByte(p[i:n], '\r')
+		if j < 0 {
+			break
 		}
+		i += j
 		switch {
 		case i+1 < n:
 			if p[i+1] != '\n' {
@@ -85,9 +87,44 @@ func (c *crReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// newLineReader wraps r for header and multipart reading.
-func newLineReader(r io.Reader) *bufio.Reader {
-	return bufio.NewReaderSize(&crReader{r: r}, 8192)
+// lineReaderSize is the buffer size of a line reader.
+const lineReaderSize = 8192
+
+// lineReader buffers a reader for header and multipart reading, with
+// bare CRs read as line ends.
+type lineReader struct {
+	bufio.Reader
+	cr crReader
+}
+
+// readerPool keeps the line readers of the entities a walk has finished
+// for the rest of the walk and for later walks (Digester). The nil pool
+// allocates and never reuses: the readers of a walk that stops early
+// (OpenPart) live on in what it returns.
+type readerPool struct {
+	free []*lineReader
+}
+
+// get returns a line reader of r.
+func (p *readerPool) get(r io.Reader) *lineReader {
+	if p == nil || len(p.free) == 0 {
+		lr := &lineReader{cr: crReader{r: r}}
+		lr.Reader = *bufio.NewReaderSize(&lr.cr, lineReaderSize)
+		return lr
+	}
+	lr := p.free[len(p.free)-1]
+	p.free = p.free[:len(p.free)-1]
+	lr.cr = crReader{r: r}
+	lr.Reader.Reset(&lr.cr)
+	return lr
+}
+
+// put gives back a line reader no longer read.
+func (p *readerPool) put(lr *lineReader) {
+	if p != nil {
+		lr.cr = crReader{}
+		p.free = append(p.free, lr)
+	}
 }
 
 // readLine reads one line with its LF. Bytes past max are dropped

@@ -2,6 +2,7 @@ package message
 
 import (
 	"strings"
+	"unicode"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -33,6 +34,7 @@ type htmlText struct {
 	space bool   // a space is pending before the next word
 	href  string // URL of the enclosing <a>, if shown as a link
 	cids  map[string]bool
+	spans func(string) []Span // linkify or plainSpans
 }
 
 func (t *htmlText) text(s string) {
@@ -45,10 +47,10 @@ func (t *htmlText) text(s string) {
 		}
 		return
 	}
-	fields := strings.Fields(s)
+	words := joinFields(s)
 	lead := len(s) > 0 && strings.TrimLeft(s, " \t\r\n\f") != s
 	trail := len(s) > 0 && strings.TrimRight(s, " \t\r\n\f") != s
-	if len(fields) == 0 {
+	if words == "" {
 		if lead {
 			t.space = true
 		}
@@ -57,8 +59,53 @@ func (t *htmlText) text(s string) {
 	if lead {
 		t.space = true
 	}
-	t.add(strings.Join(fields, " "))
+	t.add(words)
 	t.space = trail
+}
+
+// joinFields is strings.Join(strings.Fields(s), " "): runs of white
+// space (unicode.IsSpace) become one space, none at either end. It does
+// not copy s when s is so already.
+func joinFields(s string) string {
+	clean, prevSpace := true, true // prevSpace: at the start, or after a space
+	for _, r := range s {
+		sp := unicode.IsSpace(r)
+		if sp && (prevSpace || r != ' ') {
+			clean = false
+			break
+		}
+		prevSpace = sp
+	}
+	if clean && !prevSpace {
+		return s
+	}
+	if clean { // s is "" or ends with one space
+		return strings.TrimSuffix(s, " ")
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	start := -1 // of the word being read
+	for i, r := range s {
+		switch {
+		case !unicode.IsSpace(r):
+			if start < 0 {
+				start = i
+			}
+		case start >= 0:
+			if b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(s[start:i])
+			start = -1
+		}
+	}
+	if start >= 0 {
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(s[start:])
+	}
+	return b.String()
 }
 
 func (t *htmlText) add(s string) {
@@ -73,7 +120,7 @@ func (t *htmlText) add(s string) {
 		t.cur = append(t.cur, Span{Text: s, URL: t.href})
 		return
 	}
-	t.cur = append(t.cur, linkify(s)...)
+	t.cur = append(t.cur, t.spans(s)...)
 }
 
 // breakLine ends the current line; force keeps an empty one.
@@ -107,9 +154,10 @@ func attrURL(v string) string {
 
 // htmlToLines renders HTML as text (tags, scripts, styles and comments
 // removed, entities decoded, block elements as line breaks, links kept)
-// and returns the Content-IDs its cid: URLs refer to.
-func htmlToLines(s string) ([]Line, map[string]bool) {
-	t := &htmlText{cids: map[string]bool{}}
+// and returns the Content-IDs its cid: URLs refer to. spans makes the
+// Spans of text outside <a> (linkify, or plainSpans).
+func htmlToLines(s string, spans func(string) []Span) ([]Line, map[string]bool) {
+	t := &htmlText{cids: map[string]bool{}, spans: spans}
 	z := html.NewTokenizer(strings.NewReader(s))
 	skip := 0
 	for {

@@ -21,6 +21,6 @@ func ReadHTML(r io.Reader, part string, lim Limits) (html string, truncated bool
 	if n.typ != "text/html" {
 		return "", false, fmt.Errorf("message: part %q is %s, not text/html: %w", part, n.typ, ErrNoPart)
 	}
-	s, truncated, _ := readText(n, MaxHTMLBytes, p)
+	s, truncated, _ := readText(n, MaxHTMLBytes, p, nil)
 	return s, truncated, nil
 }

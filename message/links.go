@@ -109,3 +109,11 @@ func linkify(s string) []Span {
 	}
 	return spans
 }
+
+// plainSpans is linkify without links: s as one Span, none when empty.
+func plainSpans(s string) []Span {
+	if s == "" {
+		return nil
+	}
+	return []Span{{Text: s}}
+}

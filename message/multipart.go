@@ -11,8 +11,9 @@ import (
 // line ends, a missing close delimiter (the last part ends at EOF) and,
 // when no delimiter appears at all, the body is kept as the preamble.
 type multipartReader struct {
-	br   *bufio.Reader
-	dash []byte // "--" + boundary
+	lr   *lineReader
+	br   *bufio.Reader // &lr.Reader
+	dash []byte        // "--" + boundary
 
 	started  bool   // a delimiter was seen
 	partDone bool   // the current part ended
@@ -21,16 +22,19 @@ type multipartReader struct {
 	eof      bool   // the body ended
 	atStart  bool   // the next read begins a line
 	nl       []byte // line end held back: it belongs to a following delimiter
-	pending  []byte // bytes of the current part not yet returned
+	line     []byte // the content step returned last (reused)
+	pending  []byte // bytes of the current part not yet returned (in line)
 	off      int
 
 	preamble    []byte // kept up to maxPreamble
 	maxPreamble int
 }
 
-func newMultipartReader(r io.Reader, boundary string, maxPreamble int) *multipartReader {
+func newMultipartReader(r io.Reader, boundary string, maxPreamble int, pool *readerPool) *multipartReader {
+	lr := pool.get(r)
 	return &multipartReader{
-		br:          newLineReader(r),
+		lr:          lr,
+		br:          &lr.Reader,
 		dash:        []byte("--" + boundary),
 		atStart:     true,
 		partDone:    true,
@@ -62,7 +66,8 @@ func (m *multipartReader) delimiter(line []byte) int {
 
 // step reads one line or line fragment. It returns the content bytes
 // (the held line end of the previous line first) or, at a delimiter, the
-// delimiter kind with no content.
+// delimiter kind with no content. The content is valid until the next
+// step.
 func (m *multipartReader) step() (content []byte, kind int) {
 	frag, err := m.br.ReadSlice('\n')
 	full := err == bufio.ErrBufferFull
@@ -75,7 +80,7 @@ func (m *multipartReader) step() (content []byte, kind int) {
 			return nil, k
 		}
 	}
-	content = append(content, m.nl...)
+	content = append(m.line[:0], m.nl...)
 	m.nl = m.nl[:0]
 	body := frag
 	if !full && bytes.HasSuffix(body, []byte("\n")) {
@@ -93,6 +98,7 @@ func (m *multipartReader) step() (content []byte, kind int) {
 		content = append(content, m.nl...)
 		m.nl = m.nl[:0]
 	}
+	m.line = content
 	return content, notDelim
 }
 
@@ -143,7 +149,7 @@ func (m *multipartReader) fill() {
 		case closeDelim:
 			m.partDone, m.closed = true, true
 		default:
-			m.pending, m.off = append(m.pending[:0], content...), 0
+			m.pending, m.off = content, 0
 		}
 	}
 }

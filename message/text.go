@@ -1,6 +1,7 @@
 package message
 
 import (
+	"bytes"
 	"io"
 	"strings"
 
@@ -10,12 +11,17 @@ import (
 // readText reads up to max decoded bytes of a text part and converts
 // them to clean UTF-8 with LF line ends. truncated is set when the part
 // was longer; size is the decoded size read (the whole part is drained).
-func readText(n *node, max int64, p *problems) (s string, truncated bool, size int64) {
+// scratch, if not nil, holds the bytes read (its memory is reused).
+func readText(n *node, max int64, p *problems, scratch *bytes.Buffer) (s string, truncated bool, size int64) {
 	r := n.decoded(p)
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
+	if scratch == nil {
+		scratch = new(bytes.Buffer)
+	}
+	scratch.Reset()
+	if _, err := scratch.ReadFrom(io.LimitReader(r, max+1)); err != nil {
 		p.add("body read error")
 	}
+	data := scratch.Bytes()
 	size = int64(len(data))
 	if size > max {
 		truncated = true
@@ -33,9 +39,9 @@ func readText(n *node, max int64, p *problems) (s string, truncated bool, size i
 }
 
 // textToLines splits plain text into Lines: quote depth per line and
-// links as Spans. With flowed (RFC 3676) soft line breaks are joined so
-// that a paragraph is one Line.
-func textToLines(s string, flowed, delSp bool) []Line {
+// Spans made by spans (linkify: links as Spans of their own). With flowed
+// (RFC 3676) soft line breaks are joined so that a paragraph is one Line.
+func textToLines(s string, flowed, delSp bool, spans func(string) []Span) []Line {
 	s = strings.TrimSuffix(s, "\n")
 	if s == "" {
 		return nil
@@ -45,7 +51,7 @@ func textToLines(s string, flowed, delSp bool) []Line {
 	if !flowed {
 		for _, l := range raw {
 			q, rest := quoteDepth(l)
-			lines = append(lines, Line{Quote: q, Spans: linkify(rest)})
+			lines = append(lines, Line{Quote: q, Spans: spans(rest)})
 		}
 		return lines
 	}
@@ -53,7 +59,7 @@ func textToLines(s string, flowed, delSp bool) []Line {
 	depth, open := 0, false
 	flush := func() {
 		if open {
-			lines = append(lines, Line{Quote: depth, Spans: linkify(para.String())})
+			lines = append(lines, Line{Quote: depth, Spans: spans(para.String())})
 			para.Reset()
 			open = false
 		}

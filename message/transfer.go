@@ -123,6 +123,10 @@ const (
 	qpEqSpace
 )
 
+// qpSpecial marks the bytes qpReader.byteIn does not copy as they are
+// in state qpNormal.
+var qpSpecial = [256]bool{'=': true, ' ': true, '\t': true, '\r': true, '\n': true}
+
 // maxQPSpace bounds white space held back waiting for a line end.
 const maxQPSpace = 1024
 
@@ -209,8 +213,20 @@ func (q *qpReader) Read(p []byte) (int, error) {
 		}
 		n, err := q.r.Read(q.src)
 		q.out, q.off = q.out[:0], 0
-		for _, c := range q.src[:n] {
-			q.byteIn(c)
+		src := q.src[:n]
+		for i := 0; i < len(src); i++ {
+			if q.state == qpNormal && len(q.ws) == 0 {
+				// Fast path: a run of bytes that stand for themselves.
+				j := i
+				for j < len(src) && !qpSpecial[src[j]] {
+					j++
+				}
+				q.out = append(q.out, src[i:j]...)
+				if i = j; i == len(src) {
+					break
+				}
+			}
+			q.byteIn(src[i])
 		}
 		if err != nil {
 			if q.state == qpHex {

@@ -75,9 +75,23 @@ type View struct {
 // BodyText returns the shown body as plain text: lines joined with "\n",
 // quoted lines prefixed with their '>' marks, parts separated by a blank
 // line.
-func (v *View) BodyText() string {
+func (v *View) BodyText() string { return bodyText(v.Text) }
+
+// bodyText joins text parts as BodyText does.
+func bodyText(parts []TextPart) string {
+	size := 0
+	for _, tp := range parts {
+		size += 2
+		for _, l := range tp.Lines {
+			size += 2 + l.Quote
+			for _, s := range l.Spans {
+				size += len(s.Text)
+			}
+		}
+	}
 	var b strings.Builder
-	for i, tp := range v.Text {
+	b.Grow(size)
+	for i, tp := range parts {
 		if i > 0 {
 			b.WriteString("\n\n")
 		}
@@ -110,15 +124,10 @@ func parseView(r io.Reader, prefix string, lim Limits) *View {
 	lim = lim.withDefaults()
 	v := &View{}
 	p := &problems{}
-	b := &viewBuilder{v: v, lim: lim, p: p, stack: []*frame{{}}, cids: map[string]bool{}}
+	b := &viewBuilder{textStack: newTextStack(), v: v, lim: lim, p: p, cids: map[string]bool{}}
 	w := &walker{lim: lim, p: p, v: b, headerSeen: b.header}
 	_ = w.message(r, prefix, 0)
-	for len(b.stack) > 1 { // a walk stopped inside multiparts
-		b.leave(nil)
-	}
-	for _, g := range b.stack[0].groups {
-		v.Text = append(v.Text, g...)
-	}
+	v.Text = b.parts()
 	for i := range v.Attachments {
 		a := &v.Attachments[i]
 		if strings.HasPrefix(a.ContentType, "image/") && a.ContentID != "" && b.cids[a.ContentID] {

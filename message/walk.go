@@ -69,12 +69,16 @@ type walker struct {
 	parts int
 	// headerSeen, if set, gets the header of the message walked.
 	headerSeen func(header)
+	// pool, if set, gets back the line readers of finished entities; only
+	// for walks whose visitor reads every body it wants before returning.
+	pool *readerPool
 }
 
 // message reads a message header and walks its body. prefix is the part
 // path of the message/rfc822 holding it ("" at the top).
 func (w *walker) message(r io.Reader, prefix string, depth int) error {
-	br := newLineReader(r)
+	lr := w.pool.get(r)
+	br := &lr.Reader
 	h, rest := readHeader(br, w.lim.MaxHeaderBytes, prefix == "", w.p)
 	if depth == 0 && w.headerSeen != nil {
 		w.headerSeen(h)
@@ -83,7 +87,9 @@ func (w *walker) message(r io.Reader, prefix string, depth int) error {
 	if len(rest) > 0 {
 		body = io.MultiReader(bytes.NewReader(rest), br)
 	}
-	return w.entity(h, body, prefix, true, "", depth)
+	err := w.entity(h, body, prefix, true, "", depth)
+	w.pool.put(lr)
+	return err
 }
 
 // joinPath returns the path of child i of path.
@@ -160,17 +166,21 @@ func (w *walker) leaf(n *node, depth int) error {
 
 // multipart walks the parts of n.
 func (w *walker) multipart(n *node, depth int) error {
-	mr := newMultipartReader(n.body, n.params["boundary"], int(w.lim.MaxTextBytes))
+	mr := newMultipartReader(n.body, n.params["boundary"], int(w.lim.MaxTextBytes), w.pool)
+	defer w.pool.put(mr.lr)
 	i := 0
 	for mr.next() {
 		i++
-		br := newLineReader(mr)
+		lr := w.pool.get(mr)
+		br := &lr.Reader
 		h, rest := readHeader(br, w.lim.MaxHeaderBytes, false, w.p)
 		var body io.Reader = br
 		if len(rest) > 0 {
 			body = io.MultiReader(bytes.NewReader(rest), br)
 		}
-		if err := w.entity(h, body, joinPath(n.path, i), false, n.typ, depth+1); err != nil {
+		err := w.entity(h, body, joinPath(n.path, i), false, n.typ, depth+1)
+		w.pool.put(lr)
+		if err != nil {
 			return err
 		}
 	}

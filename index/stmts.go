@@ -1,0 +1,65 @@
+package index
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+)
+
+// The statements of extraction, in the order of stmtSQL.
+const (
+	stGone            = iota // a file gone: read it again when it shows up
+	stUpdate                 // a message's columns
+	stText                   // its text
+	stThreadByID             // thread keys, see threadKey
+	stThreadBySubject        //
+	stCount
+)
+
+var stmtSQL = [stCount]string{
+	stGone: `UPDATE msgs SET done = 2 WHERE id = ?`,
+	stUpdate: `UPDATE msgs SET size = ?, date = ?, sender = ?, sender_fold = ?, subject = ?, subject_fold = ?,
+		base = ?, attach = ?, malformed = ?, msgid = ?, refs = ?, thread = ?, done = 1 WHERE id = ?`,
+	stText: `INSERT INTO fts(rowid, subject, sender, rcpt, body, attach) VALUES(?, ?, ?, ?, ?, ?)`,
+	// "msgid <> ''" lets SQLite use the partial index msgs_msgid.
+	stThreadByID:      `SELECT thread FROM msgs WHERE msgid = ? AND msgid <> '' AND thread <> '' LIMIT 1`,
+	stThreadBySubject: `SELECT thread FROM msgs WHERE base = ? AND base <> '' AND thread <> '' AND id <> ? ORDER BY date DESC LIMIT 1`,
+}
+
+// stmts holds the statements of extraction: prepared once per Update
+// (SQLite parses them once) and bound to each batch's transaction.
+type stmts struct {
+	prepared [stCount]*sql.Stmt
+	st       [stCount]*sql.Stmt // bound to the current transaction
+}
+
+func (x *Index) newStmts() (*stmts, error) {
+	w := &stmts{}
+	for i, q := range stmtSQL {
+		st, err := x.db.Prepare(q)
+		if err != nil {
+			w.close()
+			return nil, fmt.Errorf("index: extract: %w", err)
+		}
+		w.prepared[i] = st
+	}
+	return w, nil
+}
+
+// begin binds the statements to the transaction of the next batch; the
+// transaction's end releases them.
+func (w *stmts) begin(tx *sql.Tx) {
+	for i, st := range w.prepared {
+		w.st[i] = tx.Stmt(st)
+	}
+}
+
+func (w *stmts) close() error {
+	var errs []error
+	for _, st := range w.prepared {
+		if st != nil {
+			errs = append(errs, st.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
