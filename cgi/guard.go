@@ -11,8 +11,6 @@ import (
 	"postern/auth"
 	"postern/config"
 	"postern/guard"
-	"postern/index"
-	"postern/sandbox"
 	"postern/session"
 )
 
@@ -74,37 +72,6 @@ func privateTmp(acct *auth.Account) {
 	}
 	os.Setenv("TMPDIR", tmp)
 	os.Setenv("SQLITE_TMPDIR", tmp)
-}
-
-// sandboxUser restricts the process after the drop to the Maildir and
-// the index (rw) and the configuration, templates and system data (ro);
-// it may execute nothing (the one request that runs a program, a send,
-// is not sandboxed: see enter). Failure is logged, not fatal: Landlock is
-// best effort.
-func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account) {
-	if !cfg.Landlock {
-		return
-	}
-	ro := []string{cfgPath, "/etc/localtime", "/usr/share/zoneinfo", mailnameFile, "/etc/mime.types", "/usr/share/mime"}
-	if cfg.TemplateDir != "" {
-		ro = append(ro, cfg.TemplateDir)
-	}
-	rw := []string{acct.Maildir}
-	if cfg.IndexDir != "" {
-		// The search index lives outside the Maildir (index_dir); the
-		// sandbox allows only directories that exist.
-		dir := filepath.Dir(index.Path(cfg.IndexDir, acct.Maildir, acct.User))
-		_ = os.MkdirAll(dir, 0o700)
-		rw = append(rw, dir)
-	}
-	r := sandbox.Rules{RW: rw, RO: ro}
-	if err := sandbox.Restrict(r); err != nil {
-		logf("landlock for %s: %v", acct.User, err)
-		return
-	}
-	if sandbox.ABI() == 0 {
-		logf("landlock: not supported by this kernel; running without the sandbox")
-	}
 }
 
 // sessionReason is the audit reason of a refused session.

@@ -22,7 +22,8 @@
 //     up without a password. Root and accounts below min_uid are refused.
 //  5. privdrop.Drop: setgroups, setgid, setuid, then proof that root
 //     cannot be regained. Anonymous requests drop to the calling user (or
-//     anon_user when that is root).
+//     anon_user when that is root). A user's request then confines itself
+//     with Landlock; a send does so just before the drop (see enter).
 //  6. Only now, as the mail's owner and inside the Maildir, are the
 //     session proved (token, IP, timeouts), forms and other cookies parsed
 //     and mail read.
@@ -143,12 +144,17 @@ func checkAccount(cfg *config.Config, a *auth.Account) error {
 }
 
 // enter drops to the account, changes to its Maildir and sandboxes the
-// process (sandboxUser), except for a send: the MTA's sendmail needs what
-// Landlock would take away (its setgid helper, its queue). Failure to drop
-// is fatal: the process exits rather than go on with privileges.
+// process (sandboxUser). A send is sandboxed just before the drop instead
+// (sandboxSend): Landlock without no_new_privs, which only root may ask
+// for, so that the MTA's set-group-id postdrop keeps its group. Failure to
+// drop is fatal: the process exits rather than go on with privileges.
 func enter(cfg *config.Config, a *auth.Account, req *rootRequest) error {
 	if err := checkAccount(cfg, a); err != nil {
 		return err
+	}
+	send := sendsMail(req)
+	if send {
+		sandboxSend(cfg, configFile, a)
 	}
 	if err := privdrop.DropIfRoot(a.UID, a.GID, a.Groups); err != nil {
 		logf("privilege drop to %s failed: %v", a.User, err)
@@ -158,7 +164,7 @@ func enter(cfg *config.Config, a *auth.Account, req *rootRequest) error {
 		return fmt.Errorf("maildir of %s: %v", a.User, err)
 	}
 	privateTmp(a)
-	if !sendsMail(req) {
+	if !send {
 		sandboxUser(cfg, configFile, a)
 	}
 	return nil

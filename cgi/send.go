@@ -17,9 +17,10 @@ import (
 )
 
 // sendsMail reports whether the request may run the sendmail wrapper:
-// POST /send. That request is not put in the Landlock sandbox, because
-// the MTA's sendmail needs its own programs, libraries and queue, and
-// Landlock's no-new-privileges would disable a set-group-id postdrop.
+// POST /send. That request gets its own Landlock sandbox, applied before
+// the drop (sandboxSend): the MTA's sendmail needs its own programs,
+// libraries and queue, and no_new_privs would disable a set-group-id
+// postdrop.
 func sendsMail(req *rootRequest) bool {
 	return req.method == http.MethodPost && req.path == "/send"
 }
@@ -139,12 +140,7 @@ func (a *app) send(w http.ResponseWriter, r *http.Request) error {
 }
 
 // wrapper is the configured sendmail wrapper.
-func (a *app) wrapper() string {
-	if a.cfg.SendmailWrapper != "" {
-		return a.cfg.SendmailWrapper
-	}
-	return compose.DefaultWrapper
-}
+func (a *app) wrapper() string { return sendmailWrapper(a.cfg) }
 
 // sendNow builds the message into a temporary file and gives it to the
 // wrapper.

@@ -164,6 +164,17 @@ type Config struct {
 	// landlock: restrict the process with Landlock after the privilege
 	// drop (best effort on kernels without it). Default yes.
 	Landlock bool
+	// landlock_send_exec, landlock_send_read, landlock_send_write: what
+	// the request that sends mail may also execute, read, and read and
+	// write: the MTA's programs, configuration and queue (a PathList;
+	// "%u" stands for the user name). The sendmail wrapper, the
+	// interpreters and loaders of what may be executed, the shared
+	// libraries and the user and group files need not be named. Defaults
+	// are Postfix's: "/usr/sbin/sendmail /usr/sbin/postdrop",
+	// "/etc/postfix", "/var/spool/postfix/maildrop".
+	LandlockSendExec  string
+	LandlockSendRead  string
+	LandlockSendWrite string
 	// index_dir: the directory of each user's search index, "%u" standing
 	// for the user name; empty for "postern/index.sqlite" in the Maildir.
 	// Default "".
@@ -215,6 +226,11 @@ func Default() *Config {
 		SendmailWrapper:   "",
 		MaxAttachmentSize: 25 << 20,
 		MaxMessageSize:    50 << 20,
+		// The sandbox of a send: Postfix's sendmail, its set-group-id
+		// postdrop, and the queue directory postdrop writes.
+		LandlockSendExec:  "/usr/sbin/sendmail /usr/sbin/postdrop",
+		LandlockSendRead:  "/etc/postfix",
+		LandlockSendWrite: "/var/spool/postfix/maildrop",
 	}
 }
 

@@ -54,6 +54,9 @@ var keys = []key{
 	stringKey("totp", func(c *Config) *string { return &c.TOTP }, oneOf("off", "optional", "required")),
 	stringKey("client_cert", func(c *Config) *string { return &c.ClientCert }, oneOf("off", "require", "match")),
 	boolKey("landlock", func(c *Config) *bool { return &c.Landlock }),
+	stringKey("landlock_send_exec", func(c *Config) *string { return &c.LandlockSendExec }, pathList),
+	stringKey("landlock_send_read", func(c *Config) *string { return &c.LandlockSendRead }, pathList),
+	stringKey("landlock_send_write", func(c *Config) *string { return &c.LandlockSendWrite }, pathList),
 	stringKey("index_dir", func(c *Config) *string { return &c.IndexDir }, optional(absPath)),
 	durationKey("index_budget", func(c *Config) *time.Duration { return &c.IndexBudget }),
 }

@@ -190,7 +190,13 @@ func (m *mta) log() string {
 	return string(b)
 }
 
-// sendConfig is the base configuration plus what the compose tests need.
+// sendConfig is the base configuration plus what the compose tests need:
+// the sandbox of a send (landlock, on by default) also allows the private
+// instance's sendmail script, configuration and maildrop queue.
 func sendConfig(wrapper, extra string) string {
-	return env.baseConf + "mail_domain = localhost\nsendmail_wrapper = " + wrapper + "\n" + extra
+	m := postfixMTA
+	return env.baseConf + "mail_domain = localhost\nsendmail_wrapper = " + wrapper + "\n" +
+		"landlock_send_exec = " + filepath.Join(m.dir, "sendmail") + " " + sendmailBin + " /usr/sbin/postdrop\n" +
+		"landlock_send_read = /etc/postfix " + m.conf + "\n" +
+		"landlock_send_write = " + filepath.Join(m.dir, "spool", "maildrop") + "\n" + extra
 }

@@ -1,35 +1,66 @@
 // Package sandbox restricts the running process with Landlock (Linux 5.13
-// and later) after the privilege drop, through
-// github.com/landlock-lsm/go-landlock.
+// and later), through the system calls of
+// github.com/landlock-lsm/go-landlock/landlock/syscall.
 //
-// The process may then read and write only below the directories of
-// Rules.RW (the user's Maildir; with the "refer" right, so that Maildir's
-// rename from new/ to cur/ and between folders works), read only below Rules.RO (the
-// configuration, the templates, time-zone and MIME data), and execute only
-// the files of Rules.Exec (the sendmail wrapper). Everything else of the
-// file system, including other users' Maildirs, /etc/shadow and files
-// reached through a symbolic link out of the Maildir, is refused by the
-// kernel with EACCES whatever the Unix permissions say. Landlock cannot be
-// undone, and it is inherited by every child.
+// The process may then read and write only below the paths of Rules.RW
+// (the user's Maildir; with the "refer" right, so that Maildir's rename
+// from new/ to cur/ and between folders works), read only below Rules.RO
+// (the configuration, the templates, time-zone and MIME data), and
+// execute only the files of Rules.Exec. Everything else of the file
+// system, including other users' Maildirs, /etc/shadow and files reached
+// through a symbolic link out of the Maildir, is refused by the kernel
+// with EACCES whatever the Unix permissions say, to root as well. Landlock
+// cannot be undone, and it is inherited by every thread created later and
+// by every child, across execve, set-ID programs included.
 //
-// It is best effort: on a kernel without Landlock, or with an older ABI,
-// Restrict applies what the kernel supports (possibly nothing) and reports
-// the ABI it found, so the caller can log it. Paths that do not exist are
-// skipped.
+// There are two ways in:
+//
+//   - Restrict, after the privilege drop, for every request but a send.
+//     Landlock then demands no_new_privs, which Restrict sets: no program
+//     the process runs can gain privileges.
+//   - RestrictAsRoot, before the privilege drop, for the request that
+//     sends mail. The MTA's sendmail runs a set-group-id program (Postfix's
+//     postdrop, which writes the queue as group postdrop), and no_new_privs
+//     would take its group away. The kernel lets a process with
+//     CAP_SYS_ADMIN restrict itself without no_new_privs; postern has it
+//     only while it is root, so the restriction comes first and the drop
+//     after it. This is sound because a ruleset only removes rights: root
+//     is confined from that moment on, the drop then removes root's, and a
+//     set-ID program run later gains its IDs but not one path more than
+//     the rules give. The ruleset is postern's, fixed by root's
+//     configuration, not the user's: the kernel demands no_new_privs
+//     without CAP_SYS_ADMIN so that an unprivileged process cannot deny a
+//     set-ID program the files it relies on, and that is not the case here.
+//
+// Both apply the ruleset to every thread of the process at once (the Go
+// runtime has several before the first line of main, and cgo's threads
+// too): landlock_restrict_self(2) and prctl(2) run on each thread through
+// libcap's psx, as go-landlock does itself on kernels older than Landlock
+// ABI 8. Threads created afterwards inherit the restriction.
+//
+// The execute right governs execve(2): which programs can be started. A
+// program already running can still map readable code itself; Landlock
+// does not govern mmap.
+//
+// It is best effort: on a kernel without Landlock, or whose Landlock
+// cannot allow renames between directories (ABI 1, no "refer"), nothing is
+// restricted and ABI reports what was found, so that the caller can log
+// it. Rights of later ABIs than the kernel's are left out. A path that
+// cannot be opened (missing, not searchable) is skipped: it is then not
+// allowed, which only makes the sandbox stricter.
 package sandbox
 
 import (
 	"fmt"
-	"os"
 
-	"github.com/landlock-lsm/go-landlock/landlock"
 	llsys "github.com/landlock-lsm/go-landlock/landlock/syscall"
 )
 
-// Rules are the paths a sandboxed process may use.
+// Rules are the paths a sandboxed process may use. A path may name a
+// directory (the rule covers everything below it) or a single file.
 type Rules struct {
-	RW   []string // directories: read, write, create, remove
-	RO   []string // directories or files: read only
+	RW   []string // read, write, create, remove, rename (refer); not execute
+	RO   []string // read only
 	Exec []string // files that may be executed (and read)
 }
 
@@ -43,37 +74,27 @@ func ABI() int {
 	return v
 }
 
-// Restrict applies r to the whole process (all threads).
+// Restrict applies r to the whole process (all threads) and sets
+// no_new_privs, which Landlock requires of a process without
+// CAP_SYS_ADMIN. Call it after the privilege drop.
 func Restrict(r Rules) error {
-	var rules []landlock.Rule
-	var roDirs, roFiles []string
-	for _, p := range r.RO {
-		if fi, err := os.Stat(p); err == nil && fi.IsDir() {
-			roDirs = append(roDirs, p)
-		} else if err == nil {
-			roFiles = append(roFiles, p)
-		}
-	}
-	if len(r.RW) > 0 {
-		rules = append(rules, landlock.RWDirs(r.RW...).WithRefer().IgnoreIfMissing())
-	}
-	if len(roDirs) > 0 {
-		rules = append(rules, landlock.PathAccess(roAccess, roDirs...).IgnoreIfMissing())
-	}
-	if len(roFiles) > 0 {
-		rules = append(rules, landlock.ROFiles(roFiles...).IgnoreIfMissing())
-	}
-	if len(r.Exec) > 0 {
-		rules = append(rules, landlock.PathAccess(execAccess, r.Exec...).IgnoreIfMissing())
-	}
-	if err := landlock.V7.BestEffort().RestrictPaths(rules...); err != nil {
+	if err := restrict(r, true); err != nil {
 		return fmt.Errorf("sandbox: landlock: %w", err)
 	}
 	return nil
 }
 
-// Access rights of read-only directories and of executable files.
-const (
-	roAccess   = landlock.AccessFSSet(llsys.AccessFSReadFile | llsys.AccessFSReadDir)
-	execAccess = landlock.AccessFSSet(llsys.AccessFSExecute | llsys.AccessFSReadFile)
-)
+// RestrictAsRoot applies r to the whole process (all threads) without
+// setting no_new_privs, so that a set-user-ID or set-group-ID program run
+// later keeps its privileges, within r. The kernel allows it only with
+// CAP_SYS_ADMIN: call it as root, right before the privilege drop; as
+// anyone else it fails with EPERM and restricts nothing. The paths of r
+// are opened as root, so a rule may name what the user could not reach
+// (through a symbolic link of theirs, say): that grants nothing, since
+// the Unix permissions still apply after the drop.
+func RestrictAsRoot(r Rules) error {
+	if err := restrict(r, false); err != nil {
+		return fmt.Errorf("sandbox: landlock as root: %w", err)
+	}
+	return nil
+}
