@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -214,11 +215,18 @@ func (x *Index) diff(folder, curPath string) error {
 			return fmt.Errorf("index: scan %q: %w", folder, err)
 		}
 	}
+	var added []string
 	for k, i := range files {
 		if !seen[i] {
-			if err := insertFile(tx, folder, curPath, k, names[i]); err != nil {
-				return err
-			}
+			added = append(added, k)
+		}
+	}
+	// In key order (a key starts with its delivery time), rows and most
+	// index entries go at the end of their b-trees, not all over them.
+	slices.Sort(added)
+	for _, k := range added {
+		if err := insertFile(tx, folder, curPath, k, names[files[k]]); err != nil {
+			return err
 		}
 	}
 	return tx.Commit()
