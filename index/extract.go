@@ -1,15 +1,34 @@
 package index
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
 
-// extractBatch is the number of messages read per transaction.
-const extractBatch = 256
+// Extraction reads a batch of messages, then writes it in one
+// transaction: each step keeps its own data in the processor's caches.
+const (
+	// extractBatch is the number of messages per batch, and budgetBatch
+	// that of a run with a time budget: the budget is checked while
+	// reading, so the writing of the last batch comes on top of it.
+	extractBatch = 1024
+	budgetBatch  = 64
+	// maxBatchText bounds the text of a batch held in memory between
+	// reading and writing (one message may exceed it on its own).
+	maxBatchText = 8 << 20
+	// writeCache is SQLite's page cache while Update and Finish write, in
+	// KiB, and writeCheckpoint the pages the write-ahead log may hold
+	// before they are copied to the database: a new message goes into a
+	// dozen b-trees at places all over them, so a small cache reads and
+	// writes the same pages again and again.
+	writeCache      = 32 << 10
+	writeCheckpoint = 8000
+)
 
 // Progress says how far extraction has come.
 type Progress struct {
@@ -28,6 +47,11 @@ func (x *Index) Update(budget time.Duration) (Progress, error) {
 		return x.Progress()
 	}
 	err := x.withLock(func() error {
+		restore, err := x.bulk()
+		if err != nil {
+			return err
+		}
+		defer restore()
 		if err := x.scan(); err != nil {
 			return err
 		}
@@ -52,7 +76,14 @@ func (x *Index) Finish(folder string, most int) (bool, error) {
 	if n > most {
 		return false, nil
 	}
-	err := x.withLock(func() error { return x.extract(time.Now(), 0, folder) })
+	err := x.withLock(func() error {
+		restore, err := x.bulk()
+		if err != nil {
+			return err
+		}
+		defer restore()
+		return x.extract(time.Now(), 0, folder)
+	})
 	return err == nil, err
 }
 
@@ -87,44 +118,102 @@ func (x *Index) extract(start time.Time, budget time.Duration, folder string) er
 	}
 	defer w.close()
 	fr := x.newFileReader()
+	batch := extractBatch
+	if budget > 0 {
+		batch = budgetBatch
+	}
 	dirs := map[string]string{}
 	for budget <= 0 || time.Since(start) < budget {
-		todo, err := x.todo(folder)
+		todo, err := x.todo(folder, batch)
 		if err != nil || len(todo) == 0 {
 			return err
 		}
-		tx, err := x.db.Begin()
-		if err != nil {
-			return fmt.Errorf("index: extract: %w", err)
-		}
-		w.begin(tx)
+		var docs []*doc
+		text := 0
 		for _, t := range todo {
 			dir, ok := dirs[t.folder]
 			if !ok {
 				dir, _ = x.store.FolderDir(t.folder)
 				dirs[t.folder] = dir
 			}
-			if err := x.extractOne(w, fr, dir, t); err != nil {
-				tx.Rollback()
-				return err
+			d, err := fr.read(filepath.Join(dir, t.sub, t.name))
+			if err != nil {
+				d = nil // gone: see write
+			} else {
+				text += len(d.body)
 			}
-			if budget > 0 && time.Since(start) >= budget {
+			docs = append(docs, d)
+			if budget > 0 && time.Since(start) >= budget || text >= maxBatchText {
 				break
 			}
 		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("index: extract: %w", err)
+		if err := x.writeBatch(w, todo[:len(docs)], docs); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-func (x *Index) todo(folder string) ([]todoRow, error) {
+// bulk sets the page cache and the checkpoint size for writing many
+// rows (writeCache, writeCheckpoint); restore sets them back.
+func (x *Index) bulk() (restore func(), err error) {
+	var cache, checkpoint int64
+	if err := x.db.QueryRow(`PRAGMA cache_size`).Scan(&cache); err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	if err := x.db.QueryRow(`PRAGMA wal_autocheckpoint`).Scan(&checkpoint); err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	set := func(c, w int64) error {
+		if _, err := x.db.Exec(fmt.Sprintf(`PRAGMA cache_size = %d`, c)); err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
+		if _, err := x.db.Exec(fmt.Sprintf(`PRAGMA wal_autocheckpoint = %d`, w)); err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
+		return nil
+	}
+	if err := set(-writeCache, writeCheckpoint); err != nil {
+		return nil, err
+	}
+	return func() { set(cache, checkpoint) }, nil
+}
+
+// writeBatch stores the messages read, in one transaction, in the order
+// of their ids: FTS5 writes its pending terms out as a new segment
+// whenever a rowid is lower than the one before (newest first would make
+// one segment per message, and merging them would cost more than the
+// rest of the indexing).
+func (x *Index) writeBatch(w *stmts, todo []todoRow, docs []*doc) error {
+	order := make([]int, len(todo))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(todo[a].id, todo[b].id) })
+	tx, err := x.db.Begin()
+	if err != nil {
+		return fmt.Errorf("index: extract: %w", err)
+	}
+	w.begin(tx)
+	for _, i := range order {
+		if err := w.write(todo[i], docs[i]); err != nil {
+			tx.Rollback()
+			return err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("index: extract: %w", err)
+	}
+	return nil
+}
+
+// todo returns at most n messages not yet read, newest first.
+func (x *Index) todo(folder string, n int) ([]todoRow, error) {
 	q := `SELECT id, folder, sub, name, key FROM msgs INDEXED BY msgs_todo WHERE done = 0 ORDER BY date DESC LIMIT ?`
-	args := []any{extractBatch}
+	args := []any{n}
 	if folder != "" {
 		q = `SELECT id, folder, sub, name, key FROM msgs INDEXED BY msgs_todo_folder WHERE done = 0 AND folder = ? ORDER BY date DESC LIMIT ?`
-		args = []any{folder, extractBatch}
+		args = []any{folder, n}
 	}
 	rows, err := x.db.Query(q, args...)
 	if err != nil {
@@ -142,12 +231,11 @@ func (x *Index) todo(folder string) ([]todoRow, error) {
 	return out, rows.Err()
 }
 
-// extractOne reads one message and stores its columns and text. A file
-// that cannot be opened (moved meanwhile) is marked done = 2 and read
-// again when a scan sees it renamed.
-func (x *Index) extractOne(w *stmts, fr *fileReader, dir string, t todoRow) error {
-	d, err := fr.read(filepath.Join(dir, t.sub, t.name))
-	if err != nil {
+// write stores the columns and text of one message. A file that could
+// not be read (d nil: moved meanwhile) is marked done = 2 and read again
+// when a scan sees it renamed.
+func (w *stmts) write(t todoRow, d *doc) error {
+	if d == nil {
 		if _, err := w.st[stGone].Exec(t.id); err != nil {
 			return fmt.Errorf("index: extract: %w", err)
 		}
