@@ -72,7 +72,7 @@ func anonymous(cfg *config.Config, req *rootRequest, mode anonMode) int {
 				w.Write([]byte(pages.CSS()))
 				return
 			case "/folders", "/list", "/msg", "/part", "/raw", "/action", "/empty-trash", "/prefs", "/logout",
-				"/security", "/sessions", "/password", "/totp", "/totp/qr", "/totp-login":
+				"/security", "/sessions", "/password", checkPath, "/totp", "/totp/qr", "/totp-login":
 				status = http.StatusUnauthorized
 				login.Expired = req.method == http.MethodPost
 			default:

@@ -63,6 +63,7 @@ var routes = map[string]map[string]handler{
 	"/security":       {"GET": (*app).security},
 	"/sessions":       {"POST": (*app).endSessions},
 	"/password":       {"POST": (*app).changePassword},
+	checkPath:         {"POST": (*app).sessionCheck},
 	"/totp":           {"POST": (*app).totpOp},
 	"/totp/qr":        {"GET": (*app).totpQR},
 	"/totp-login":     {"GET": (*app).totpLoginForm, "POST": (*app).totpLogin},

@@ -28,6 +28,11 @@
 //     session proved (token, IP, timeouts), forms and other cookies parsed
 //     and mail read.
 //
+// One request must act as root after a login: a password change with auth
+// = pam (pam_chauthtok writes /etc/shadow). Its session is proved first by
+// running this program as the ordinary request POST /session-check, which
+// goes through these same steps (pamPassword, sessioncheck.go).
+//
 // Each refusal outside the web request has its own exit status (see the
 // exit* constants and postern(8)).
 package main

@@ -19,12 +19,18 @@ import (
 // pamPassword handles POST /password for auth = pam. pam_chauthtok must
 // run as root (pam_unix writes /etc/shadow), so this is a second root-room
 // path, shaped like a login: the same policy checks and body limits
-// (config.LoginMaxBytes, urlencoded only), the brute-force guard on the
-// user named by the cookie, and the current password proved by PAM in the
-// same transaction as the change. Knowing the password is what a login
-// proves, so nothing of the session is read as root; after the drop the
-// session and the CSRF token are proved as for any request, and only then
-// are the other sessions ended.
+// (config.LoginMaxBytes, urlencoded only) and the brute-force guard on the
+// user named by the cookie. Before PAM is asked, the session is proved
+// without parsing it as root: the program runs itself as the ordinary
+// request POST /session-check with this request's cookie, address and
+// CSRF token (proveInChild, sessioncheck.go), and goes on only on its 204,
+// which says the session is valid, full (not pending a second factor),
+// bound to this address and the token its own. Anything else is the
+// refused branch: the login page, an audit line, no chauthtok, and no
+// failure counted in the guard (no password was tried). Then PAM proves
+// the current password in the same transaction as the change. After the
+// drop the session and the token are proved again, as for any request,
+// and only then are the other sessions ended.
 func pamPassword(cfg *config.Config, backend auth.Authenticator, req *rootRequest) int {
 	pb, ok := backend.(*pam.Backend)
 	if !ok {
@@ -47,6 +53,11 @@ func pamPassword(cfg *config.Config, backend auth.Authenticator, req *rootReques
 	default:
 		if code, stop := guardCheck(cfg, req, req.user); stop {
 			return code
+		}
+		if err := proveInChild(form.Get("csrf")); err != nil {
+			logf("password change for %q from %s: %v", req.user, req.remoteAddr, err)
+			auditLog.Log(audit.PasswordFailed, req.remoteAddr, req.user, "no valid session")
+			return anonymous(cfg, req, anonExpired{})
 		}
 		if err := pb.ChangePassword(req.user, old, nw, req.remoteAddr); err != nil {
 			logf("password change for %q from %s: %v", req.user, req.remoteAddr, err)

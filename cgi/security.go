@@ -35,7 +35,7 @@ func (a *app) gate(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	case a.cfg.TOTP == "required":
 		switch path {
-		case "/security", "/sessions", "/password", "/totp", "/totp/qr", "/logout", "/style.css", "/logo":
+		case "/security", "/sessions", "/password", checkPath, "/totp", "/totp/qr", "/logout", "/style.css", "/logo":
 			return false
 		}
 		if on, _, _, err := a.twofactor().Status(); err == nil && on {
