@@ -188,11 +188,20 @@ var dateLayouts = []string{
 	"2006-01-02 15:04:05",
 }
 
+// commonDate is the layout of most Date fields (RFC 5322 section 3.3,
+// with a numeric zone and no comment).
+const commonDate = "Mon, 2 Jan 2006 15:04:05 -0700"
+
 // parseDate reads a Date field (RFC 5322 section 3.3) leniently.
 func parseDate(raw string) (time.Time, bool) {
 	s := strings.Join(strings.Fields(raw), " ")
 	if s == "" {
 		return time.Time{}, false
+	}
+	// Most mail has this form: try it before mail.ParseDate, which tries
+	// a dozen layouts first (and allocates an error for each).
+	if t, err := time.Parse(commonDate, s); err == nil {
+		return t, true
 	}
 	if t, err := mail.ParseDate(s); err == nil {
 		return t, true

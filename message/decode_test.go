@@ -1,8 +1,10 @@
 package message
 
 import (
+	"net/mail"
 	"strings"
 	"testing"
+	"time"
 )
 
 // cleanTextRef is cleanText as first written: four passes over the text.
@@ -73,4 +75,27 @@ func FuzzJoinFields(f *testing.F) {
 			t.Errorf("joinFields(%q) = %q, want %q", s, got, want)
 		}
 	})
+}
+
+// TestParseDateCommon checks that the layout parseDate tries first gives
+// what mail.ParseDate gives.
+func TestParseDateCommon(t *testing.T) {
+	for _, s := range []string{
+		"Mon, 1 Jan 2024 10:00:00 +0100",
+		"Tue, 02 Jan 2024 23:59:59 -0000",
+		"Fri, 31 Dec 1999 00:00:01 +1400",
+		"Sun, 9 Jun 2019 12:34:56 +0000",
+	} {
+		want, err := mail.ParseDate(s)
+		if err != nil {
+			t.Fatalf("mail.ParseDate(%q): %v", s, err)
+		}
+		if _, err := time.Parse(commonDate, s); err != nil {
+			t.Errorf("time.Parse(commonDate, %q): %v", s, err)
+		}
+		got, ok := parseDate(s)
+		if !ok || !got.Equal(want) || got.Format(time.RFC3339) != want.Format(time.RFC3339) {
+			t.Errorf("parseDate(%q) = %v, %v; want %v", s, got, ok, want)
+		}
+	}
 }

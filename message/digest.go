@@ -43,6 +43,7 @@ func ReadDigest(r io.Reader, lim Limits) *Digest {
 type Digester struct {
 	pool    readerPool
 	scratch bytes.Buffer
+	bufs    decodeBufs
 }
 
 // Read is ReadDigest.
@@ -50,7 +51,7 @@ func (g *Digester) Read(r io.Reader, lim Limits) *Digest {
 	lim = lim.withDefaults()
 	d := &Digest{}
 	p := &problems{}
-	v := &digester{textStack: newTextStack(), d: d, max: lim.MaxTextBytes, scratch: &g.scratch}
+	v := &digester{textStack: newTextStack(), d: d, max: lim.MaxTextBytes, scratch: &g.scratch, bufs: &g.bufs}
 	w := &walker{lim: lim, p: p, v: v, pool: &g.pool}
 	w.headerSeen = func(h header) { d.header(h, p) }
 	_ = w.message(r, "", 0)
@@ -93,6 +94,7 @@ type digester struct {
 	d       *Digest
 	max     int64
 	scratch *bytes.Buffer
+	bufs    *decodeBufs
 }
 
 func (g *digester) enter(n *node) (bool, error) {
@@ -110,7 +112,9 @@ func (g *digester) leaf(n *node) (bool, error) {
 		g.d.Attachments = append(g.d.Attachments, name)
 	}
 	if isBodyText(n) {
-		// Decoding problems are not Summarize's: nil problems.
+		// Decoding problems are not Summarize's: nil problems. The part
+		// is read whole here, so it may borrow the decoder's buffers.
+		n.bufs = g.bufs
 		tp, _ := readTextPart(n, g.max, nil, plainSpans, nil, g.scratch)
 		g.add(tp)
 	}

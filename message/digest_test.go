@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -35,11 +36,20 @@ func digestOf(data []byte, lim Limits) *Digest {
 	return d
 }
 
-// checkDigest fails when ReadDigest and Parse with Summarize disagree.
-func checkDigest(t *testing.T, name string, data []byte, lim Limits) {
+// checkDigest fails when ReadDigest, or g when not nil (a Digester
+// that has read other messages before), and Parse with Summarize
+// disagree.
+func checkDigest(t *testing.T, name string, data []byte, lim Limits, g *Digester) {
 	t.Helper()
-	got := ReadDigest(bytes.NewReader(data), lim)
 	want := digestOf(data, lim)
+	sameDigest(t, name, ReadDigest(bytes.NewReader(data), lim), want)
+	if g != nil {
+		sameDigest(t, name+" (Digester used before)", g.Read(bytes.NewReader(data), lim), want)
+	}
+}
+
+func sameDigest(t *testing.T, name string, got, want *Digest) {
+	t.Helper()
 	if !got.Date.Equal(want.Date) {
 		t.Errorf("%s: ReadDigest Date = %v, want %v", name, got.Date, want.Date)
 	}
@@ -79,8 +89,9 @@ func TestReadDigest(t *testing.T) {
 		{"empty", "", Limits{}},
 		{"header only", "Subject: x\r\nFrom: =?bogus?q?x?= <a@example.org>", Limits{}},
 	}
+	var g Digester
 	for _, tt := range tests {
-		checkDigest(t, tt.name, []byte(tt.msg), tt.lim)
+		checkDigest(t, tt.name, []byte(tt.msg), tt.lim, &g)
 	}
 }
 
@@ -94,12 +105,13 @@ func TestReadDigestFiles(t *testing.T) {
 	if len(files) == 0 {
 		t.Fatal("no messages")
 	}
+	var g Digester
 	for _, name := range files {
 		data, err := os.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		checkDigest(t, name, data, Limits{MaxTextBytes: 64 << 10})
+		checkDigest(t, name, data, Limits{MaxTextBytes: 64 << 10}, &g)
 	}
 }
 
@@ -110,11 +122,16 @@ func corpusPresent() bool {
 	return err == nil
 }
 
-// FuzzReadDigest checks that ReadDigest agrees with Parse and Summarize.
+// FuzzReadDigest checks that ReadDigest, and a Digester that read the
+// inputs before, agree with Parse and Summarize.
 func FuzzReadDigest(f *testing.F) {
 	addSeeds(f)
+	var mu sync.Mutex
+	var g Digester
 	f.Fuzz(func(t *testing.T, data []byte) {
-		checkDigest(t, "fuzz", data, Limits{MaxTextBytes: 1 << 10})
+		mu.Lock()
+		defer mu.Unlock()
+		checkDigest(t, "fuzz", data, Limits{MaxTextBytes: 1 << 10}, &g)
 	})
 }
 

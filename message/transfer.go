@@ -7,14 +7,24 @@ import (
 
 // decodeTransfer undoes a Content-Transfer-Encoding (RFC 2045 section 6),
 // leniently. An unknown encoding is noted and the bytes are passed as is.
-func decodeTransfer(enc string, r io.Reader, p *problems) io.Reader {
+// bufs, if not nil, lends the decoder its buffers: the reader must be
+// done with before bufs is lent again.
+func decodeTransfer(enc string, r io.Reader, p *problems, bufs *decodeBufs) io.Reader {
 	switch strings.ToLower(strings.TrimSpace(enc)) {
 	case "", "7bit", "8bit", "binary", "7-bit", "8-bit":
 		return r
 	case "base64":
-		return &base64Reader{r: r, p: p}
+		b := &base64Reader{r: r, p: p}
+		if bufs != nil {
+			b.src, b.out = bufs.get()
+		}
+		return b
 	case "quoted-printable":
-		return &qpReader{r: r}
+		q := &qpReader{r: r}
+		if bufs != nil {
+			q.src, q.out = bufs.get()
+		}
+		return q
 	}
 	p.add("unknown transfer encoding " + cleanLine(enc))
 	return r
@@ -22,6 +32,21 @@ func decodeTransfer(enc string, r io.Reader, p *problems) io.Reader {
 
 // chunkSize is the read size of the decoders below.
 const chunkSize = 8192
+
+// decodeBufs are the buffers of a decoder, kept from one part to the
+// next (Digester). A chunk decodes to at most chunkSize bytes plus the
+// white space quoted-printable holds back, so out never grows.
+type decodeBufs struct {
+	src, out []byte
+}
+
+func (d *decodeBufs) get() (src, out []byte) {
+	if d.src == nil {
+		d.src = make([]byte, chunkSize)
+		d.out = make([]byte, 0, chunkSize+maxQPSpace+4)
+	}
+	return d.src, d.out[:0]
+}
 
 var b64Value = func() (t [256]byte) {
 	for i := range t {
@@ -217,9 +242,16 @@ func (q *qpReader) Read(p []byte) (int, error) {
 		for i := 0; i < len(src); i++ {
 			if q.state == qpNormal && len(q.ws) == 0 {
 				// Fast path: a run of bytes that stand for themselves.
+				// White space followed by such a byte is no line end's.
 				j := i
-				for j < len(src) && !qpSpecial[src[j]] {
-					j++
+				for j < len(src) {
+					if c := src[j]; !qpSpecial[c] {
+						j++
+					} else if (c == ' ' || c == '\t') && j+1 < len(src) && !qpSpecial[src[j+1]] {
+						j += 2
+					} else {
+						break
+					}
 				}
 				q.out = append(q.out, src[i:j]...)
 				if i = j; i == len(src) {

@@ -18,6 +18,7 @@ type node struct {
 	dparams map[string]string // Content-Disposition parameters
 	body    io.Reader         // raw (transfer-encoded) body
 	parent  string            // media type of the enclosing multipart, "" if none
+	bufs    *decodeBufs       // lent to the decoder of the body, if set
 }
 
 // filename returns the decoded file name, from Content-Disposition or
@@ -39,7 +40,7 @@ func (n *node) contentID() string {
 
 // decoded returns the body with its transfer encoding undone.
 func (n *node) decoded(p *problems) io.Reader {
-	return decodeTransfer(n.h.get("Content-Transfer-Encoding"), n.body, p)
+	return decodeTransfer(n.h.get("Content-Transfer-Encoding"), n.body, p, n.bufs)
 }
 
 // isMessage reports whether the node holds a whole message.
