@@ -131,6 +131,9 @@ func Open(path string, store *maildir.Store) (*Index, error) {
 func open(path string, store *maildir.Store) (*Index, error) {
 	v := url.Values{}
 	v.Set("_busy_timeout", "10000")
+	// Statements run with a query string are kept prepared for the next
+	// run of the same string (the scan runs one per new message).
+	v.Set("_stmt_cache_size", "32")
 	v.Set("_journal_mode", "WAL")
 	v.Set("_synchronous", "NORMAL")
 	v.Set("_foreign_keys", "0")
