@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -16,7 +15,7 @@ const (
 	// extractBatch is the number of messages per batch, and budgetBatch
 	// that of a run with a time budget: the budget is checked while
 	// reading, so the writing of the last batch comes on top of it.
-	extractBatch = 1024
+	extractBatch = 512
 	budgetBatch  = 64
 	// maxBatchText bounds the text of a batch held in memory between
 	// reading and writing (one message may exceed it on its own).
@@ -26,7 +25,7 @@ const (
 	// before they are copied to the database: a new message goes into a
 	// dozen b-trees at places all over them, so a small cache reads and
 	// writes the same pages again and again.
-	writeCache      = 32 << 10
+	writeCache      = 16 << 10
 	writeCheckpoint = 8000
 )
 
@@ -229,37 +228,4 @@ func (x *Index) todo(folder string, n int) ([]todoRow, error) {
 		out = append(out, t)
 	}
 	return out, rows.Err()
-}
-
-// write stores the columns and text of one message. A file that could
-// not be read (d nil: moved meanwhile) is marked done = 2 and read again
-// when a scan sees it renamed.
-func (w *stmts) write(t todoRow, d *doc) error {
-	if d == nil {
-		if _, err := w.st[stGone].Exec(t.id); err != nil {
-			return fmt.Errorf("index: extract: %w", err)
-		}
-		return nil
-	}
-	base, reply := baseSubject(d.Subject)
-	thread, err := threadKey(w, d, t, base, reply)
-	if err != nil {
-		return err
-	}
-	var date int64
-	if !d.Date.IsZero() {
-		date = d.Date.Unix()
-	} else {
-		date = keyTime(t.key)
-	}
-	_, err = w.st[stUpdate].Exec(d.size, date, d.From, strings.ToLower(d.From), d.Subject, strings.ToLower(d.Subject),
-		base, d.HasAttachment, d.Malformed, d.msgid, strings.Join(d.refs, " "), thread, t.id)
-	if err != nil {
-		return fmt.Errorf("index: extract: %w", err)
-	}
-	_, err = w.st[stText].Exec(t.id, d.Subject, d.senderText(), d.rcpt, d.body, d.attachment)
-	if err != nil {
-		return fmt.Errorf("index: extract: %w", err)
-	}
-	return nil
 }

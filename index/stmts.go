@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // The statements of extraction, in the order of stmtSQL.
@@ -11,11 +12,12 @@ const (
 	stGone            = iota // a file gone: read it again when it shows up
 	stUpdate                 // a message's columns
 	stText                   // its text
-	stThreadByID             // thread keys, see threadKey
-	stThreadBySubject        //
+	stThreadByID             // the thread of a message-id (threadKey)
+	stThreadBySubject        // the thread of the last message with a base subject
 	stCount
 )
 
+// stmtSQL holds the text of the statements of extraction.
 var stmtSQL = [stCount]string{
 	stGone: `UPDATE msgs SET done = 2 WHERE id = ?`,
 	stUpdate: `UPDATE msgs SET size = ?, date = ?, sender = ?, sender_fold = ?, subject = ?, subject_fold = ?,
@@ -62,4 +64,37 @@ func (w *stmts) close() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// write stores the columns and text of one message. A file that could
+// not be read (d nil: moved meanwhile) is marked done = 2 and read again
+// when a scan sees it renamed.
+func (w *stmts) write(t todoRow, d *doc) error {
+	if d == nil {
+		if _, err := w.st[stGone].Exec(t.id); err != nil {
+			return fmt.Errorf("index: extract: %w", err)
+		}
+		return nil
+	}
+	base, reply := baseSubject(d.Subject)
+	thread, err := threadKey(w, d, t, base, reply)
+	if err != nil {
+		return err
+	}
+	var date int64
+	if !d.Date.IsZero() {
+		date = d.Date.Unix()
+	} else {
+		date = keyTime(t.key)
+	}
+	_, err = w.st[stUpdate].Exec(d.size, date, d.From, strings.ToLower(d.From), d.Subject, strings.ToLower(d.Subject),
+		base, d.HasAttachment, d.Malformed, d.msgid, strings.Join(d.refs, " "), thread, t.id)
+	if err != nil {
+		return fmt.Errorf("index: extract: %w", err)
+	}
+	_, err = w.st[stText].Exec(t.id, d.Subject, d.senderText(), d.rcpt, d.body, d.attachment)
+	if err != nil {
+		return fmt.Errorf("index: extract: %w", err)
+	}
+	return nil
 }
