@@ -39,7 +39,19 @@ python3 "$HERE/bench.py" --sizes "$SIZES" --gen "$SHARED/genmaildir.py" --out "$
 SQW_PIDFILES="/run/apache2-sqwebmail/apache2.pid /run/courier/sqwebmaild.pid /run/courier/authdaemon/pid"
 alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 started=""
+# Request processes that sqwebmaild forked (a wrk run leaves some working
+# on the 100,000-message folder after the client gave up) run as the
+# sqbench* users: stop those that appeared during this run.
+sqw_pids() {
+    uids=" $(for u in sqbench sqbench1k sqbench10k sqbench100k; do id -u "$u" 2>/dev/null; done | tr '\n' ' ') "
+    ps -e -o pid= -o uid= | while read -r p u; do
+        case $uids in *" $u "*) echo "$p" ;; esac
+    done
+}
 stop_started() {
+    for p in $(sqw_pids); do
+        case " $before_pids " in *" $p "*) ;; *) kill "$p" 2>/dev/null && log "stopped SqWebMail request process $p" ;; esac
+    done
     for f in $started; do
         if alive "$f"; then
             log "stopping what this run started: $f"
@@ -56,6 +68,7 @@ SQW_JSONL="$OUT/$RUN.sqwebmail.jsonl"
 if [ "${SKIP_SQW:-0}" != 1 ]; then
     before=""
     for f in $SQW_PIDFILES; do alive "$f" && before="$before $f"; done
+    before_pids=$(sqw_pids | tr '\n' ' ')
     trap 'for f in $SQW_PIDFILES; do case " $before " in *" $f "*) ;; *) started="$started $f" ;; esac; done; stop_started' EXIT
     log "SqWebMail, sizes $SIZES (../shared/bench/sqwebmail/bench.sh)"
     SIZES="$SIZES" RUN="$RUN" sh "$SHARED/sqwebmail/bench.sh"
