@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"strings"
 
 	"postern/config"
 	"postern/templates"
@@ -110,6 +111,9 @@ func checkValues(cfg *config.Config, sys lookup) (problems, warnings []string) {
 			bad("template_dir = %s: %v", cfg.TemplateDir, err)
 		}
 	}
+	if cfg.Landlock {
+		warnings = append(warnings, sendPathWarnings(cfg, sys)...)
+	}
 	if cfg.SessionIdle > cfg.SessionMax {
 		warnings = append(warnings, fmt.Sprintf("session_idle %v is longer than session_max %v: session_max wins", cfg.SessionIdle, cfg.SessionMax))
 	}
@@ -125,4 +129,28 @@ func checkTemplates(dir string) error {
 		return err
 	}
 	return set.Check()
+}
+
+// sendPathWarnings names each landlock_send_* path that does not exist.
+// The sandbox of a send skips such a path, so the MTA is refused what it
+// was meant to get (and Postfix's postdrop, say, waits for a queue it
+// cannot write): a warning, because another MTA may not need the defaults.
+// Paths with %u are left out: they differ per user.
+func sendPathWarnings(cfg *config.Config, sys lookup) []string {
+	var out []string
+	for _, kv := range []struct{ key, value string }{
+		{"landlock_send_exec", cfg.LandlockSendExec},
+		{"landlock_send_read", cfg.LandlockSendRead},
+		{"landlock_send_write", cfg.LandlockSendWrite},
+	} {
+		for _, p := range config.PathList(kv.value) {
+			if strings.Contains(p, "%u") {
+				continue
+			}
+			if _, err := sys.stat(p); err != nil {
+				out = append(out, fmt.Sprintf("%s: %s does not exist, so the Landlock sandbox of a send cannot allow it", kv.key, p))
+			}
+		}
+	}
+	return out
 }

@@ -62,6 +62,9 @@ func writeConfFile(t *testing.T, text string) string {
 	return p
 }
 
+// postfixPaths are the defaults of landlock_send_exec, _read and _write.
+var postfixPaths = []string{"/usr/sbin/sendmail", "/usr/sbin/postdrop", "/etc/postfix/", "/var/spool/postfix/maildrop/"}
+
 func TestCheckConfig(t *testing.T) {
 	tests := []struct {
 		name       string
@@ -71,8 +74,14 @@ func TestCheckConfig(t *testing.T) {
 		want       []string // each must appear on a line of its own
 		wantNot    []string
 	}{
-		{"good", "auth = pam\nweb_user = www-data\n", []string{"/etc/pam.d/postern"}, exitOK,
+		{"good", "auth = pam\nweb_user = www-data\n", append([]string{"/etc/pam.d/postern"}, postfixPaths...), exitOK,
 			[]string{": ok (auth = pam)"}, []string{"warning"}},
+		// The MTA's paths of the send sandbox: missing ones are named;
+		// those with %u differ per user and are not looked at.
+		{"send paths missing", "auth = pam\nweb_user = www-data\nlandlock_send_read = /etc/postfix /etc/msmtprc /home/%u/.msmtprc\n", append([]string{"/etc/pam.d/postern"}, postfixPaths[:3]...), exitOK,
+			[]string{"warning: landlock_send_read: /etc/msmtprc does not exist", "warning: landlock_send_write: /var/spool/postfix/maildrop does not exist"}, []string{"/etc/postfix does", "%u"}},
+		{"send paths without landlock", "auth = pam\nweb_user = www-data\nlandlock = no\n", []string{"/etc/pam.d/postern"}, exitOK,
+			nil, []string{"warning"}},
 		// Every bad line is reported, not only the first.
 		{"three bad lines", "auth = ldap\n# fine\nfoo = bar\nmin_uid = -1\nno equals sign\npage_size = 50\n", nil, exitConfig,
 			[]string{"line 1: auth", "line 3: unknown key \"foo\"", "line 4: min_uid", "line 5: missing '='", ": 4 error(s)"}, []string{"line 2", "line 6"}},
