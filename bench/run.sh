@@ -28,6 +28,7 @@ log() { printf '[%s] bench: %s\n' "$(date +%H:%M:%S)" "$*"; }
     echo "postern: $(cd "$ROOT" && git describe --tags --always --dirty 2>/dev/null || echo dev)"
     echo "go: $(go env GOVERSION)"
     echo "sizes: $SIZES"
+    echo "buildmode: ${BUILDMODE:-pie}"
 } > "$OUT/$RUN.machine.txt"
 
 log "postern, sizes $SIZES"
