@@ -36,6 +36,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"postern/internal/testenv"
 )
 
 // Fixed paths of the system under test.
@@ -99,7 +101,7 @@ func mainRun(m *testing.M) (code int) {
 		}
 	}()
 	if missing := prerequisites(); missing != "" {
-		if os.Getenv("CI") == "true" {
+		if ciRequired() {
 			fmt.Fprintf(os.Stderr, "e2e: FAIL: %s (CI=true requires it)\n", missing)
 			return 1
 		}
@@ -119,7 +121,7 @@ func mainRun(m *testing.M) (code int) {
 }
 
 // ciRequired reports whether a missing prerequisite must fail the run.
-func ciRequired() bool { return os.Getenv("CI") == "true" }
+func ciRequired() bool { return testenv.CI() }
 
 func prerequisites() string {
 	if os.Geteuid() != 0 {

@@ -20,22 +20,16 @@ import (
 	"time"
 
 	"golang.org/x/net/html"
+
+	"postern/internal/testenv"
 )
 
 // Helpers for the tests that start a web server of their own (the
 // recipes of INSTALL and the Debian package): start and stop a daemon,
 // install a snippet of dist/, and log in through a base URL.
 
-// lacking stops a test whose prerequisite is missing: a failure under
-// CI=true, where make deps installs everything, a skip elsewhere.
-func lacking(t *testing.T, format string, args ...any) {
-	t.Helper()
-	msg := fmt.Sprintf(format, args...)
-	if ciRequired() {
-		t.Fatalf("%s (CI=true requires it; make deps installs it)", msg)
-	}
-	t.Skip(msg)
-}
+// lacking stops a test whose prerequisite is missing (testenv.Lacking).
+var lacking = testenv.Lacking
 
 // needBinary stops the test (see lacking) when a path is missing.
 func needBinary(t *testing.T, paths ...string) {

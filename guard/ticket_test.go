@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"postern/internal/testenv"
 )
 
 // TestTicket: Hold counts nothing; Fail counts against the name and the
@@ -144,12 +146,7 @@ const childEnv = "POSTERN_GUARD_CHILD"
 // TestTicketDrop: a ticket held as root records failures and a success
 // after the process has dropped to nobody, who can open nothing in Dir.
 func TestTicketDrop(t *testing.T) {
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("test needs root (CI=true)")
-		}
-		t.Skip("test needs root")
-	}
+	testenv.NeedRoot(t)
 	dir := filepath.Join(t.TempDir(), "guard")
 	child := func(op string) map[string]string {
 		t.Helper()

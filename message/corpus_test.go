@@ -10,35 +10,12 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"postern/internal/testenv"
 )
 
-// corpusDir finds ../shared/corpus relative to the module root. It skips
-// the test when the corpus is absent, unless CI=true.
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
-	c := filepath.Join(dir, "..", "shared", "corpus")
-	if _, err := os.Stat(filepath.Join(c, "mime-INDEX.tsv")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("corpus missing under CI=true: %v", err)
-		}
-		t.Skipf("corpus not found: %v", err)
-	}
-	return c
-}
+// corpusDir is the shared corpus (testenv.Corpus).
+func corpusDir(t testing.TB) string { return testenv.Corpus(t) }
 
 // indexRow is one row of mime-INDEX.tsv (see ../shared/corpus/README.md).
 type indexRow struct {

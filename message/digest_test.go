@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"postern/internal/testenv"
 )
 
 // digestOf builds the Digest that ReadDigest must return from Parse and
@@ -98,7 +100,7 @@ func TestReadDigest(t *testing.T) {
 // TestReadDigestFiles compares on testdata and on the corpus, when present.
 func TestReadDigestFiles(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.eml"))
-	if os.Getenv("CI") == "true" || corpusPresent() {
+	if testenv.CI() || corpusPresent() {
 		more, _ := filepath.Glob(filepath.Join(corpusDir(t), "mime", "*"))
 		files = append(files, more...)
 	}

@@ -8,23 +8,15 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"postern/internal/testenv"
 )
 
 // childEnv marks the re-executed test binary that performs the real drop.
 const childEnv = "POSTERN_PRIVDROP_CHILD"
 
-// requireRoot skips the test when not root, unless CI=true, where a missing
-// prerequisite is a failure.
-func requireRoot(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() == 0 {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("test needs root (CI=true)")
-	}
-	t.Skip("test needs root")
-}
+// requireRoot is testenv.NeedRoot.
+var requireRoot = testenv.NeedRoot
 
 func TestDropRefuses(t *testing.T) {
 	tests := []struct {

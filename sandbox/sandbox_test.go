@@ -10,6 +10,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"postern/internal/testenv"
 )
 
 // TestMain lets the test binary be its own sandboxed child: Landlock
@@ -60,15 +62,8 @@ func runChild(t *testing.T, kind string, env ...string) {
 	}
 }
 
-// lacking skips a test whose prerequisite is missing, or fails it under
-// CI=true (as the e2e tests do).
-func lacking(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf(format+" (CI=true requires it)", args...)
-	}
-	t.Skipf(format, args...)
-}
+// lacking is testenv.Lacking.
+var lacking = testenv.Lacking
 
 // dirs makes the directories of a test: A (the Maildir: a file "own"
 // and a symbolic link "link" to B's file), B (elsewhere: a world-readable

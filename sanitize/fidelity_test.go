@@ -17,6 +17,7 @@ import (
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/transform"
 
+	"postern/internal/testenv"
 	"postern/message"
 )
 
@@ -152,19 +153,8 @@ func TestFidelitySamples(t *testing.T) {
 	report(t, "samples", fs, 0.99, 0.90) // Outlook's <o:p> are unwrapped
 }
 
-// corpusDir finds ../shared/corpus beside the module root; it skips the
-// test when the corpus is absent, unless CI=true.
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	c := filepath.Join("..", "..", "shared", "corpus")
-	if _, err := os.Stat(filepath.Join(c, "mime-INDEX.tsv")); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("corpus missing under CI=true: %v", err)
-		}
-		t.Skipf("corpus not found: %v", err)
-	}
-	return c
-}
+// corpusDir is the shared corpus (testenv.Corpus).
+func corpusDir(t *testing.T) string { return testenv.Corpus(t) }
 
 // TestFidelityCorpus sanitizes every HTML part of the real mail in
 // ../shared/corpus/mime, checks each output's safety properties and

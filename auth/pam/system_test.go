@@ -12,16 +12,11 @@ import (
 
 	"postern/auth"
 	"postern/auth/shadow"
+	"postern/internal/testenv"
 )
 
-// prerequisite skips the test, or fails it when CI=true.
-func prerequisite(t *testing.T, format string, args ...any) {
-	t.Helper()
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("missing prerequisite (CI=true): "+format, args...)
-	}
-	t.Skipf("missing prerequisite: "+format, args...)
-}
+// prerequisite is testenv.Lacking.
+var prerequisite = testenv.Lacking
 
 func run(t *testing.T, stdin string, name string, args ...string) {
 	t.Helper()

@@ -9,22 +9,13 @@ import (
 	"testing"
 
 	"postern/auth"
+	"postern/internal/testenv"
 )
 
 const hash6 = "$6$saltsalt$hRM5XZ86KXEw9UOmjigeVqFgULtFB2sgpC9lXQDfMib3Zgw7mEiUvBJI2EplzfAqxL5Vvwp2scFtv/uamSo5z0"
 
-// requireRoot skips the test when not root, unless CI=true, where a missing
-// prerequisite is a failure.
-func requireRoot(t *testing.T) {
-	t.Helper()
-	if os.Geteuid() == 0 {
-		return
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal("test needs root (CI=true)")
-	}
-	t.Skip("test needs root")
-}
+// requireRoot is testenv.NeedRoot.
+var requireRoot = testenv.NeedRoot
 
 // setup makes root/<user> with a password file holding content at mode.
 func setup(t *testing.T, user, content string, mode os.FileMode) (root, maildir string) {
