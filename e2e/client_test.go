@@ -271,6 +271,10 @@ func findAll(root *html.Node, pred func(*html.Node) bool) []*html.Node {
 	return out
 }
 
+// noticeText is the text of the page's notice (class "notice"), "" when
+// it has none.
+func noticeText(r *response) string { return text(byClass(r.doc, "notice")) }
+
 func findFirst(root *html.Node, pred func(*html.Node) bool) *html.Node {
 	if all := findAll(root, pred); len(all) > 0 {
 		return all[0]

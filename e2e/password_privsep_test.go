@@ -117,7 +117,7 @@ func TestPasswordPrivsep(t *testing.T) {
 		seen := len(logs.waitLines(0))
 		r := c.post("/password", url.Values{"csrf": {c.csrf()}, "old": {b.pass}, "new": {newPW}, "new2": {newPW}})
 		wantStatus(t, r, http.StatusOK)
-		if n := byClass(r.doc, "notice"); n == nil || !strings.Contains(text(n), "was changed") {
+		if !strings.Contains(noticeText(r), "was changed") {
 			t.Fatalf("%s: no notice that the password was changed; body %.1500s", r, r.body)
 		}
 		defer restoreShadow(t, b.name, orig)

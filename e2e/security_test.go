@@ -397,30 +397,23 @@ func TestPasswordChange(t *testing.T) {
 	resetGuard(t)
 	one, two := loggedIn(t, b), loggedIn(t, b)
 	csrf := one.csrf()
-	notice := func(r *response) string {
-		n := findFirst(r.doc, func(n *html.Node) bool { return hasClass(n, "notice") })
-		if n == nil {
-			return ""
-		}
-		return text(n)
-	}
 	newPW := "Nw-" + randomHex(10)
 	r := one.post("/password", url.Values{"csrf": {csrf}, "old": {"wrong" + b.pass}, "new": {newPW}, "new2": {newPW}})
 	wantStatus(t, r, http.StatusOK)
-	if !strings.Contains(notice(r), "not changed") || !isMailPage(two.get("/folders")) {
-		t.Fatalf("%s with a wrong current password: notice %q; the other session must live", r, notice(r))
+	if !strings.Contains(noticeText(r), "not changed") || !isMailPage(two.get("/folders")) {
+		t.Fatalf("%s with a wrong current password: notice %q; the other session must live", r, noticeText(r))
 	}
 	r = one.post("/password", url.Values{"csrf": {csrf}, "old": {b.pass}, "new": {newPW}, "new2": {newPW}})
 	wantStatus(t, r, http.StatusOK)
-	if !strings.Contains(notice(r), "was changed") {
-		t.Fatalf("%s: notice %q, want the password changed; body %.1500s", r, notice(r), r.body)
+	if !strings.Contains(noticeText(r), "was changed") {
+		t.Fatalf("%s: notice %q, want the password changed; body %.1500s", r, noticeText(r), r.body)
 	}
 	restore := func(from string) {
 		c := newClient(t, "")
 		c.post("/login", url.Values{"user": {b.name}, "pass": {from}})
 		r := c.post("/password", url.Values{"csrf": {c.csrf()}, "old": {from}, "new": {b.pass}, "new2": {b.pass}})
-		if !strings.Contains(notice(r), "was changed") {
-			t.Errorf("restoring %s's password: %q", b.name, notice(r))
+		if !strings.Contains(noticeText(r), "was changed") {
+			t.Errorf("restoring %s's password: %q", b.name, noticeText(r))
 		}
 	}
 	defer restore(newPW)

@@ -96,13 +96,6 @@ func TestWebpassPasswordChange(t *testing.T) {
 		t.Fatalf("%s: no password form for a webpass user; body %.1500s", r, r.body)
 	}
 	csrf := one.csrf()
-	notice := func(r *response) string {
-		n := findFirst(r.doc, func(n *html.Node) bool { return hasClass(n, "notice") })
-		if n == nil {
-			return ""
-		}
-		return text(n)
-	}
 	newPW := "Nw-" + randomHex(10)
 	for _, tc := range []struct {
 		what         string
@@ -118,8 +111,8 @@ func TestWebpassPasswordChange(t *testing.T) {
 		{"no CSRF token", v.pass, newPW, newPW, "", http.StatusForbidden, ""},
 	} {
 		r := one.post("/password", url.Values{"csrf": {tc.csrf}, "old": {tc.old}, "new": {tc.nw}, "new2": {tc.nw2}})
-		if r.status != tc.status || !strings.Contains(notice(r), tc.notice) {
-			t.Errorf("%s (%s): status %d, notice %q, want %d and %q", r, tc.what, r.status, notice(r), tc.status, tc.notice)
+		if r.status != tc.status || !strings.Contains(noticeText(r), tc.notice) {
+			t.Errorf("%s (%s): status %d, notice %q, want %d and %q", r, tc.what, r.status, noticeText(r), tc.status, tc.notice)
 		}
 		if after := read(); !bytes.Equal(after, before) {
 			t.Errorf("%s (%s): the password file changed", r, tc.what)
@@ -132,7 +125,7 @@ func TestWebpassPasswordChange(t *testing.T) {
 
 	r = one.post("/password", url.Values{"csrf": {csrf}, "old": {v.pass}, "new": {newPW}, "new2": {newPW}})
 	wantStatus(t, r, http.StatusOK)
-	if n := notice(r); !strings.Contains(n, "was changed") || !strings.Contains(n, "1 other session ended") {
+	if n := noticeText(r); !strings.Contains(n, "was changed") || !strings.Contains(n, "1 other session ended") {
 		t.Fatalf("%s: notice %q, want the password changed and 1 other session ended", r, n)
 	}
 	wantRefused(t, two.get("/folders"))
