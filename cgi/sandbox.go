@@ -127,12 +127,9 @@ func sendRules(cfg *config.Config, cfgPath string, acct *auth.Account) sandbox.R
 	return r
 }
 
-// sendmailWrapper is the configured sendmail wrapper.
+// sendmailWrapper is the wrapper that a send runs.
 func sendmailWrapper(cfg *config.Config) string {
-	if cfg.SendmailWrapper != "" {
-		return cfg.SendmailWrapper
-	}
-	return compose.DefaultWrapper
+	return (&compose.Sender{Wrapper: cfg.SendmailWrapper}).WrapperPath()
 }
 
 // logUnsupported logs a kernel without a usable Landlock.

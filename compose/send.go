@@ -23,6 +23,14 @@ const maxRecipients = 1000
 // the Makefile may set it with -ldflags "-X postern/compose.DefaultWrapper=...".
 var DefaultWrapper = "/usr/local/libexec/postern/postern-sendmail"
 
+// WrapperPath is the wrapper that Send runs.
+func (s *Sender) WrapperPath() string {
+	if s.Wrapper == "" {
+		return DefaultWrapper
+	}
+	return s.Wrapper
+}
+
 // Sender runs the sendmail wrapper.
 type Sender struct {
 	Wrapper string        // absolute path of the wrapper; "" means DefaultWrapper
@@ -77,10 +85,7 @@ func (s *Sender) Send(msg io.Reader, envelopeFrom string, rcpts []string) error 
 			return err
 		}
 	}
-	wrapper := s.Wrapper
-	if wrapper == "" {
-		wrapper = DefaultWrapper
-	}
+	wrapper := s.WrapperPath()
 	if !filepath.IsAbs(wrapper) {
 		return fmt.Errorf("compose: wrapper path %q is not absolute", wrapper)
 	}
