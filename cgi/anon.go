@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"net/http"
 
 	"postern/config"
@@ -92,15 +91,15 @@ func basePage(cfg *config.Config, r *http.Request) *templates.Page {
 
 // render writes a page with status.
 func render(w http.ResponseWriter, status int, name string, p *templates.Page) {
-	var buf bytes.Buffer
-	if err := pages.Render(&buf, name, p); err != nil {
+	b, err := pages.Bytes(name, p)
+	if err != nil {
 		logf("%v", err)
 		http.Error(w, "The webmail's page templates are broken. The administrator will find the reason in the web server's error log.", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(b)
 }
 
 // renderError shows the error page.

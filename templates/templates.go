@@ -21,7 +21,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -141,21 +140,20 @@ func (s *Set) StyleHash() string { return "'" + s.hash + "'" }
 // CSS returns the stylesheet.
 func (s *Set) CSS() string { return s.css }
 
-// Render executes page into w. The page is rendered to a buffer first so
-// that a template error never leaves half a page.
-func (s *Set) Render(w io.Writer, page string, p *Page) error {
+// Bytes renders page whole: a template error never leaves half a page,
+// and the caller still chooses the status when it fails.
+func (s *Set) Bytes(page string, p *Page) ([]byte, error) {
 	t, err := s.page(page)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p.Style = template.CSS(s.css)
 	p.Logo = s.logo != ""
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
-		return fmt.Errorf("templates: %s: %v", page, err)
+		return nil, fmt.Errorf("templates: %s: %v", page, err)
 	}
-	_, err = w.Write(buf.Bytes())
-	return err
+	return buf.Bytes(), nil
 }
 
 var funcs = template.FuncMap{

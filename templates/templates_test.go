@@ -36,7 +36,7 @@ func TestRenderAll(t *testing.T) {
 	for name, p := range samplePages() {
 		p.Site, p.Base = "postern", "/cgi-bin/postern"
 		var b strings.Builder
-		if err := s.Render(&b, name, p); err != nil {
+		if err := render(&b, s, name, p); err != nil {
 			t.Fatalf("Render(%s) = %v", name, err)
 		}
 		out := b.String()
@@ -77,7 +77,7 @@ func TestOverride(t *testing.T) {
 		t.Errorf("CSS() = %q, want the override", s.CSS())
 	}
 	var b strings.Builder
-	if err := s.Render(&b, "login", &Page{Login: &LoginData{}}); err != nil {
+	if err := render(&b, s, "login", &Page{Login: &LoginData{}}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), "body{color:red}") || !strings.Contains(b.String(), `id="login"`) {
@@ -90,7 +90,7 @@ func TestOverride(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Render(&b, "login", &Page{}); err == nil {
+	if err := render(&b, s, "login", &Page{}); err == nil {
 		t.Errorf("Render with a broken override = nil error, want one")
 	}
 }
@@ -141,7 +141,7 @@ func TestLogo(t *testing.T) {
 		t.Errorf("Logo() = %q, %q, want the png", p, mt)
 	}
 	var b strings.Builder
-	if err := s.Render(&b, "login", &Page{Base: "/x", Login: &LoginData{}}); err != nil {
+	if err := render(&b, s, "login", &Page{Base: "/x", Login: &LoginData{}}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), `<img class="logo" src="/x/logo"`) {
@@ -170,7 +170,14 @@ func TestCheck(t *testing.T) {
 		t.Errorf("Check() with a broken thread.html = %v, want its parse error", err)
 	}
 	var b strings.Builder
-	if err := s.Render(&b, "nosuch", &Page{}); err == nil {
+	if err := render(&b, s, "nosuch", &Page{}); err == nil {
 		t.Errorf("Render(nosuch) = nil error, want one")
 	}
+}
+
+// render writes the page that Bytes renders to b.
+func render(b *strings.Builder, s *Set, page string, p *Page) error {
+	out, err := s.Bytes(page, p)
+	b.Write(out)
+	return err
 }
