@@ -28,16 +28,6 @@ func (h header) get(name string) string {
 	return ""
 }
 
-// has reports whether the named field is present.
-func (h header) has(name string) bool {
-	for _, f := range h {
-		if strings.EqualFold(f.Name, name) {
-			return true
-		}
-	}
-	return false
-}
-
 // crReader turns a bare CR (not followed by LF) into LF. See the package
 // comment (QUIRK) for why. A CR ending one read waits for the next byte.
 type crReader struct {
