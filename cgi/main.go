@@ -149,17 +149,22 @@ func checkAccount(cfg *config.Config, a *auth.Account) error {
 }
 
 // enter drops to the account, changes to its Maildir and sandboxes the
-// process (sandboxUser). A send is sandboxed just before the drop instead
-// (sandboxSend): Landlock without no_new_privs, which only root may ask
-// for, so that the MTA's set-group-id postdrop keeps its group. Failure to
-// drop is fatal: the process exits rather than go on with privileges.
+// process. As root, the Landlock ruleset is applied just before the drop
+// (sandboxAsRoot; for a send, sandboxSend, whose rules let the MTA run):
+// one signal round to every thread of the process instead of two after
+// the drop. Not root, or before a first index_dir exists, it is applied
+// after the drop (sandboxUser). Failure to drop is fatal: the process
+// exits rather than go on with privileges.
 func enter(cfg *config.Config, a *auth.Account, req *rootRequest) error {
 	if err := checkAccount(cfg, a); err != nil {
 		return err
 	}
 	send := sendsMail(req)
+	sandboxed := false
 	if send {
 		sandboxSend(cfg, configFile, a)
+	} else {
+		sandboxed = sandboxAsRoot(cfg, configFile, a)
 	}
 	if err := privdrop.DropIfRoot(a.UID, a.GID, a.Groups); err != nil {
 		logf("privilege drop to %s failed: %v", a.User, err)
@@ -169,7 +174,7 @@ func enter(cfg *config.Config, a *auth.Account, req *rootRequest) error {
 		return fmt.Errorf("maildir of %s: %v", a.User, err)
 	}
 	privateTmp(a)
-	if !send {
+	if !send && !sandboxed {
 		sandboxUser(cfg, configFile, a)
 	}
 	return nil

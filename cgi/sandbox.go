@@ -15,10 +15,16 @@ import (
 )
 
 // The Landlock sandbox of a user's request (package sandbox), decided in
-// enter: every request is restricted to userRules after the privilege
-// drop (sandboxUser), but the one that sends mail, which is restricted to
-// userRules plus sendRuntime and the landlock_send_* keys just before the
-// drop, as root, without no_new_privs (sandboxSend).
+// enter: every request is restricted to userRules, as root just before
+// the privilege drop (sandboxAsRoot), or after it when postern does not
+// run as root or the index_dir of the user does not exist yet
+// (sandboxUser); the one that sends mail is restricted to userRules plus
+// sendRuntime and the landlock_send_* keys, as root just before the drop
+// (sandboxSend). As root the ruleset goes without no_new_privs: for a
+// send so that the MTA's set-group-id postdrop keeps its group, for every
+// other request because userRules allow nothing to be executed, so that
+// there is no set-ID program for no_new_privs to hold back, and setting it
+// would cost a second signal round to every thread.
 
 // sendRuntime is what any program that the sendmail wrapper runs needs,
 // whatever the MTA, besides what landlock_send_* names. Found with
@@ -81,6 +87,35 @@ func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account) {
 		return
 	}
 	logUnsupported()
+}
+
+// sandboxAsRoot restricts a request of acct that sends nothing to
+// userRules, as root just before the drop, and reports whether it did (or
+// whether there is nothing to do: landlock = no). The paths are opened as
+// root, which grants nothing the Unix permissions refuse after the drop.
+// Not root, or with an index_dir of acct that does not exist yet (the
+// user creates it after the drop, and a rule needs an existing path), it
+// does nothing and reports false: sandboxUser then restricts the process
+// after the drop. A failure is logged and reported false, so that
+// sandboxUser tries again.
+func sandboxAsRoot(cfg *config.Config, cfgPath string, acct *auth.Account) bool {
+	if !cfg.Landlock {
+		return true
+	}
+	if os.Geteuid() != 0 {
+		return false
+	}
+	if cfg.IndexDir != "" {
+		if _, err := os.Stat(indexDir(cfg, acct)); err != nil {
+			return false
+		}
+	}
+	if err := sandbox.RestrictAsRoot(userRules(cfg, cfgPath, acct)); err != nil {
+		logf("landlock for %s as root: %v", acct.User, err)
+		return false
+	}
+	logUnsupported()
+	return true
 }
 
 // sandboxSend restricts a send request of acct, as root just before the

@@ -22,9 +22,11 @@
 // Drop uses setgroups, setresgid and setresuid from package syscall. Since
 // Go 1.16 these apply to every thread of the process on Linux, so no thread
 // keeps root. After the change Drop verifies the result: setuid(0) and
-// setgid(0) must fail, and the real, effective and saved ids and the
-// supplementary group list must be exactly what was asked for. Any
-// difference is an error and the caller must exit.
+// setgid(0) must fail (tried with the raw system calls on the calling
+// thread, since every thread now has the same ids: a broadcast to all
+// threads would cost two more signal rounds), and the real, effective and
+// saved ids and the supplementary group list must be exactly what was
+// asked for. Any difference is an error and the caller must exit.
 //
 // Not covered: resource limits, signal dispositions and the inherited
 // working directory are left as they are (the caller chdirs to the

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"slices"
 	"syscall"
 )
@@ -40,12 +41,22 @@ func Drop(uid, gid int, groups []int) error {
 
 // verify proves the drop: root cannot come back and every id is the one
 // asked for.
+//
+// The attempts to regain root are made on this thread alone, with the raw
+// system calls: the ids were changed on every thread by then (glibc
+// aborts the process when the threads disagree, Go's AllThreadsSyscall
+// reports it), so one thread answers for all, and a failing attempt costs
+// no signal round to every thread of the process (which, on a loaded
+// machine, waits for each of them to be scheduled). Should an attempt
+// succeed, this thread is root again and the caller exits.
 func verify(uid, gid int, groups []int) error {
 	var errs []error
-	if err := syscall.Setuid(0); err == nil {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if _, _, e := syscall.RawSyscall(syscall.SYS_SETUID, 0, 0, 0); e == 0 {
 		errs = append(errs, errors.New("privdrop: setuid(0) succeeded after drop"))
 	}
-	if err := syscall.Setgid(0); err == nil {
+	if _, _, e := syscall.RawSyscall(syscall.SYS_SETGID, 0, 0, 0); e == 0 {
 		errs = append(errs, errors.New("privdrop: setgid(0) succeeded after drop"))
 	}
 	if r, e := os.Getuid(), os.Geteuid(); r != uid || e != uid {

@@ -79,6 +79,7 @@ func TestDrop(t *testing.T) {
 		"dropifroot-me": "ok",
 		"dropifroot-1":  "failed",
 		"drop-again":    "failed",
+		"threads":       "all 65534",
 	}
 	for k, w := range want {
 		if got[k] != w {
@@ -111,6 +112,25 @@ func TestDropChild(t *testing.T) {
 	fmt.Println("dropifroot-me:", result(DropIfRoot(65534, 65534, nil)))
 	fmt.Println("dropifroot-1:", result(DropIfRoot(1, 1, nil)))
 	fmt.Println("drop-again:", result(Drop(1, 1, nil)))
+	// Every thread, not only this one, must have lost root.
+	tasks, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		t.Fatal(err)
+	}
+	threads := "all 65534"
+	for _, task := range tasks {
+		st, err := os.ReadFile("/proc/self/task/" + task.Name() + "/status")
+		if err != nil {
+			continue // the thread ended
+		}
+		for line := range strings.Lines(string(st)) {
+			if strings.HasPrefix(line, "Uid:") && strings.Join(strings.Fields(line), " ") != "Uid: 65534 65534 65534 65534" {
+				threads = "thread " + task.Name() + " " + strings.TrimSpace(line)
+			}
+		}
+	}
+	fmt.Println("threads:", threads)
+	fmt.Println("thread-count:", len(tasks))
 	status, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		t.Fatal(err)
@@ -119,6 +139,38 @@ func TestDropChild(t *testing.T) {
 		if strings.HasPrefix(line, "Uid:") || strings.HasPrefix(line, "Gid:") || strings.HasPrefix(line, "Groups:") {
 			fmt.Print(line)
 		}
+	}
+}
+
+// TestVerifyCatchesSavedRoot: a drop that kept root as the saved uid (what
+// setuid(2) alone does as a non-root effective uid, or a wrong setresuid)
+// must fail verify, whose raw setuid(0) on one thread then succeeds.
+func TestVerifyCatchesSavedRoot(t *testing.T) {
+	if os.Getenv(childEnv) == "savedroot" {
+		if err := syscall.Setgroups([]int{65534}); err != nil {
+			fmt.Println("setup:", err)
+			return
+		}
+		if err := syscall.Setresgid(65534, 65534, 65534); err != nil {
+			fmt.Println("setup:", err)
+			return
+		}
+		if err := syscall.Setresuid(65534, 65534, 0); err != nil {
+			fmt.Println("setup:", err)
+			return
+		}
+		fmt.Println("verify:", verify(65534, 65534, []int{65534}))
+		return
+	}
+	requireRoot(t)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestVerifyCatchesSavedRoot$")
+	cmd.Env = append(os.Environ(), childEnv+"=savedroot")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "verify: privdrop: setuid(0) succeeded after drop") {
+		t.Errorf("verify after setresuid(65534, 65534, 0) did not report setuid(0):\n%s", out)
 	}
 }
 

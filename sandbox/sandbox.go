@@ -15,22 +15,26 @@
 //
 // There are two ways in:
 //
-//   - Restrict, after the privilege drop, for every request but a send.
-//     Landlock then demands no_new_privs, which Restrict sets: no program
-//     the process runs can gain privileges.
-//   - RestrictAsRoot, before the privilege drop, for the request that
-//     sends mail. The MTA's sendmail runs a set-group-id program (Postfix's
-//     postdrop, which writes the queue as group postdrop), and no_new_privs
-//     would take its group away. The kernel lets a process with
-//     CAP_SYS_ADMIN restrict itself without no_new_privs; postern has it
-//     only while it is root, so the restriction comes first and the drop
-//     after it. This is sound because a ruleset only removes rights: root
-//     is confined from that moment on, the drop then removes root's, and a
-//     set-ID program run later gains its IDs but not one path more than
-//     the rules give. The ruleset is postern's, fixed by root's
-//     configuration, not the user's: the kernel demands no_new_privs
-//     without CAP_SYS_ADMIN so that an unprivileged process cannot deny a
-//     set-ID program the files it relies on, and that is not the case here.
+//   - Restrict, after the privilege drop, when the process is not root
+//     (postern installed without setuid). Landlock then demands
+//     no_new_privs, which Restrict sets: no program the process runs can
+//     gain privileges.
+//   - RestrictAsRoot, before the privilege drop, as root. The MTA's
+//     sendmail runs a set-group-id program (Postfix's postdrop, which
+//     writes the queue as group postdrop), and no_new_privs would take its
+//     group away. The kernel lets a process with CAP_SYS_ADMIN restrict
+//     itself without no_new_privs; postern has it only while it is root,
+//     so the restriction comes first and the drop after it. This is sound
+//     because a ruleset only removes rights: root is confined from that
+//     moment on, the drop then removes root's, and a set-ID program run
+//     later gains its IDs but not one path more than the rules give. The
+//     ruleset is postern's, fixed by root's configuration, not the user's:
+//     the kernel demands no_new_privs without CAP_SYS_ADMIN so that an
+//     unprivileged process cannot deny a set-ID program the files it
+//     relies on, and that is not the case here. postern uses it for every
+//     request it serves as root, not only a send: a ruleset without
+//     Exec runs no program at all, set-ID or not, and it saves the
+//     round to every thread that no_new_privs costs.
 //
 // Both apply the ruleset to every thread of the process at once (the Go
 // runtime has several before the first line of main, and cgo's threads
