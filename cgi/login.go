@@ -127,6 +127,7 @@ func authenticate(cfg *config.Config, backend auth.Authenticator, name, pass str
 	if err := checkAccount(cfg, acct); err != nil {
 		return nil, err
 	}
+	rememberAccount(cfg, acct)
 	return acct, nil
 }
 

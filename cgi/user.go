@@ -18,7 +18,8 @@ import (
 )
 
 // userRequest serves a request whose cookie names a mailbox: look the
-// user up (no password), drop to them, and only then prove the session.
+// user up (no password; from the account cache while it is fresh), drop
+// to them, and only then prove the session.
 func userRequest(cfg *config.Config, backend auth.Authenticator, req *rootRequest) int {
 	_, method, _ := auth.ParseMailboxID(req.mailbox)
 	if method != cfg.Auth {
@@ -30,7 +31,7 @@ func userRequest(cfg *config.Config, backend auth.Authenticator, req *rootReques
 		auditLog.Log(audit.SessionRefused, req.remoteAddr, req.user, p)
 		return anonymous(cfg, req, anonRefused{})
 	}
-	acct, err := backend.Lookup(req.user)
+	acct, err := lookupAccount(cfg, backend, req.user)
 	var codes *guard.Ticket // held for a second-factor code (codeguard.go)
 	if err == nil && isCodeAttempt(req) {
 		t, code, stop := codeGuard(cfg, req)

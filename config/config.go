@@ -133,6 +133,10 @@ type Config struct {
 	// guard_dir: the root-owned directory (mode 700) of the failed-login
 	// counters; an absolute path. Default "/var/lib/postern/guard".
 	GuardDir string
+	// account_cache: how long the root room trusts what the backend's
+	// Lookup said of a logged-in user (kept in guard_dir/accounts), 0 to
+	// ask the backend on every request. Default 1m.
+	AccountCache time.Duration
 	// lockout_user: failed logins that lock a user name for lockout_time.
 	// Default 10.
 	LockoutUser int
@@ -207,6 +211,7 @@ func Default() *Config {
 		Sent:         "Sent",
 		Drafts:       "Drafts",
 		GuardDir:     "/var/lib/postern/guard",
+		AccountCache: time.Minute,
 		LockoutUser:  10,
 		LockoutIP:    50,
 		LockoutTime:  15 * time.Minute,

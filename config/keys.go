@@ -44,6 +44,7 @@ var keys = []key{
 	intKey("max_attachment_size", func(c *Config) *int { return &c.MaxAttachmentSize }, 1024, 1<<40),
 	intKey("max_message_size", func(c *Config) *int { return &c.MaxMessageSize }, 4096, 1<<40),
 	stringKey("guard_dir", func(c *Config) *string { return &c.GuardDir }, absPath),
+	durationOrZeroKey("account_cache", func(c *Config) *time.Duration { return &c.AccountCache }),
 	intKey("lockout_user", func(c *Config) *int { return &c.LockoutUser }, 1, 1_000_000),
 	intKey("lockout_ip", func(c *Config) *int { return &c.LockoutIP }, 1, 1_000_000),
 	durationKey("lockout_time", func(c *Config) *time.Duration { return &c.LockoutTime }),
@@ -109,6 +110,20 @@ func durationKey(name string, field func(*Config) *time.Duration) key {
 		},
 		get: func(c *Config) string { return field(c).String() },
 	}
+}
+
+// durationOrZeroKey is durationKey that also takes 0 (off).
+func durationOrZeroKey(name string, field func(*Config) *time.Duration) key {
+	k := durationKey(name, field)
+	set := k.set
+	k.set = func(c *Config, v string) error {
+		if d, err := time.ParseDuration(v); err == nil && d == 0 {
+			*field(c) = 0
+			return nil
+		}
+		return set(c, v)
+	}
+	return k
 }
 
 func boolKey(name string, field func(*Config) *bool) key {

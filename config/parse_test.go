@@ -19,6 +19,9 @@ func TestParse(t *testing.T) {
 		// no spaces around '=', CRLF line ends
 		{"auth=webpass\r\npage_size=500\r\n", func(c *Config) { c.Auth = "webpass"; c.PageSize = 500 }},
 		{"session_idle = 1h30m\nsession_max = 24h\n", func(c *Config) { c.SessionIdle = 90 * time.Minute; c.SessionMax = 24 * time.Hour }},
+		// account_cache takes 0 (off), unlike the other durations
+		{"account_cache = 0\n", func(c *Config) { c.AccountCache = 0 }},
+		{"account_cache = 5m\n", func(c *Config) { c.AccountCache = 5 * time.Minute }},
 		// booleans in every spelling, case-insensitive
 		{"bind_ip = No\nallow_unbound = off\n", func(c *Config) { c.BindIP = false; c.AllowUnbound = false }},
 		{"bind_ip = 0\nallow_unbound = FALSE\n", func(c *Config) { c.BindIP = false; c.AllowUnbound = false }},
@@ -71,6 +74,8 @@ func TestParseErrors(t *testing.T) {
 		{"session_idle = 30\n", []string{"session_idle: \"30\" is not a duration"}},
 		{"session_max = -1h\n", []string{"session_max: \"-1h\" is not positive"}},
 		{"session_idle = 0s\n", []string{"not positive"}},
+		{"account_cache = -1s\n", []string{"account_cache: \"-1s\" is not positive"}},
+		{"account_cache = soon\n", []string{"is not a duration"}},
 		{"bind_ip = maybe\n", []string{`bind_ip: "maybe" is not yes or no`}},
 		{"shadow_file = shadow\n", []string{"not an absolute path"}},
 		// an absolute Maildir shared by all users

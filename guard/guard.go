@@ -148,6 +148,11 @@ func (g *Guard) Sweep() error {
 	}
 	var errs []error
 	for _, e := range entries {
+		// Only counters: others keep their own files in Dir (the
+		// account cache's directory, accounts/).
+		if !strings.HasPrefix(e.Name(), "u-") && !strings.HasPrefix(e.Name(), "i-") {
+			continue
+		}
 		if err := g.sweepOne(e.Name()); err != nil && !errors.Is(err, os.ErrNotExist) {
 			errs = append(errs, err)
 		}

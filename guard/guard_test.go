@@ -96,11 +96,24 @@ func TestLockoutAndReset(t *testing.T) {
 	if v, _ := g.Check("dave", "192.0.2.1"); v.Locked || v.Delay != 0 {
 		t.Errorf("Check after the window = %+v, want free", v)
 	}
+	// What is not a counter (the account cache's directory) is left
+	// alone, and does not make Sweep fail.
+	other := filepath.Join(g.Dir, "accounts")
+	if err := os.Mkdir(other, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(other, "a-entry"), []byte("x"), 0o600)
+	os.Chtimes(other, time.Unix(0, 0), time.Unix(0, 0))
 	if err := g.Sweep(); err != nil {
 		t.Fatal(err)
 	}
-	if es, _ := os.ReadDir(g.Dir); len(es) != 0 {
-		t.Errorf("Sweep left %d forgotten counters", len(es))
+	es, _ := os.ReadDir(g.Dir)
+	if len(es) != 1 || es[0].Name() != "accounts" {
+		var names []string
+		for _, e := range es {
+			names = append(names, e.Name())
+		}
+		t.Errorf("after Sweep Dir holds %v, want only accounts", names)
 	}
 }
 
