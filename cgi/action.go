@@ -2,11 +2,11 @@ package main
 
 import (
 	"fmt"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
+	"postern/httpcgi"
 	"postern/maildir"
 )
 
@@ -14,7 +14,7 @@ import (
 const maxSelected = 5000
 
 // action applies one operation to the selected messages of a folder.
-func (a *app) action(w http.ResponseWriter, r *http.Request) error {
+func (a *app) action(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	f := r.PostForm
 	folder := f.Get("f")
 	if err := a.checkFolder(folder); err != nil {
@@ -75,19 +75,19 @@ func (a *app) action(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	back := backTo(r, link(r, "/list", url.Values{"f": {folder}}))
-	http.Redirect(w, r, withNotice(back, op, len(ids), dest), http.StatusSeeOther)
+	httpcgi.Redirect(w, r, withNotice(back, op, len(ids), dest), httpcgi.StatusSeeOther)
 	return nil
 }
 
 // emptyTrash deletes every message in Trash for good.
-func (a *app) emptyTrash(w http.ResponseWriter, r *http.Request) error {
+func (a *app) emptyTrash(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	if a.store.Exists(a.cfg.Trash) {
 		if err := a.store.Empty(a.cfg.Trash); err != nil {
 			return err
 		}
 	}
 	back := backTo(r, link(r, "/list", url.Values{"f": {a.cfg.Trash}}))
-	http.Redirect(w, r, withNotice(back, "empty", 0, ""), http.StatusSeeOther)
+	httpcgi.Redirect(w, r, withNotice(back, "empty", 0, ""), httpcgi.StatusSeeOther)
 	return nil
 }
 

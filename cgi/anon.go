@@ -1,9 +1,8 @@
 package main
 
 import (
-	"net/http"
-
 	"postern/config"
+	"postern/httpcgi"
 	"postern/templates"
 )
 
@@ -28,7 +27,7 @@ var anonNone anonMode = anonPlain{}
 // that has no valid session: the login page, the style sheet, or an error.
 func anonymous(cfg *config.Config, req *rootRequest, mode anonMode) int {
 	dropAnonymous(cfg)
-	return serve(cfg, func(w http.ResponseWriter, r *http.Request) {
+	return serve(cfg, func(w httpcgi.ResponseWriter, r *httpcgi.Request) {
 		p := basePage(cfg, r)
 		login := &templates.LoginData{AllowUnbound: cfg.AllowUnbound}
 		p.Login = login
@@ -36,22 +35,22 @@ func anonymous(cfg *config.Config, req *rootRequest, mode anonMode) int {
 		if u := rememberedUser(r); u != "" {
 			login.User, login.Remembered = u, true
 		}
-		status := http.StatusOK
+		status := httpcgi.StatusOK
 		switch m := mode.(type) {
 		case anonNeedHTTPS:
-			status = http.StatusForbidden
+			status = httpcgi.StatusForbidden
 		case anonRefused:
 			login.Locked = true
-			status = http.StatusForbidden
+			status = httpcgi.StatusForbidden
 		case anonError:
 			renderError(w, p, m.status, m.msg)
 			return
 		case anonLoginFailed:
 			login.Failed, login.User = true, m.user
-			status = http.StatusUnauthorized
+			status = httpcgi.StatusUnauthorized
 		case anonExpired:
 			login.Expired = true
-			status = http.StatusUnauthorized
+			status = httpcgi.StatusUnauthorized
 			setSessionCookie(w, r, "", true)
 		case anonLoggedOut:
 			login.LoggedOut = true
@@ -60,8 +59,8 @@ func anonymous(cfg *config.Config, req *rootRequest, mode anonMode) int {
 		default:
 			switch req.path {
 			case "/", "/login":
-				if r.Method != http.MethodGet && r.Method != http.MethodHead {
-					status = http.StatusUnauthorized
+				if r.Method != httpcgi.MethodGet && r.Method != httpcgi.MethodHead {
+					status = httpcgi.StatusUnauthorized
 				}
 			case "/logo":
 				serveLogo(w, r)
@@ -72,10 +71,10 @@ func anonymous(cfg *config.Config, req *rootRequest, mode anonMode) int {
 				return
 			case "/folders", "/list", "/msg", "/part", "/raw", "/action", "/empty-trash", "/prefs", "/logout",
 				"/security", "/sessions", "/password", checkPath, "/totp", "/totp/qr", "/totp-login":
-				status = http.StatusUnauthorized
-				login.Expired = req.method == http.MethodPost
+				status = httpcgi.StatusUnauthorized
+				login.Expired = req.method == httpcgi.MethodPost
 			default:
-				renderError(w, p, http.StatusNotFound, "There is no such page.")
+				renderError(w, p, httpcgi.StatusNotFound, "There is no such page.")
 				return
 			}
 		}
@@ -85,16 +84,16 @@ func anonymous(cfg *config.Config, req *rootRequest, mode anonMode) int {
 }
 
 // basePage is the part of every page that does not depend on a session.
-func basePage(cfg *config.Config, r *http.Request) *templates.Page {
+func basePage(cfg *config.Config, r *httpcgi.Request) *templates.Page {
 	return &templates.Page{Site: cfg.SiteName, Base: scriptName(r)}
 }
 
 // render writes a page with status.
-func render(w http.ResponseWriter, status int, name string, p *templates.Page) {
+func render(w httpcgi.ResponseWriter, status int, name string, p *templates.Page) {
 	b, err := pages.Bytes(name, p)
 	if err != nil {
 		logf("%v", err)
-		http.Error(w, "The webmail's page templates are broken. The administrator will find the reason in the web server's error log.", http.StatusInternalServerError)
+		httpcgi.Error(w, "The webmail's page templates are broken. The administrator will find the reason in the web server's error log.", httpcgi.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -103,9 +102,9 @@ func render(w http.ResponseWriter, status int, name string, p *templates.Page) {
 }
 
 // renderError shows the error page.
-func renderError(w http.ResponseWriter, p *templates.Page, status int, msg string) {
+func renderError(w httpcgi.ResponseWriter, p *templates.Page, status int, msg string) {
 	p.Status = status
 	p.Error = msg
-	p.Title = http.StatusText(status)
+	p.Title = httpcgi.StatusText(status)
 	render(w, status, "error", p)
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"postern/compose"
 	"postern/config"
 	"postern/guard"
+	"postern/httpcgi"
 	"postern/index"
 	"postern/maildir"
 	"postern/session"
@@ -37,7 +37,7 @@ type app struct {
 	idxInStep   bool // its last update scanned every folder without an error
 }
 
-type handler func(a *app, w http.ResponseWriter, r *http.Request) error
+type handler func(a *app, w httpcgi.ResponseWriter, r *httpcgi.Request) error
 
 // routes maps PATH_INFO to its handlers by method.
 var routes = map[string]map[string]handler{
@@ -69,7 +69,7 @@ var routes = map[string]map[string]handler{
 	"/totp-login":     {"GET": (*app).totpLoginForm, "POST": (*app).totpLogin},
 }
 
-func (a *app) route(w http.ResponseWriter, r *http.Request) {
+func (a *app) route(w httpcgi.ResponseWriter, r *httpcgi.Request) {
 	path := a.req.path
 	methods, ok := routes[path]
 	if !ok {
@@ -77,32 +77,32 @@ func (a *app) route(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	method := r.Method
-	if method == http.MethodHead {
-		method = http.MethodGet
+	if method == httpcgi.MethodHead {
+		method = httpcgi.MethodGet
 	}
 	h, ok := methods[method]
 	if !ok {
 		w.Header().Set("Allow", strings.Join(allowed(methods), ", "))
-		a.fail(w, r, &httpError{status: http.StatusMethodNotAllowed, public: "This page does not take that kind of request."})
+		a.fail(w, r, &httpError{status: httpcgi.StatusMethodNotAllowed, public: "This page does not take that kind of request."})
 		return
 	}
-	if method == http.MethodPost && uploadRoutes[path] {
+	if method == httpcgi.MethodPost && uploadRoutes[path] {
 		// The compose form, with its files: bounded by compose.ParseForm.
 		if err := a.parseUpload(r); err != nil {
 			a.fail(w, r, err)
 			return
 		}
-	} else if method == http.MethodPost {
-		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+	} else if method == httpcgi.MethodPost {
+		r.Body = httpcgi.MaxBytesReader(w, r.Body, maxFormBytes)
 		if err := r.ParseForm(); err != nil {
-			a.fail(w, r, &httpError{status: http.StatusBadRequest, public: "The form could not be read.", err: err})
+			a.fail(w, r, &httpError{status: httpcgi.StatusBadRequest, public: "The form could not be read.", err: err})
 			return
 		}
 	}
-	if method == http.MethodPost {
+	if method == httpcgi.MethodPost {
 		if !sameOrigin(os.Getenv) || !session.ValidCSRF(a.sess, r.PostForm.Get("csrf")) {
 			a.dropUpload()
-			a.fail(w, r, &httpError{status: http.StatusForbidden, public: "This form has expired or did not come from this site. Go back, reload the page and try again."})
+			a.fail(w, r, &httpError{status: httpcgi.StatusForbidden, public: "This form has expired or did not come from this site. Go back, reload the page and try again."})
 			return
 		}
 	}
@@ -120,7 +120,7 @@ func allowed(m map[string]handler) []string {
 }
 
 // page starts a page of the logged-in user.
-func (a *app) page(r *http.Request, title string) *templates.Page {
+func (a *app) page(r *httpcgi.Request, title string) *templates.Page {
 	return &templates.Page{
 		Site:  a.cfg.SiteName,
 		Title: title,
@@ -130,24 +130,24 @@ func (a *app) page(r *http.Request, title string) *templates.Page {
 	}
 }
 
-func (a *app) home(w http.ResponseWriter, r *http.Request) error {
-	http.Redirect(w, r, scriptName(r)+"/list?f=INBOX", http.StatusSeeOther)
+func (a *app) home(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
+	httpcgi.Redirect(w, r, scriptName(r)+"/list?f=INBOX", httpcgi.StatusSeeOther)
 	return nil
 }
 
-func (a *app) style(w http.ResponseWriter, r *http.Request) error {
+func (a *app) style(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	_, err := w.Write([]byte(pages.CSS()))
 	return err
 }
 
-func (a *app) logo(w http.ResponseWriter, r *http.Request) error {
+func (a *app) logo(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	serveLogo(w, r)
 	return nil
 }
 
 // link builds Base + path + "?" + query.
-func link(r *http.Request, path string, q url.Values) string {
+func link(r *httpcgi.Request, path string, q url.Values) string {
 	s := scriptName(r) + path
 	if len(q) > 0 {
 		s += "?" + q.Encode()
@@ -157,7 +157,7 @@ func link(r *http.Request, path string, q url.Values) string {
 
 // backTo returns the local URL in the form's "back" field, or def. Only
 // paths of this program are accepted, never another site.
-func backTo(r *http.Request, def string) string {
+func backTo(r *httpcgi.Request, def string) string {
 	b := r.PostForm.Get("back")
 	base := scriptName(r) + "/"
 	if b == "" || !strings.HasPrefix(b, base) || strings.HasPrefix(b, "//") || strings.ContainsAny(b, "\\\r\n") {

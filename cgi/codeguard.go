@@ -2,11 +2,11 @@ package main
 
 import (
 	"errors"
-	"net/http"
 
 	"postern/audit"
 	"postern/config"
 	"postern/guard"
+	"postern/httpcgi"
 )
 
 // The brute-force guard and the second factor (guard/doc.go, "Second
@@ -21,7 +21,7 @@ import (
 // isCodeAttempt reports whether a user request submits a second-factor
 // code: the requests the root room holds the counters for.
 func isCodeAttempt(req *rootRequest) bool {
-	return req.method == http.MethodPost && req.path == "/totp-login"
+	return req.method == httpcgi.MethodPost && req.path == "/totp-login"
 }
 
 // codeGuard runs in the root room before the drop for a code attempt by
@@ -36,7 +36,7 @@ func codeGuard(cfg *config.Config, req *rootRequest) (*guard.Ticket, int, bool) 
 	t, err := loginGuard(cfg).Hold(req.user, req.remoteAddr)
 	if err != nil {
 		logf("code refused for %q from %s: %v", req.user, req.remoteAddr, err)
-		return nil, anonymous(cfg, req, anonError{http.StatusInternalServerError, "Logins are not possible at the moment. The administrator will find the reason in the web server's error log."}), true
+		return nil, anonymous(cfg, req, anonError{httpcgi.StatusInternalServerError, "Logins are not possible at the moment. The administrator will find the reason in the web server's error log."}), true
 	}
 	return t, 0, false
 }

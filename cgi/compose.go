@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"net/mail"
 	"net/url"
 	"os"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"postern/compose"
+	"postern/httpcgi"
 	"postern/maildir"
 	"postern/message"
 	"postern/templates"
@@ -28,7 +28,7 @@ type formState struct {
 // compose shows the compose form: empty, or started from a message
 // (?reply=1|all, ?forward=inline|attach, with f and id) or from a saved
 // draft (?draft=KEY in the Drafts folder).
-func (a *app) compose(w http.ResponseWriter, r *http.Request) error {
+func (a *app) compose(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	q := r.URL.Query()
 	pruneUploads(filepath.Dir(a.uploadDir()), a.sess.ID, time.Now(), a.cfg.SessionMax)
 	if err := os.MkdirAll(a.uploadDir(), 0o700); err != nil {
@@ -64,7 +64,7 @@ func (a *app) compose(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := a.page(r, title)
 	p.Compose = a.composeData(d, st)
-	render(w, http.StatusOK, "compose", p)
+	render(w, httpcgi.StatusOK, "compose", p)
 	return nil
 }
 

@@ -3,8 +3,8 @@ package main
 import (
 	"errors"
 	"io/fs"
-	"net/http"
 
+	"postern/httpcgi"
 	"postern/maildir"
 )
 
@@ -25,22 +25,22 @@ func (e *httpError) Error() string {
 
 func (e *httpError) Unwrap() error { return e.err }
 
-var errNotFound = &httpError{status: http.StatusNotFound, public: "There is no such page."}
+var errNotFound = &httpError{status: httpcgi.StatusNotFound, public: "There is no such page."}
 
 func badRequest(public string, err error) error {
-	return &httpError{status: http.StatusBadRequest, public: public, err: err}
+	return &httpError{status: httpcgi.StatusBadRequest, public: public, err: err}
 }
 
 // fail turns any error into an error page: the one place where errors
 // become an HTTP status and a public text. Details go to the log.
-func (a *app) fail(w http.ResponseWriter, r *http.Request, err error) {
+func (a *app) fail(w httpcgi.ResponseWriter, r *httpcgi.Request, err error) {
 	var he *httpError
 	switch {
 	case errors.As(err, &he):
 	case errors.Is(err, maildir.ErrNotFound), errors.Is(err, fs.ErrNotExist):
-		he = &httpError{status: http.StatusNotFound, public: "That message or folder does not exist (any more). It may have been moved or deleted.", err: err}
+		he = &httpError{status: httpcgi.StatusNotFound, public: "That message or folder does not exist (any more). It may have been moved or deleted.", err: err}
 	default:
-		he = &httpError{status: http.StatusInternalServerError, public: "Something went wrong. The administrator will find the reason in the web server's error log.", err: err}
+		he = &httpError{status: httpcgi.StatusInternalServerError, public: "Something went wrong. The administrator will find the reason in the web server's error log.", err: err}
 	}
 	if he.status >= 500 || he.err != nil {
 		logf("%s %s for %s: %v", r.Method, a.req.path, a.acct.User, err)

@@ -2,10 +2,10 @@ package main
 
 import (
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 
+	"postern/httpcgi"
 	"postern/maildir"
 	"postern/templates"
 )
@@ -39,7 +39,7 @@ func (a *app) folderItems() ([]templates.FolderItem, error) {
 	return out, nil
 }
 
-func (a *app) folders(w http.ResponseWriter, r *http.Request) error {
+func (a *app) folders(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	items, err := a.folderItems()
 	if err != nil {
 		return err
@@ -47,12 +47,12 @@ func (a *app) folders(w http.ResponseWriter, r *http.Request) error {
 	p := a.page(r, "Folders")
 	p.Notice = folderNotice(r.URL.Query(), a.cfg.Trash)
 	p.Folders = &templates.FoldersData{Folders: items, Trash: a.cfg.Trash}
-	render(w, http.StatusOK, "folders", p)
+	render(w, httpcgi.StatusOK, "folders", p)
 	return nil
 }
 
 // folderOp creates, renames or deletes a folder.
-func (a *app) folderOp(w http.ResponseWriter, r *http.Request) error {
+func (a *app) folderOp(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	f := r.PostForm
 	notice := url.Values{}
 	switch f.Get("op") {
@@ -101,7 +101,7 @@ func (a *app) folderOp(w http.ResponseWriter, r *http.Request) error {
 	default:
 		return badRequest("Unknown folder operation.", nil)
 	}
-	http.Redirect(w, r, link(r, "/folders", notice), http.StatusSeeOther)
+	httpcgi.Redirect(w, r, link(r, "/folders", notice), httpcgi.StatusSeeOther)
 	return nil
 }
 
@@ -119,7 +119,7 @@ func (a *app) checkFolder(name string) error {
 		}
 	}
 	if !a.store.Exists(name) {
-		return &httpError{status: http.StatusNotFound, public: "There is no folder of that name."}
+		return &httpError{status: httpcgi.StatusNotFound, public: "There is no folder of that name."}
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"postern/auth"
 	"postern/config"
 	"postern/guard"
+	"postern/httpcgi"
 	"postern/session"
 )
 
@@ -85,7 +85,7 @@ func sessionReason(err error) string {
 		return "idle timeout"
 	case errors.Is(err, session.ErrMax):
 		return "absolute timeout"
-	case errors.Is(err, http.ErrNoCookie), errors.Is(err, session.ErrNoSession):
+	case errors.Is(err, httpcgi.ErrNoCookie), errors.Is(err, session.ErrNoSession):
 		return "no session"
 	}
 	return "invalid session"
@@ -95,20 +95,20 @@ func sessionReason(err error) string {
 const rememberCookie = "postern-user"
 
 // setRememberCookie sets (name != "") or clears the user-name cookie.
-func setRememberCookie(w http.ResponseWriter, r *http.Request, name string) {
-	c := &http.Cookie{Name: rememberCookie, Value: name, Path: scriptName(r), HttpOnly: true,
-		Secure: isHTTPS(r), SameSite: http.SameSiteStrictMode, MaxAge: 365 * 24 * 3600}
+func setRememberCookie(w httpcgi.ResponseWriter, r *httpcgi.Request, name string) {
+	c := &httpcgi.Cookie{Name: rememberCookie, Value: name, Path: scriptName(r), HttpOnly: true,
+		Secure: isHTTPS(r), SameSite: httpcgi.SameSiteStrictMode, MaxAge: 365 * 24 * 3600}
 	if c.Path == "" {
 		c.Path = "/"
 	}
 	if name == "" {
 		c.MaxAge = -1
 	}
-	http.SetCookie(w, c)
+	httpcgi.SetCookie(w, c)
 }
 
 // rememberedUser reads the user-name cookie (after the drop).
-func rememberedUser(r *http.Request) string {
+func rememberedUser(r *httpcgi.Request) string {
 	c, err := r.Cookie(rememberCookie)
 	if err != nil || auth.ValidUser(c.Value) != nil {
 		return ""

@@ -2,11 +2,11 @@ package main
 
 import (
 	"bytes"
-	"net/http"
 	"net/url"
 	"os"
 	"strings"
 
+	"postern/httpcgi"
 	"postern/message"
 	"postern/sanitize"
 	"postern/templates"
@@ -43,7 +43,7 @@ const htmlDocStyle = `body{margin:8px;font:15px/1.4 system-ui,-apple-system,"Seg
 	`a.postern-phish{outline:2px solid #c0392b;background:#fde8e8}a.postern-phish::after{content:" \26A0";color:#c0392b}`
 
 // sanitizedPart sanitizes the HTML part at ref's part path.
-func (a *app) sanitizedPart(ref *msgRef, htmlPart string, remote bool, cids map[string]string, r *http.Request) (*sanitize.Result, error) {
+func (a *app) sanitizedPart(ref *msgRef, htmlPart string, remote bool, cids map[string]string, r *httpcgi.Request) (*sanitize.Result, error) {
 	f, err := os.Open(ref.path)
 	if err != nil {
 		return nil, err
@@ -51,7 +51,7 @@ func (a *app) sanitizedPart(ref *msgRef, htmlPart string, remote bool, cids map[
 	defer f.Close()
 	src, truncated, err := message.ReadHTML(f, htmlPart, message.DefaultLimits)
 	if err != nil {
-		return nil, &httpError{status: http.StatusNotFound, public: "That message has no such HTML part.", err: err}
+		return nil, &httpError{status: httpcgi.StatusNotFound, public: "That message has no such HTML part.", err: err}
 	}
 	res := sanitize.String(src, sanitize.Options{
 		AllowRemote: remote,
@@ -79,7 +79,7 @@ func contentIDs(v *message.View) map[string]string {
 }
 
 // html serves one sanitized HTML part as a document for the frame.
-func (a *app) html(w http.ResponseWriter, r *http.Request) error {
+func (a *app) html(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	q := r.URL.Query()
 	m, err := a.parseRef(url.Values{"f": {q.Get("f")}, "id": {q.Get("id")}, "part": {q.Get("msg")}})
 	if err != nil {
@@ -112,7 +112,7 @@ func (a *app) html(w http.ResponseWriter, r *http.Request) error {
 		b.WriteString("\n<p><em>(This message is long and was cut; see the source for all of it.)</em></p>")
 	}
 	b.WriteString("\n</body></html>\n")
-	w.WriteHeader(http.StatusOK)
+	w.WriteHeader(httpcgi.StatusOK)
 	_, err = w.Write(b.Bytes())
 	return err
 }
@@ -129,7 +129,7 @@ func (a *app) view(m *msgRef) (*message.View, error) {
 	}
 	v, err := message.ParseEmbedded(f, m.part, message.DefaultLimits)
 	if err != nil {
-		return nil, &httpError{status: http.StatusNotFound, public: "That message has no such attached message.", err: err}
+		return nil, &httpError{status: httpcgi.StatusNotFound, public: "That message has no such attached message.", err: err}
 	}
 	return v, nil
 }
@@ -158,7 +158,7 @@ func (a *app) remoteAllowed(v *message.View) bool {
 }
 
 // allowSender stores "always load remote content from this sender".
-func (a *app) allowSender(w http.ResponseWriter, r *http.Request) error {
+func (a *app) allowSender(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	m, err := a.parseRef(url.Values{"f": {r.PostForm.Get("f")}, "id": {r.PostForm.Get("id")}})
 	if err != nil {
 		return err
@@ -181,7 +181,7 @@ func (a *app) allowSender(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	http.Redirect(w, r, link(r, "/msg", url.Values{"f": {m.folder}, "id": {m.id}}), http.StatusSeeOther)
+	httpcgi.Redirect(w, r, link(r, "/msg", url.Values{"f": {m.folder}, "id": {m.id}}), httpcgi.StatusSeeOther)
 	return nil
 }
 
@@ -192,7 +192,7 @@ const maxRemoteSenders = 1000
 // in the frames, the count of blocked remote content and the links to
 // switch. The HTML is shown unless the user asked for text (per message,
 // or by preference when the message has a text part).
-func (a *app) htmlView(w http.ResponseWriter, r *http.Request, m *msgRef, v *message.View, d *templates.MessageData) {
+func (a *app) htmlView(w httpcgi.ResponseWriter, r *httpcgi.Request, m *msgRef, v *message.View, d *templates.MessageData) {
 	if len(v.HTMLParts) == 0 {
 		return
 	}

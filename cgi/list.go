@@ -1,11 +1,11 @@
 package main
 
 import (
-	"net/http"
 	"net/url"
 	"strconv"
 	"time"
 
+	"postern/httpcgi"
 	"postern/maildir"
 	"postern/templates"
 )
@@ -16,7 +16,7 @@ var sortColumns = []struct{ key, label string }{
 }
 
 // list shows one page of a folder.
-func (a *app) list(w http.ResponseWriter, r *http.Request) error {
+func (a *app) list(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	q := r.URL.Query()
 	folder := q.Get("f")
 	if folder == "" {
@@ -134,7 +134,7 @@ func (a *app) list(w http.ResponseWriter, r *http.Request) error {
 	p.Folder = folder
 	p.Notice = actionNotice(q)
 	p.List = d
-	render(w, http.StatusOK, "list", p)
+	render(w, httpcgi.StatusOK, "list", p)
 	return nil
 }
 

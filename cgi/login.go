@@ -5,7 +5,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"mime"
-	"net/http"
 	"net/url"
 	"os"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"postern/audit"
 	"postern/auth"
 	"postern/config"
+	"postern/httpcgi"
 	"postern/session"
 )
 
@@ -30,24 +30,24 @@ func login(cfg *config.Config, backend auth.Authenticator, req *rootRequest) int
 	switch {
 	case mt != "application/x-www-form-urlencoded":
 		logf("login refused: content type %q", req.contentType)
-		return anonymous(cfg, req, anonError{http.StatusUnsupportedMediaType, "The login form must be sent as a plain form."})
+		return anonymous(cfg, req, anonError{httpcgi.StatusUnsupportedMediaType, "The login form must be sent as a plain form."})
 	case req.contentLength < 0:
-		return anonymous(cfg, req, anonError{http.StatusLengthRequired, "The login request has no length."})
+		return anonymous(cfg, req, anonError{httpcgi.StatusLengthRequired, "The login request has no length."})
 	case req.contentLength > config.LoginMaxBytes:
 		logf("login refused: body of %d bytes", req.contentLength)
-		return anonymous(cfg, req, anonError{http.StatusRequestEntityTooLarge, "The login request is too large."})
+		return anonymous(cfg, req, anonError{httpcgi.StatusRequestEntityTooLarge, "The login request is too large."})
 	}
 	if !sameOrigin(os.Getenv) {
 		logf("login refused: cross-site request")
-		return anonymous(cfg, req, anonError{http.StatusForbidden, "The login form must be sent from this site."})
+		return anonymous(cfg, req, anonError{httpcgi.StatusForbidden, "The login form must be sent from this site."})
 	}
 	body, err := io.ReadAll(io.LimitReader(os.Stdin, req.contentLength))
 	if err != nil || int64(len(body)) != req.contentLength {
-		return anonymous(cfg, req, anonError{http.StatusBadRequest, "The login request was cut short."})
+		return anonymous(cfg, req, anonError{httpcgi.StatusBadRequest, "The login request was cut short."})
 	}
 	form, err := url.ParseQuery(string(body))
 	if err != nil {
-		return anonymous(cfg, req, anonError{http.StatusBadRequest, "The login request is malformed."})
+		return anonymous(cfg, req, anonError{httpcgi.StatusBadRequest, "The login request is malformed."})
 	}
 	name := strings.TrimSpace(form.Get("user"))
 	pass := form.Get("pass")
@@ -88,7 +88,7 @@ func login(cfg *config.Config, backend auth.Authenticator, req *rootRequest) int
 	sess, secret, err := store.CreateWith(opts)
 	if err != nil {
 		logf("login of %s: creating session: %v", acct.User, err)
-		return anonymous(cfg, req, anonError{http.StatusInternalServerError, "Your session could not be created. The administrator will find the reason in the web server's error log."})
+		return anonymous(cfg, req, anonError{httpcgi.StatusInternalServerError, "Your session could not be created. The administrator will find the reason in the web server's error log."})
 	}
 	passwordDone(held, opts.Pending)
 	logf("login: %s from %s", acct.MailboxID(), req.remoteAddr)
@@ -100,14 +100,14 @@ func login(cfg *config.Config, backend auth.Authenticator, req *rootRequest) int
 		auditLog.Log(audit.LoginOK, req.remoteAddr, acct.User, "")
 	}
 	value := session.FormatCookie(acct.MailboxID(), sess.ID, secret)
-	return serve(cfg, func(w http.ResponseWriter, r *http.Request) {
+	return serve(cfg, func(w httpcgi.ResponseWriter, r *httpcgi.Request) {
 		setSessionCookie(w, r, value, false)
 		if remember && !public {
 			setRememberCookie(w, r, acct.User)
 		} else if _, err := r.Cookie(rememberCookie); err == nil {
 			setRememberCookie(w, r, "")
 		}
-		http.Redirect(w, r, scriptName(r)+next, http.StatusSeeOther)
+		httpcgi.Redirect(w, r, scriptName(r)+next, httpcgi.StatusSeeOther)
 	})
 }
 

@@ -1,11 +1,11 @@
 package main
 
 import (
-	"net/http"
 	"time"
 
 	"postern/audit"
 	"postern/config"
+	"postern/httpcgi"
 	"postern/twofactor"
 )
 
@@ -39,7 +39,7 @@ func guardCheck(cfg *config.Config, req *rootRequest, name string) (code int, st
 	v, err := loginGuard(cfg).Check(name, req.remoteAddr)
 	if err != nil {
 		logf("login refused: %v", err)
-		return anonymous(cfg, req, anonError{http.StatusInternalServerError, "Logins are not possible at the moment. The administrator will find the reason in the web server's error log."}), true
+		return anonymous(cfg, req, anonError{httpcgi.StatusInternalServerError, "Logins are not possible at the moment. The administrator will find the reason in the web server's error log."}), true
 	}
 	if v.Locked {
 		logf("login refused for %q from %s: %s", name, req.remoteAddr, v.Reason)

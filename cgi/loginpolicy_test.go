@@ -3,10 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
-	"net/http"
 	"testing"
 
 	"postern/config"
+	"postern/httpcgi"
 	"postern/session"
 )
 
@@ -46,7 +46,7 @@ func TestSessionReason(t *testing.T) {
 		{session.ErrIdle, "idle timeout"},
 		{session.ErrMax, "absolute timeout"},
 		{session.ErrBadCookie, "no session"},
-		{http.ErrNoCookie, "no session"},
+		{httpcgi.ErrNoCookie, "no session"},
 		{errors.New("cookie changed between reads"), "invalid session"},
 	} {
 		if got := sessionReason(tt.err); got != tt.want {

@@ -1,17 +1,16 @@
 package main
 
 import (
-	"net/http"
-
 	"postern/audit"
 
+	"postern/httpcgi"
 	"postern/templates"
 )
 
 // logout destroys the session on the server at once, tells the browser to
 // forget everything of this site (Clear-Site-Data) and shows the login
 // page.
-func (a *app) logout(w http.ResponseWriter, r *http.Request) error {
+func (a *app) logout(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	if err := a.sessions.Destroy(a.sess.ID); err != nil {
 		return err
 	}
@@ -22,6 +21,6 @@ func (a *app) logout(w http.ResponseWriter, r *http.Request) error {
 	p := basePage(a.cfg, r)
 	p.Title = "Logged out"
 	p.Login = &templates.LoginData{LoggedOut: true, AllowUnbound: a.cfg.AllowUnbound}
-	render(w, http.StatusOK, "login", p)
+	render(w, httpcgi.StatusOK, "login", p)
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"net/http"
 	"os"
 	"path"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"postern/httpcgi"
 	"postern/message"
 )
 
@@ -22,7 +22,7 @@ const partCSP = "default-src 'none'; sandbox; frame-ancestors 'none'; form-actio
 // part streams one MIME part of a message, decoded, as a download (or, for
 // an image referred to from the message, inline). It never reads the part
 // whole into memory.
-func (a *app) part(w http.ResponseWriter, r *http.Request) error {
+func (a *app) part(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	q := r.URL.Query()
 	m, err := a.parseRef(q)
 	if err != nil {
@@ -38,7 +38,7 @@ func (a *app) part(w http.ResponseWriter, r *http.Request) error {
 	defer f.Close()
 	att, body, err := message.OpenPart(f, m.part, message.DefaultLimits)
 	if err != nil {
-		return &httpError{status: http.StatusNotFound, public: "That message has no such part.", err: err}
+		return &httpError{status: httpcgi.StatusNotFound, public: "That message has no such part.", err: err}
 	}
 	h := w.Header()
 	h.Set("Content-Security-Policy", partCSP)
@@ -50,8 +50,8 @@ func (a *app) part(w http.ResponseWriter, r *http.Request) error {
 		h.Set("Content-Type", downloadType(att.ContentType))
 		h.Set("Content-Disposition", contentDisposition("attachment", displayName(*att)))
 	}
-	w.WriteHeader(http.StatusOK)
-	if r.Method == http.MethodHead {
+	w.WriteHeader(httpcgi.StatusOK)
+	if r.Method == httpcgi.MethodHead {
 		return nil
 	}
 	if _, err := io.Copy(w, body); err != nil {
@@ -61,7 +61,7 @@ func (a *app) part(w http.ResponseWriter, r *http.Request) error {
 }
 
 // raw shows the message's source as plain text.
-func (a *app) raw(w http.ResponseWriter, r *http.Request) error {
+func (a *app) raw(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	m, err := a.parseRef(r.URL.Query())
 	if err != nil {
 		return err
@@ -78,8 +78,8 @@ func (a *app) raw(w http.ResponseWriter, r *http.Request) error {
 	if st, err := f.Stat(); err == nil {
 		h.Set("Content-Length", strconv.FormatInt(st.Size(), 10))
 	}
-	w.WriteHeader(http.StatusOK)
-	if r.Method == http.MethodHead {
+	w.WriteHeader(httpcgi.StatusOK)
+	if r.Method == httpcgi.MethodHead {
 		return nil
 	}
 	_, err = io.Copy(w, f)

@@ -3,7 +3,6 @@ package main
 import (
 	"io"
 	"mime"
-	"net/http"
 	"net/url"
 	"os"
 
@@ -11,6 +10,7 @@ import (
 	"postern/auth"
 	"postern/auth/pam"
 	"postern/config"
+	"postern/httpcgi"
 	"postern/maildir"
 	"postern/session"
 	"postern/templates"
@@ -81,7 +81,7 @@ func pamPassword(cfg *config.Config, backend auth.Authenticator, req *rootReques
 		return anonymous(cfg, req, anonExpired{})
 	}
 	sessions := sessionStore(cfg)
-	return serve(cfg, func(w http.ResponseWriter, r *http.Request) {
+	return serve(cfg, func(w httpcgi.ResponseWriter, r *httpcgi.Request) {
 		sess, err := proveSession(sessions, r, req)
 		if err != nil || sess.Pending || !session.ValidCSRF(sess, form.Get("csrf")) {
 			if changed {
@@ -92,7 +92,7 @@ func pamPassword(cfg *config.Config, backend auth.Authenticator, req *rootReques
 			p := basePage(cfg, r)
 			p.Title = "Log in"
 			p.Login = &templates.LoginData{Expired: true, AllowUnbound: cfg.AllowUnbound}
-			render(w, http.StatusUnauthorized, "login", p)
+			render(w, httpcgi.StatusUnauthorized, "login", p)
 			return
 		}
 		a := &app{cfg: cfg, acct: acct, sess: sess, sessions: sessions, req: req}
@@ -118,22 +118,22 @@ func readSmallForm(cfg *config.Config, req *rootRequest) (url.Values, int, bool)
 	mt, _, _ := mime.ParseMediaType(req.contentType)
 	switch {
 	case mt != "application/x-www-form-urlencoded":
-		return nil, anonymous(cfg, req, anonError{http.StatusUnsupportedMediaType, "The form must be sent as a plain form."}), false
+		return nil, anonymous(cfg, req, anonError{httpcgi.StatusUnsupportedMediaType, "The form must be sent as a plain form."}), false
 	case req.contentLength < 0:
-		return nil, anonymous(cfg, req, anonError{http.StatusLengthRequired, "The request has no length."}), false
+		return nil, anonymous(cfg, req, anonError{httpcgi.StatusLengthRequired, "The request has no length."}), false
 	case req.contentLength > config.LoginMaxBytes:
-		return nil, anonymous(cfg, req, anonError{http.StatusRequestEntityTooLarge, "The request is too large."}), false
+		return nil, anonymous(cfg, req, anonError{httpcgi.StatusRequestEntityTooLarge, "The request is too large."}), false
 	}
 	if !sameOrigin(os.Getenv) {
-		return nil, anonymous(cfg, req, anonError{http.StatusForbidden, "The form must be sent from this site."}), false
+		return nil, anonymous(cfg, req, anonError{httpcgi.StatusForbidden, "The form must be sent from this site."}), false
 	}
 	body, err := io.ReadAll(io.LimitReader(os.Stdin, req.contentLength))
 	if err != nil || int64(len(body)) != req.contentLength {
-		return nil, anonymous(cfg, req, anonError{http.StatusBadRequest, "The request was cut short."}), false
+		return nil, anonymous(cfg, req, anonError{httpcgi.StatusBadRequest, "The request was cut short."}), false
 	}
 	form, err := url.ParseQuery(string(body))
 	if err != nil {
-		return nil, anonymous(cfg, req, anonError{http.StatusBadRequest, "The request is malformed."}), false
+		return nil, anonymous(cfg, req, anonError{httpcgi.StatusBadRequest, "The request is malformed."}), false
 	}
 	return form, 0, true
 }

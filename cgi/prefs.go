@@ -2,12 +2,12 @@ package main
 
 import (
 	"encoding/json"
-	"net/http"
 	"os"
 	"path/filepath"
 	"postern/internal/privfile"
 	"strconv"
 
+	"postern/httpcgi"
 	"postern/templates"
 )
 
@@ -50,18 +50,20 @@ func (a *app) prefs() userPrefs {
 
 func validPageSize(n int) bool { return n >= 5 && n <= 500 }
 
-func (a *app) prefsPage(w http.ResponseWriter, r *http.Request, notice string) error {
+func (a *app) prefsPage(w httpcgi.ResponseWriter, r *httpcgi.Request, notice string) error {
 	p := a.page(r, "Preferences")
 	p.Notice = notice
 	up := a.prefs()
 	p.Prefs = &templates.PrefsData{PageSize: up.PageSize, PageSizes: pageSizes, PreferText: up.PreferText, RemoteSenders: up.RemoteSenders}
-	render(w, http.StatusOK, "prefs", p)
+	render(w, httpcgi.StatusOK, "prefs", p)
 	return nil
 }
 
-func (a *app) prefsGet(w http.ResponseWriter, r *http.Request) error { return a.prefsPage(w, r, "") }
+func (a *app) prefsGet(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
+	return a.prefsPage(w, r, "")
+}
 
-func (a *app) savePrefs(w http.ResponseWriter, r *http.Request) error {
+func (a *app) savePrefs(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	n, err := strconv.Atoi(r.PostForm.Get("pagesize"))
 	if err != nil || !validPageSize(n) {
 		return badRequest("The page size must be a number from 5 to 500.", err)

@@ -1,12 +1,12 @@
 package main
 
 import (
-	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"postern/httpcgi"
 	"postern/maildir"
 	"postern/message"
 	"postern/templates"
@@ -52,7 +52,7 @@ func maildirFlags(path string) string {
 
 // message shows one message (or an attached message/rfc822) and marks it
 // read.
-func (a *app) message(w http.ResponseWriter, r *http.Request) error {
+func (a *app) message(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	q := r.URL.Query()
 	m, err := a.parseRef(q)
 	if err != nil {
@@ -69,7 +69,7 @@ func (a *app) message(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		v, err = message.ParseEmbedded(f, m.part, message.DefaultLimits)
 		if err != nil {
-			return &httpError{status: http.StatusNotFound, public: "That message has no such attached message.", err: err}
+			return &httpError{status: httpcgi.StatusNotFound, public: "That message has no such attached message.", err: err}
 		}
 	}
 	flags := maildirFlags(m.path)
@@ -164,7 +164,7 @@ func (a *app) message(w http.ResponseWriter, r *http.Request) error {
 	p := a.page(r, v.Subject)
 	p.Folder = m.folder
 	p.Message = d
-	render(w, http.StatusOK, "message", p)
+	render(w, httpcgi.StatusOK, "message", p)
 	return nil
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"io"
-	"net/http"
 	"net/url"
 	"os"
 	"slices"
@@ -10,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"postern/httpcgi"
 	"postern/index"
 	"postern/maildir"
 	"postern/message"
@@ -71,7 +71,7 @@ func thousands(n int) string {
 }
 
 // search shows a page of search results.
-func (a *app) search(w http.ResponseWriter, r *http.Request) error {
+func (a *app) search(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	q := r.URL.Query()
 	text := q.Get("q")
 	scope := q.Get("scope")
@@ -102,7 +102,7 @@ func (a *app) search(w http.ResponseWriter, r *http.Request) error {
 	d := &templates.SearchData{Q: text, Scope: scope, Folder: folder, Page: pageNo, Empty: query.Empty()}
 	x, prog, ok := a.index()
 	if !ok {
-		return &httpError{status: http.StatusServiceUnavailable, public: "Search is not available right now."}
+		return &httpError{status: httpcgi.StatusServiceUnavailable, public: "Search is not available right now."}
 	}
 	d.Indexing = indexing(prog)
 	if !d.Empty {
@@ -151,12 +151,12 @@ func (a *app) search(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.Query = text
 	p.Search = d
-	render(w, http.StatusOK, "search", p)
+	render(w, httpcgi.StatusOK, "search", p)
 	return nil
 }
 
 // thread shows a conversation top to bottom, quoted text folded.
-func (a *app) thread(w http.ResponseWriter, r *http.Request) error {
+func (a *app) thread(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	q := r.URL.Query()
 	m, err := a.parseRef(q)
 	if err != nil {
@@ -164,7 +164,7 @@ func (a *app) thread(w http.ResponseWriter, r *http.Request) error {
 	}
 	x, _, ok := a.index()
 	if !ok {
-		return &httpError{status: http.StatusServiceUnavailable, public: "Conversations are not available right now."}
+		return &httpError{status: httpcgi.StatusServiceUnavailable, public: "Conversations are not available right now."}
 	}
 	msgs, err := x.Thread(m.folder, m.id)
 	if err != nil {
@@ -201,7 +201,7 @@ func (a *app) thread(w http.ResponseWriter, r *http.Request) error {
 	p := a.page(r, d.Subject)
 	p.Folder = m.folder
 	p.Thread = d
-	render(w, http.StatusOK, "thread", p)
+	render(w, httpcgi.StatusOK, "thread", p)
 	return nil
 }
 
@@ -297,10 +297,10 @@ func (a *app) listFromIndex(folder string, key maildir.SortKey, desc bool, offse
 }
 
 // threadRows is one page of a folder by conversation.
-func (a *app) threadRows(r *http.Request, folder string, offset, limit int) ([]templates.ListRow, int, error) {
+func (a *app) threadRows(r *httpcgi.Request, folder string, offset, limit int) ([]templates.ListRow, int, error) {
 	x, _, ok := a.index()
 	if !ok {
-		return nil, 0, &httpError{status: http.StatusServiceUnavailable, public: "Conversations are not available right now."}
+		return nil, 0, &httpError{status: httpcgi.StatusServiceUnavailable, public: "Conversations are not available right now."}
 	}
 	rows, total, err := x.Threads(folder, offset, limit)
 	if err != nil {
@@ -325,7 +325,7 @@ func (a *app) threadRows(r *http.Request, folder string, offset, limit int) ([]t
 
 // listPage is one page of a folder: conversations (threads) or messages,
 // from the index when it is usable, else from maildir.Store.List.
-func (a *app) listPage(r *http.Request, folder string, key maildir.SortKey, desc bool, offset, limit int, threads bool) ([]maildir.Entry, []templates.ListRow, int, error) {
+func (a *app) listPage(r *httpcgi.Request, folder string, key maildir.SortKey, desc bool, offset, limit int, threads bool) ([]maildir.Entry, []templates.ListRow, int, error) {
 	if threads {
 		rows, total, err := a.threadRows(r, folder, offset, limit)
 		return nil, rows, total, err

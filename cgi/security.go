@@ -2,13 +2,13 @@ package main
 
 import (
 	"errors"
-	"net/http"
 	"net/url"
 	"strconv"
 	"time"
 
 	"postern/audit"
 	"postern/auth/webpass"
+	"postern/httpcgi"
 	"postern/session"
 	"postern/templates"
 	"postern/twofactor"
@@ -20,7 +20,7 @@ const minPasswordBytes = 8
 // gate keeps a session to the pages its state allows: a pending login
 // only to the second-factor step, a user who must enrol (totp = required)
 // only to the security page. It reports whether it answered.
-func (a *app) gate(w http.ResponseWriter, r *http.Request) bool {
+func (a *app) gate(w httpcgi.ResponseWriter, r *httpcgi.Request) bool {
 	path := a.req.path
 	switch {
 	case a.sess.Pending:
@@ -28,10 +28,10 @@ func (a *app) gate(w http.ResponseWriter, r *http.Request) bool {
 		case "/totp-login", "/logout", "/style.css", "/logo":
 			return false
 		}
-		http.Redirect(w, r, scriptName(r)+"/totp-login", http.StatusSeeOther)
+		httpcgi.Redirect(w, r, scriptName(r)+"/totp-login", httpcgi.StatusSeeOther)
 		return true
 	case path == "/totp-login":
-		http.Redirect(w, r, scriptName(r)+"/list?f=INBOX", http.StatusSeeOther)
+		httpcgi.Redirect(w, r, scriptName(r)+"/list?f=INBOX", httpcgi.StatusSeeOther)
 		return true
 	case a.cfg.TOTP == "required":
 		switch path {
@@ -41,7 +41,7 @@ func (a *app) gate(w http.ResponseWriter, r *http.Request) bool {
 		if on, _, _, err := a.twofactor().Status(); err == nil && on {
 			return false
 		}
-		http.Redirect(w, r, scriptName(r)+"/security", http.StatusSeeOther)
+		httpcgi.Redirect(w, r, scriptName(r)+"/security", httpcgi.StatusSeeOther)
 		return true
 	}
 	return false
@@ -50,11 +50,11 @@ func (a *app) gate(w http.ResponseWriter, r *http.Request) bool {
 func (a *app) twofactor() *twofactor.Store { return &twofactor.Store{Path: twofactorPath()} }
 
 // security shows the sessions, the password form and the TOTP state.
-func (a *app) security(w http.ResponseWriter, r *http.Request) error {
+func (a *app) security(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	return a.renderSecurity(w, r, "", nil)
 }
 
-func (a *app) renderSecurity(w http.ResponseWriter, r *http.Request, notice string, recovery []string) error {
+func (a *app) renderSecurity(w httpcgi.ResponseWriter, r *httpcgi.Request, notice string, recovery []string) error {
 	list, err := a.sessions.List()
 	if err != nil {
 		logf("sessions of %s: %v", a.acct.User, err)
@@ -90,13 +90,13 @@ func (a *app) renderSecurity(w http.ResponseWriter, r *http.Request, notice stri
 	p := a.page(r, "Security")
 	p.Notice = notice
 	p.Security = d
-	render(w, http.StatusOK, "security", p)
+	render(w, httpcgi.StatusOK, "security", p)
 	return nil
 }
 
 // endSessions ends one other session (op=end, id) or all others
 // (op=others).
-func (a *app) endSessions(w http.ResponseWriter, r *http.Request) error {
+func (a *app) endSessions(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	switch r.PostForm.Get("op") {
 	case "end":
 		id := r.PostForm.Get("id")
@@ -123,9 +123,9 @@ func (a *app) endSessions(w http.ResponseWriter, r *http.Request) error {
 // other sessions. With auth = pam, POST /password never gets here: it is
 // pamPassword, in the root room. With shadow, passwords are changed
 // outside postern (postern would have to write /etc/shadow itself).
-func (a *app) changePassword(w http.ResponseWriter, r *http.Request) error {
+func (a *app) changePassword(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	if a.cfg.Auth != "webpass" {
-		return &httpError{status: http.StatusForbidden, public: "Passwords are changed outside the webmail on this site."}
+		return &httpError{status: httpcgi.StatusForbidden, public: "Passwords are changed outside the webmail on this site."}
 	}
 	f := r.PostForm
 	old, nw := f.Get("old"), f.Get("new")
@@ -153,9 +153,9 @@ func (a *app) changePassword(w http.ResponseWriter, r *http.Request) error {
 
 // totpOp starts (begin), confirms (confirm, code) or removes (disable,
 // code) the second factor.
-func (a *app) totpOp(w http.ResponseWriter, r *http.Request) error {
+func (a *app) totpOp(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	if a.cfg.TOTP == "off" {
-		return &httpError{status: http.StatusForbidden, public: "Two-step login is not offered on this site."}
+		return &httpError{status: httpcgi.StatusForbidden, public: "Two-step login is not offered on this site."}
 	}
 	tf := a.twofactor()
 	code := r.PostForm.Get("code")
@@ -164,7 +164,7 @@ func (a *app) totpOp(w http.ResponseWriter, r *http.Request) error {
 		if _, _, err := tf.Begin(a.cfg.SiteName, a.acct.User); err != nil {
 			return badRequest("Two-step login is on already.", err)
 		}
-		http.Redirect(w, r, scriptName(r)+"/security#totp", http.StatusSeeOther)
+		httpcgi.Redirect(w, r, scriptName(r)+"/security#totp", httpcgi.StatusSeeOther)
 		return nil
 	case "confirm":
 		codes, err := tf.Confirm(code)
@@ -175,7 +175,7 @@ func (a *app) totpOp(w http.ResponseWriter, r *http.Request) error {
 		return a.renderSecurity(w, r, "Two-step login is on.", codes)
 	case "disable":
 		if a.cfg.TOTP == "required" {
-			return &httpError{status: http.StatusForbidden, public: "This site requires two-step login."}
+			return &httpError{status: httpcgi.StatusForbidden, public: "This site requires two-step login."}
 		}
 		if _, err := tf.Verify(code); err != nil {
 			return a.renderSecurity(w, r, "That code is wrong; two-step login is still on.", nil)
@@ -190,10 +190,10 @@ func (a *app) totpOp(w http.ResponseWriter, r *http.Request) error {
 }
 
 // totpQR sends the QR code of the key being enrolled.
-func (a *app) totpQR(w http.ResponseWriter, r *http.Request) error {
+func (a *app) totpQR(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	u, err := a.twofactor().PendingKey()
 	if err != nil {
-		return &httpError{status: http.StatusNotFound, public: "There is no key being set up.", err: err}
+		return &httpError{status: httpcgi.StatusNotFound, public: "There is no key being set up.", err: err}
 	}
 	png, err := twofactor.QRPNG(u, 240)
 	if err != nil {
@@ -206,10 +206,10 @@ func (a *app) totpQR(w http.ResponseWriter, r *http.Request) error {
 }
 
 // totpLoginForm is the second step of a login.
-func (a *app) totpLoginForm(w http.ResponseWriter, r *http.Request) error {
+func (a *app) totpLoginForm(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	p := a.page(r, "Two-step login")
 	p.TOTPLogin = &templates.TOTPLoginData{}
-	render(w, http.StatusOK, "totp", p)
+	render(w, httpcgi.StatusOK, "totp", p)
 	return nil
 }
 
@@ -217,9 +217,9 @@ func (a *app) totpLoginForm(w http.ResponseWriter, r *http.Request) error {
 // session with a full one (a new id and secret). The brute-force guard
 // counts each wrong code and resets on the right one, through the
 // counters the root room held (codeguard.go).
-func (a *app) totpLogin(w http.ResponseWriter, r *http.Request) error {
+func (a *app) totpLogin(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	if a.codes == nil {
-		return &httpError{status: http.StatusInternalServerError, public: "Logins are not possible at the moment.", err: errNoCounters}
+		return &httpError{status: httpcgi.StatusInternalServerError, public: "Logins are not possible at the moment.", err: errNoCounters}
 	}
 	recovery, err := a.twofactor().Verify(r.PostForm.Get("code"))
 	if err != nil {
@@ -234,12 +234,12 @@ func (a *app) totpLogin(w http.ResponseWriter, r *http.Request) error {
 			p := basePage(a.cfg, r)
 			p.Title = "Log in"
 			p.Login = &templates.LoginData{Failed: true, User: a.acct.User, AllowUnbound: a.cfg.AllowUnbound}
-			render(w, http.StatusUnauthorized, "login", p)
+			render(w, httpcgi.StatusUnauthorized, "login", p)
 			return nil
 		}
 		p := a.page(r, "Two-step login")
 		p.TOTPLogin = &templates.TOTPLoginData{Failed: true}
-		render(w, http.StatusUnauthorized, "totp", p)
+		render(w, httpcgi.StatusUnauthorized, "totp", p)
 		return nil
 	}
 	opts := session.Options{IP: a.sess.IP, Bind: a.sess.Bind, UA: a.sess.UA, Public: a.sess.Public}
@@ -259,7 +259,7 @@ func (a *app) totpLogin(w http.ResponseWriter, r *http.Request) error {
 	}
 	auditLog.Log(audit.LoginOK, a.req.remoteAddr, a.acct.User, "totp")
 	setSessionCookie(w, r, session.FormatCookie(a.acct.MailboxID(), sess.ID, secret), false)
-	http.Redirect(w, r, scriptName(r)+"/list?f=INBOX", http.StatusSeeOther)
+	httpcgi.Redirect(w, r, scriptName(r)+"/list?f=INBOX", httpcgi.StatusSeeOther)
 	return nil
 }
 

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"io"
-	"net/http"
 	"net/mail"
 	"net/url"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"postern/compose"
+	"postern/httpcgi"
 	"postern/maildir"
 	"postern/templates"
 )
@@ -22,7 +22,7 @@ import (
 // libraries and queue, and no_new_privs would disable a set-group-id
 // postdrop.
 func sendsMail(req *rootRequest) bool {
-	return req.method == http.MethodPost && req.path == "/send"
+	return req.method == httpcgi.MethodPost && req.path == "/send"
 }
 
 // sentTokensDir holds the idempotency tokens of sent forms (compose.Tokens);
@@ -39,7 +39,7 @@ const maxSentKey = 512
 // action "send", "save" (a draft), "attach" (upload and show the form
 // again) or a "remove" button naming an attachment. Whatever fails, the
 // form comes back with everything the user wrote and attached.
-func (a *app) send(w http.ResponseWriter, r *http.Request) error {
+func (a *app) send(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	v := a.upload.Values
 	d, st := a.draftFromForm(v)
 	action := v.Get("action")
@@ -66,7 +66,7 @@ func (a *app) send(w http.ResponseWriter, r *http.Request) error {
 	from, ok := a.allowedIdentity(v.Get("from"))
 	if !ok {
 		d.From = mail.Address{Address: a.identities()[0]}
-		return show(http.StatusBadRequest, "That From address is not one you may use; choose one from the list.", "", "")
+		return show(httpcgi.StatusBadRequest, "That From address is not one you may use; choose one from the list.", "", "")
 	}
 	d.From = mail.Address{Address: from}
 	if !compose.ValidToken(d.Token) {
@@ -78,18 +78,18 @@ func (a *app) send(w http.ResponseWriter, r *http.Request) error {
 	}
 	switch action {
 	case "attach", "remove":
-		return show(http.StatusOK, "", "", "")
+		return show(httpcgi.StatusOK, "", "", "")
 	case "save":
 		key, err := a.saveDraft(d, st.draft)
 		if err != nil {
 			logf("saving a draft for %s: %v", a.acct.User, err)
-			return show(http.StatusInternalServerError, "The draft could not be saved.", "", "")
+			return show(httpcgi.StatusInternalServerError, "The draft could not be saved.", "", "")
 		}
 		st.draft = key
-		return show(http.StatusOK, "", "", "Draft saved in "+a.cfg.Drafts+".")
+		return show(httpcgi.StatusOK, "", "", "Draft saved in "+a.cfg.Drafts+".")
 	case "send":
 	default:
-		return show(http.StatusBadRequest, "Send, save or attach?", "", "")
+		return show(httpcgi.StatusBadRequest, "Send, save or attach?", "", "")
 	}
 
 	rcpts, err := d.Recipients()
@@ -130,12 +130,12 @@ func (a *app) send(w http.ResponseWriter, r *http.Request) error {
 		} else if output == "" {
 			output = err.Error()
 		}
-		return show(http.StatusBadGateway, problem, output, "")
+		return show(httpcgi.StatusBadGateway, problem, output, "")
 	}
 	a.afterSend(d, st, tokens)
 	p := a.page(r, "Message sent")
 	p.Compose = &templates.ComposeData{Sent: true, SentURL: a.sentURL(r, tokens, d.Token)}
-	render(w, http.StatusOK, "compose", p)
+	render(w, httpcgi.StatusOK, "compose", p)
 	return nil
 }
 
@@ -188,16 +188,16 @@ func (a *app) afterSend(d *compose.Draft, st formState, tokens compose.Tokens) {
 
 // alreadySent answers a form whose token was sent before (a reload, a
 // double click): nothing is sent again.
-func (a *app) alreadySent(w http.ResponseWriter, r *http.Request, tokens compose.Tokens, token string) error {
+func (a *app) alreadySent(w httpcgi.ResponseWriter, r *httpcgi.Request, tokens compose.Tokens, token string) error {
 	p := a.page(r, "Already sent")
 	p.Notice = "This message was already sent; it was not sent again."
 	p.Compose = &templates.ComposeData{Sent: true, SentURL: a.sentURL(r, tokens, token)}
-	render(w, http.StatusOK, "compose", p)
+	render(w, httpcgi.StatusOK, "compose", p)
 	return nil
 }
 
 // sentURL links the Sent copy recorded for token, or "".
-func (a *app) sentURL(r *http.Request, tokens compose.Tokens, token string) string {
+func (a *app) sentURL(r *httpcgi.Request, tokens compose.Tokens, token string) string {
 	f, err := os.Open(filepath.Join(tokens.Dir, token))
 	if err != nil {
 		return ""
@@ -258,13 +258,13 @@ func formProblem(err error) (int, string) {
 	var ae *compose.AddressError
 	switch {
 	case errors.As(err, &he):
-		return http.StatusBadRequest, "The " + he.Field + " field contains a line break or a control character, which a header may not hold. Remove it and try again."
+		return httpcgi.StatusBadRequest, "The " + he.Field + " field contains a line break or a control character, which a header may not hold. Remove it and try again."
 	case errors.Is(err, compose.ErrTooLarge):
 		var tl *compose.TooLargeError
 		errors.As(err, &tl)
-		return http.StatusRequestEntityTooLarge, strings.TrimSuffix(tooLarge(tl).(*httpError).public, " Go back to the form and try a smaller file.")
+		return httpcgi.StatusRequestEntityTooLarge, strings.TrimSuffix(tooLarge(tl).(*httpError).public, " Go back to the form and try a smaller file.")
 	case errors.As(err, &ae):
-		return http.StatusBadRequest, "The address \"" + ae.Addr + "\" is not valid: " + ae.Reason + "."
+		return httpcgi.StatusBadRequest, "The address \"" + ae.Addr + "\" is not valid: " + ae.Reason + "."
 	}
-	return http.StatusBadRequest, "The message cannot be sent as it is: " + strings.TrimPrefix(err.Error(), "compose: ")
+	return httpcgi.StatusBadRequest, "The message cannot be sent as it is: " + strings.TrimPrefix(err.Error(), "compose: ")
 }

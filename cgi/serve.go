@@ -4,30 +4,30 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"net/http"
-	"net/http/cgi"
+
 	"os"
 	"strings"
 	"time"
 
 	"postern/config"
+	"postern/httpcgi"
 	"postern/templates"
 )
 
-// serve answers the request with h through net/http/cgi, after the
+// serve answers the request with h through httpcgi, after the
 // privilege drop. It loads the templates (possibly from template_dir, as
 // the dropped user) and sends the security headers on every response.
-func serve(cfg *config.Config, h func(w http.ResponseWriter, r *http.Request)) int {
+func serve(cfg *config.Config, h func(w httpcgi.ResponseWriter, r *httpcgi.Request)) int {
 	set, err := templates.Load(cfg.TemplateDir)
 	if err != nil {
 		logf("%v", err)
 		return fatalPage(500, "The webmail's page templates are broken. The administrator will find the reason in the web server's error log.", exitConfig)
 	}
 	pages = set
-	err = cgi.Serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	err = httpcgi.Serve(func(w httpcgi.ResponseWriter, r *httpcgi.Request) {
 		securityHeaders(w.Header(), set.StyleHash(), isHTTPS(r))
 		h(w, r)
-	}))
+	})
 	for i := len(afterResponse) - 1; i >= 0; i-- {
 		afterResponse[i]()
 	}
@@ -51,7 +51,7 @@ var pages *templates.Set
 // (so Back after logout shows no mail), a strict Content-Security-Policy
 // that allows only the inlined style sheet and our own images, no
 // referrer, no sniffing, no framing.
-func securityHeaders(h http.Header, styleHash string, https bool) {
+func securityHeaders(h httpcgi.Header, styleHash string, https bool) {
 	h.Set("Cache-Control", "no-store, no-cache, must-revalidate, private, max-age=0")
 	h.Set("Pragma", "no-cache")
 	h.Set("Expires", "Thu, 01 Jan 1970 00:00:00 GMT")
@@ -66,24 +66,24 @@ func securityHeaders(h http.Header, styleHash string, https bool) {
 	}
 }
 
-func isHTTPS(r *http.Request) bool {
-	return r.TLS != nil || strings.EqualFold(os.Getenv("HTTPS"), "on")
+func isHTTPS(r *httpcgi.Request) bool {
+	return r.HTTPS || strings.EqualFold(os.Getenv("HTTPS"), "on")
 }
 
 // scriptName is the URL path of the program, the base of every link.
-func scriptName(r *http.Request) string {
+func scriptName(r *httpcgi.Request) string {
 	return strings.TrimSuffix(os.Getenv("SCRIPT_NAME"), "/")
 }
 
 // setSessionCookie sets (or, with clear, removes) the session cookie.
-func setSessionCookie(w http.ResponseWriter, r *http.Request, value string, clear bool) {
-	c := &http.Cookie{
+func setSessionCookie(w httpcgi.ResponseWriter, r *httpcgi.Request, value string, clear bool) {
+	c := &httpcgi.Cookie{
 		Name:     cookieName,
 		Value:    value,
 		Path:     scriptName(r),
 		HttpOnly: true,
 		Secure:   isHTTPS(r),
-		SameSite: http.SameSiteStrictMode,
+		SameSite: httpcgi.SameSiteStrictMode,
 	}
 	if c.Path == "" {
 		c.Path = "/"
@@ -93,37 +93,37 @@ func setSessionCookie(w http.ResponseWriter, r *http.Request, value string, clea
 		c.MaxAge = -1
 		c.Expires = time.Unix(1, 0)
 	}
-	http.SetCookie(w, c)
+	httpcgi.SetCookie(w, c)
 }
 
 // fatalPage writes a minimal error response without templates, for the
 // failures that happen before the templates can be loaded, and returns
 // the exit status given.
 func fatalPage(status int, public string, exit int) int {
-	h := http.Header{}
+	h := httpcgi.Header{}
 	securityHeaders(h, "'none'", false)
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	var b strings.Builder
-	fmt.Fprintf(&b, "Status: %d %s\r\n", status, http.StatusText(status))
+	fmt.Fprintf(&b, "Status: %d %s\r\n", status, httpcgi.StatusText(status))
 	h.Write(&b)
 	b.WriteString("\r\n")
 	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Error</title></head>\n<body><h1>%d %s</h1>\n<p id=\"error\">%s</p></body></html>\n",
-		status, html.EscapeString(http.StatusText(status)), html.EscapeString(public))
+		status, html.EscapeString(httpcgi.StatusText(status)), html.EscapeString(public))
 	os.Stdout.WriteString(b.String())
 	return exit
 }
 
 // serveLogo sends the site's logo from the template directory.
-func serveLogo(w http.ResponseWriter, r *http.Request) {
+func serveLogo(w httpcgi.ResponseWriter, r *httpcgi.Request) {
 	path, mediaType := pages.Logo()
 	if path == "" {
-		http.NotFound(w, r)
+		httpcgi.NotFound(w, r)
 		return
 	}
 	f, err := os.Open(path)
 	if err != nil {
 		logf("logo: %v", err)
-		http.NotFound(w, r)
+		httpcgi.NotFound(w, r)
 		return
 	}
 	defer f.Close()

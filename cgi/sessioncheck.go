@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -13,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"postern/httpcgi"
 	"postern/privdrop"
 )
 
@@ -42,7 +42,7 @@ const checkTimeout = 10 * time.Second
 const maxCheckOutput = 4096
 
 // checkStatusLine is the first line of the only answer accepted, as
-// net/http/cgi writes it.
+// httpcgi writes it.
 const checkStatusLine = "Status: 204 No Content\r\n"
 
 // selfExe is the running program's file. The kernel resolves the link to
@@ -59,11 +59,11 @@ var errNotProved = errors.New("session not proved")
 // sessionCheck answers POST /session-check: 204 when the request got here,
 // that is its session is proved (userRequest), full (gate sends a pending
 // one to the code form) and its CSRF token right (route).
-func (a *app) sessionCheck(w http.ResponseWriter, r *http.Request) error {
+func (a *app) sessionCheck(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	if a.sess.Pending { // gate has answered already; never 204 for it
-		return &httpError{status: http.StatusForbidden, public: "The login is not complete."}
+		return &httpError{status: httpcgi.StatusForbidden, public: "The login is not complete."}
 	}
-	w.WriteHeader(http.StatusNoContent)
+	w.WriteHeader(httpcgi.StatusNoContent)
 	return nil
 }
 

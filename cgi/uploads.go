@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"postern/compose"
+	"postern/httpcgi"
 	"postern/templates"
 )
 
@@ -55,7 +55,7 @@ func (a *app) uploadDir() string {
 // parseUpload reads the compose form of r into a.upload and r.PostForm.
 // A body over the limits is refused with 413 before or while reading;
 // nothing already in the upload directory is touched.
-func (a *app) parseUpload(r *http.Request) error {
+func (a *app) parseUpload(r *httpcgi.Request) error {
 	lim := a.limits()
 	if r.ContentLength > lim.MaxTotalBytes {
 		return tooLarge(&compose.TooLargeError{Limit: "total", Max: lim.MaxTotalBytes})
@@ -110,7 +110,7 @@ func tooLarge(err error) error {
 		}
 	}
 	public += " Nothing was sent; the files attached before are kept. Go back to the form and try a smaller file."
-	return &httpError{status: http.StatusRequestEntityTooLarge, public: public, err: err}
+	return &httpError{status: httpcgi.StatusRequestEntityTooLarge, public: public, err: err}
 }
 
 // validUploadID accepts "upload-" and 1 to 20 digits, the names

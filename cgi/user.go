@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 
@@ -11,6 +10,7 @@ import (
 	"postern/auth"
 	"postern/config"
 	"postern/guard"
+	"postern/httpcgi"
 	"postern/maildir"
 	"postern/message"
 	"postern/session"
@@ -50,7 +50,7 @@ func userRequest(cfg *config.Config, backend auth.Authenticator, req *rootReques
 	}
 	// We are the user now, inside the Maildir (sandboxed unless sending).
 	sessions := sessionStore(cfg)
-	return serve(cfg, func(w http.ResponseWriter, r *http.Request) {
+	return serve(cfg, func(w httpcgi.ResponseWriter, r *httpcgi.Request) {
 		sess, err := proveSession(sessions, r, req)
 		if err != nil {
 			logf("session refused for %s from %s: %v", req.mailbox, req.remoteAddr, err)
@@ -59,7 +59,7 @@ func userRequest(cfg *config.Config, backend auth.Authenticator, req *rootReques
 			p.Login = &templates.LoginData{Expired: true, AllowUnbound: cfg.AllowUnbound}
 			p.Title = "Log in"
 			setSessionCookie(w, r, "", true)
-			render(w, http.StatusUnauthorized, "login", p)
+			render(w, httpcgi.StatusUnauthorized, "login", p)
 			return
 		}
 		a := &app{
@@ -73,7 +73,7 @@ func userRequest(cfg *config.Config, backend auth.Authenticator, req *rootReques
 		a.store, err = maildir.Open(acct.Maildir)
 		if err != nil {
 			logf("maildir of %s: %v", acct.User, err)
-			a.fail(w, r, &httpError{status: http.StatusInternalServerError, public: "Your Maildir could not be opened.", err: err})
+			a.fail(w, r, &httpError{status: httpcgi.StatusInternalServerError, public: "Your Maildir could not be opened.", err: err})
 			return
 		}
 		a.store.Summarize = summarize
@@ -86,7 +86,7 @@ func userRequest(cfg *config.Config, backend auth.Authenticator, req *rootReques
 }
 
 // proveSession checks the cookie's token against the session file.
-func proveSession(sessions *session.Store, r *http.Request, req *rootRequest) (*session.Session, error) {
+func proveSession(sessions *session.Store, r *httpcgi.Request, req *rootRequest) (*session.Session, error) {
 	c, err := r.Cookie(cookieName)
 	if err != nil {
 		return nil, err
