@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"postern/internal/lockfile"
+	"postern/internal/privfile"
 	"strconv"
 	"strings"
 	"syscall"
@@ -247,20 +248,4 @@ func flock(f *os.File, how int) error {
 
 // ensureDir creates Dir with mode 700 and refuses a directory that is a
 // symbolic link, not owned by the effective user, or open to others.
-func (g *Guard) ensureDir() error {
-	if g.Dir == "" || !filepath.IsAbs(g.Dir) {
-		return fmt.Errorf("guard: state directory %q is not an absolute path", g.Dir)
-	}
-	if err := os.MkdirAll(g.Dir, 0o700); err != nil {
-		return fmt.Errorf("guard: %w", err)
-	}
-	fi, err := os.Lstat(g.Dir)
-	if err != nil {
-		return fmt.Errorf("guard: %w", err)
-	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !fi.IsDir() || !ok || int(st.Uid) != os.Geteuid() || fi.Mode().Perm()&0o077 != 0 {
-		return fmt.Errorf("guard: %s must be a directory owned by uid %d with mode 700 (is %v)", g.Dir, os.Geteuid(), fi.Mode())
-	}
-	return nil
-}
+func (g *Guard) ensureDir() error { return privfile.EnsureDir("guard", g.Dir) }

@@ -42,6 +42,7 @@ import (
 	"time"
 
 	"postern/auth"
+	"postern/internal/privfile"
 )
 
 // MaxFileBytes bounds what is read of an entry.
@@ -105,7 +106,7 @@ func (c *Cache) Put(a *auth.Account) error {
 	if c.TTL <= 0 || c.Dir == "" {
 		return nil
 	}
-	if err := c.ensureDir(); err != nil {
+	if err := privfile.EnsureDir("acctcache", c.Dir); err != nil {
 		return err
 	}
 	data, err := Format(a)
@@ -138,26 +139,6 @@ func (c *Cache) Forget(method, user string) error {
 	err := os.Remove(filepath.Join(c.Dir, File(method, user)))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("acctcache: %w", err)
-	}
-	return nil
-}
-
-// ensureDir creates Dir with mode 700 and refuses one that is a symbolic
-// link, not owned by the effective user, or open to others.
-func (c *Cache) ensureDir() error {
-	if !filepath.IsAbs(c.Dir) {
-		return fmt.Errorf("acctcache: directory %q is not an absolute path", c.Dir)
-	}
-	if err := os.MkdirAll(c.Dir, 0o700); err != nil {
-		return fmt.Errorf("acctcache: %w", err)
-	}
-	fi, err := os.Lstat(c.Dir)
-	if err != nil {
-		return fmt.Errorf("acctcache: %w", err)
-	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	if !fi.IsDir() || !ok || int(st.Uid) != os.Geteuid() || fi.Mode().Perm()&0o077 != 0 {
-		return fmt.Errorf("acctcache: %s must be a directory owned by uid %d with mode 700 (is %v)", c.Dir, os.Geteuid(), fi.Mode())
 	}
 	return nil
 }

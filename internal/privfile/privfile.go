@@ -1,7 +1,9 @@
 // Package privfile reads and replaces the small private state files
 // postern keeps in a user's Maildir (sessions, second factor,
 // preferences): never through a symbolic link, never blocking on a FIFO,
-// within a size limit, and replaced atomically with mode 600.
+// within a size limit, and replaced atomically with mode 600. EnsureDir
+// makes and checks the private directories of root's state (the guard's
+// counters, the account cache). It imports only the standard library.
 package privfile
 
 import (
@@ -58,4 +60,25 @@ func WriteAtomic(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(f.Name(), path)
+}
+
+// EnsureDir creates dir (absolute) with mode 700 when missing, and
+// refuses a directory that is a symbolic link, not owned by the effective
+// user, or open to others. Errors start with what, the caller's name.
+func EnsureDir(what, dir string) error {
+	if dir == "" || !filepath.IsAbs(dir) {
+		return fmt.Errorf("%s: directory %q is not an absolute path", what, dir)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	fi, err := os.Lstat(dir)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !fi.IsDir() || !ok || int(st.Uid) != os.Geteuid() || fi.Mode().Perm()&0o077 != 0 {
+		return fmt.Errorf("%s: %s must be a directory owned by uid %d with mode 700 (is %v)", what, dir, os.Geteuid(), fi.Mode())
+	}
+	return nil
 }
