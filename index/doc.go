@@ -51,4 +51,11 @@
 // time (the first message-id of its References, else that of its parent,
 // else its own), and Thread builds the RFC 5256 tree only over the
 // messages sharing a key, in the folder and in the Sent folder.
+//
+// What a page must not count by reading a whole folder is kept by
+// triggers on the message rows: per folder, the messages, the unread
+// ones and the conversations (counts), and per conversation its size,
+// unread messages and last date (threads, read in order through the
+// index threads_last), so that a list by conversation costs what its
+// page costs, at any size.
 package index

@@ -17,7 +17,7 @@ import (
 
 // schemaVersion names the layout below; an index of another version is
 // deleted and rebuilt.
-const schemaVersion = "4"
+const schemaVersion = "5"
 
 // DefaultFile is the index's path under the Maildir when no directory is
 // configured.
@@ -68,19 +68,54 @@ var schema = []string{
 	`CREATE INDEX IF NOT EXISTS msgs_todo ON msgs(date) WHERE done = 0`,
 	`CREATE INDEX IF NOT EXISTS msgs_todo_folder ON msgs(folder, date) WHERE done = 0`,
 	// Counting a folder's rows would read its whole index: keep counts,
-	// of all messages and of the unread ones (no S flag).
-	`CREATE TABLE IF NOT EXISTS counts(folder TEXT PRIMARY KEY, n INTEGER NOT NULL, unread INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID`,
+	// of all messages, of the unread ones (no S flag) and of the
+	// conversations.
+	`CREATE TABLE IF NOT EXISTS counts(folder TEXT PRIMARY KEY, n INTEGER NOT NULL, unread INTEGER NOT NULL DEFAULT 0,
+		threads INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID`,
+	// A folder's conversations, for its list by conversation: grouping
+	// the folder's rows at every request would read its whole index.
+	// Kept by the triggers below; the list pages through threads_last.
+	`CREATE TABLE IF NOT EXISTS threads(folder TEXT NOT NULL, thread TEXT NOT NULL, last INTEGER NOT NULL,
+		n INTEGER NOT NULL, unread INTEGER NOT NULL, PRIMARY KEY(folder, thread)) WITHOUT ROWID`,
+	`CREATE INDEX IF NOT EXISTS threads_last ON threads(folder, last DESC, thread)`,
+	`CREATE TRIGGER IF NOT EXISTS threads_ins AFTER INSERT ON threads BEGIN
+		UPDATE counts SET threads = threads + 1 WHERE folder = new.folder;
+	END`,
+	`CREATE TRIGGER IF NOT EXISTS threads_del AFTER DELETE ON threads BEGIN
+		UPDATE counts SET threads = threads - 1 WHERE folder = old.folder;
+	END`,
+	// A message joins its conversation; leaving one recomputes its last
+	// date from the rows left (msgs_folder_thread) and drops it when
+	// empty. No statement changes flags and thread (or date) of a row at
+	// once, so each trigger sees the other columns as they are.
 	`CREATE TRIGGER IF NOT EXISTS msgs_count_ins AFTER INSERT ON msgs BEGIN
 		INSERT INTO counts(folder, n, unread) VALUES(new.folder, 1, instr(new.flags, 'S') = 0)
 			ON CONFLICT(folder) DO UPDATE SET n = n + 1, unread = unread + (instr(new.flags, 'S') = 0);
+		INSERT INTO threads(folder, thread, last, n, unread) VALUES(new.folder, new.thread, new.date, 1, instr(new.flags, 'S') = 0)
+			ON CONFLICT(folder, thread) DO UPDATE SET last = max(last, new.date), n = n + 1, unread = unread + (instr(new.flags, 'S') = 0);
 	END`,
 	`CREATE TRIGGER IF NOT EXISTS msgs_count_del AFTER DELETE ON msgs BEGIN
 		UPDATE counts SET n = n - 1, unread = unread - (instr(old.flags, 'S') = 0) WHERE folder = old.folder;
+		UPDATE threads SET n = n - 1, unread = unread - (instr(old.flags, 'S') = 0),
+			last = coalesce((SELECT max(date) FROM msgs WHERE folder = old.folder AND thread = old.thread), 0)
+			WHERE folder = old.folder AND thread = old.thread;
+		DELETE FROM threads WHERE folder = old.folder AND thread = old.thread AND n <= 0;
 	END`,
 	`CREATE TRIGGER IF NOT EXISTS msgs_count_upd AFTER UPDATE OF flags ON msgs
 		WHEN (instr(old.flags, 'S') = 0) <> (instr(new.flags, 'S') = 0) BEGIN
 		UPDATE counts SET unread = unread + (instr(new.flags, 'S') = 0) - (instr(old.flags, 'S') = 0)
 			WHERE folder = new.folder;
+		UPDATE threads SET unread = unread + (instr(new.flags, 'S') = 0) - (instr(old.flags, 'S') = 0)
+			WHERE folder = new.folder AND thread = new.thread;
+	END`,
+	`CREATE TRIGGER IF NOT EXISTS msgs_thread_upd AFTER UPDATE OF thread, date ON msgs
+		WHEN old.thread <> new.thread OR old.date <> new.date BEGIN
+		UPDATE threads SET n = n - 1, unread = unread - (instr(old.flags, 'S') = 0),
+			last = coalesce((SELECT max(date) FROM msgs WHERE folder = old.folder AND thread = old.thread AND id <> new.id), 0)
+			WHERE folder = old.folder AND thread = old.thread;
+		DELETE FROM threads WHERE folder = old.folder AND thread = old.thread AND n <= 0;
+		INSERT INTO threads(folder, thread, last, n, unread) VALUES(new.folder, new.thread, new.date, 1, instr(new.flags, 'S') = 0)
+			ON CONFLICT(folder, thread) DO UPDATE SET last = max(last, new.date), n = n + 1, unread = unread + (instr(new.flags, 'S') = 0);
 	END`,
 	// Comparing a folder's rows with its cur/ directory reads only this.
 	`CREATE INDEX IF NOT EXISTS msgs_names ON msgs(folder, key, name)`,

@@ -86,16 +86,19 @@ type ThreadRow struct {
 }
 
 // Threads returns one page of a folder's conversations, the most recently
-// active first, and how many there are. Groups are read from the
-// (folder, thread, date, flags) index; then the latest message of each
-// conversation on the page.
+// active first, and how many there are. The conversations, their counts
+// and their last dates are kept in the threads table (the triggers of
+// msgs), read in order through threads_last; then the latest message of
+// each conversation on the page. The cost follows the page, not the
+// folder.
 func (x *Index) Threads(folder string, offset, limit int) ([]ThreadRow, int, error) {
 	var total int
-	if err := x.db.QueryRow(`SELECT count(DISTINCT thread) FROM msgs INDEXED BY msgs_folder_thread WHERE folder = ?`, folder).Scan(&total); err != nil {
+	err := x.db.QueryRow(`SELECT threads FROM counts WHERE folder = ?`, folder).Scan(&total)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, 0, fmt.Errorf("index: threads: %w", err)
 	}
-	rs, err := x.db.Query(`SELECT thread, max(date) AS last, count(*), sum(instr(flags, 'S') = 0)
-		FROM msgs INDEXED BY msgs_folder_thread WHERE folder = ? GROUP BY thread ORDER BY last DESC, thread LIMIT ? OFFSET ?`,
+	rs, err := x.db.Query(`SELECT thread, last, n, unread FROM threads INDEXED BY threads_last
+		WHERE folder = ? ORDER BY last DESC, thread LIMIT ? OFFSET ?`,
 		folder, max(limit, 1), max(offset, 0))
 	if err != nil {
 		return nil, 0, fmt.Errorf("index: threads: %w", err)
@@ -120,7 +123,10 @@ func (x *Index) Threads(folder string, offset, limit int) ([]ThreadRow, int, err
 	}
 	out := make([]ThreadRow, 0, len(groups))
 	for _, g := range groups {
-		rs, err := x.db.Query(`SELECT `+entryCols+` FROM msgs WHERE folder = ? AND thread = ? ORDER BY date DESC, key DESC LIMIT 1`, folder, g.thread)
+		// Through the conversation's own rows: by msgs_date, SQLite
+		// would walk the folder's newest messages until one is of it.
+		rs, err := x.db.Query(`SELECT `+entryCols+` FROM msgs INDEXED BY msgs_folder_thread
+			WHERE folder = ? AND thread = ? ORDER BY date DESC, key DESC LIMIT 1`, folder, g.thread)
 		if err != nil {
 			return nil, 0, fmt.Errorf("index: threads: %w", err)
 		}
