@@ -152,10 +152,10 @@ func TestThreadsTable(t *testing.T) {
 }
 
 // groupThreads is what Threads must say of folder, all pages, computed by
-// grouping its rows.
+// grouping its rows that were read (done = 1).
 func groupThreads(x *Index, folder string) ([]string, error) {
 	rs, err := x.db.Query(`SELECT thread, max(date) AS last, count(*), sum(instr(flags, 'S') = 0)
-		FROM msgs WHERE folder = ? GROUP BY thread ORDER BY last DESC, thread`, folder)
+		FROM msgs WHERE folder = ? AND done = 1 GROUP BY thread ORDER BY last DESC, thread`, folder)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +177,7 @@ func groupThreads(x *Index, folder string) ([]string, error) {
 	var out []string
 	for _, g := range gs {
 		var key string
-		if err := x.db.QueryRow(`SELECT key FROM msgs WHERE folder = ? AND thread = ? ORDER BY date DESC, key DESC LIMIT 1`, folder, g.thread).Scan(&key); err != nil {
+		if err := x.db.QueryRow(`SELECT key FROM msgs WHERE folder = ? AND thread = ? AND done = 1 ORDER BY date DESC, key DESC LIMIT 1`, folder, g.thread).Scan(&key); err != nil {
 			return nil, err
 		}
 		out = append(out, fmt.Sprintf("%s n=%d unread=%d", key, g.n, g.u))

@@ -54,8 +54,8 @@
 //
 // What a page must not count by reading a whole folder is kept by
 // triggers on the message rows: per folder, the messages, the unread
-// ones and the conversations (counts), and per conversation its size,
-// unread messages and last date (threads, read in order through the
-// index threads_last), so that a list by conversation costs what its
-// page costs, at any size.
+// ones and the conversations (counts), and per conversation of the
+// messages read so far its size, unread messages and last date (threads,
+// read in order through the index threads_last), so that a list by
+// conversation costs what its page costs, at any size.
 package index

@@ -84,38 +84,43 @@ var schema = []string{
 	`CREATE TRIGGER IF NOT EXISTS threads_del AFTER DELETE ON threads BEGIN
 		UPDATE counts SET threads = threads - 1 WHERE folder = old.folder;
 	END`,
-	// A message joins its conversation; leaving one recomputes its last
-	// date from the rows left (msgs_folder_thread) and drops it when
-	// empty. No statement changes flags and thread (or date) of a row at
-	// once, so each trigger sees the other columns as they are.
+	// A message joins its conversation once it is read (done = 1: until
+	// then its thread is unknown, and the list by conversation leaves it
+	// out, as search does); leaving one drops it when it was the last
+	// message, else recomputes the last date from the rows left
+	// (msgs_folder_thread). No statement changes the flags and the
+	// thread, date or done of a row at once, so each trigger sees the
+	// other columns as they are.
 	`CREATE TRIGGER IF NOT EXISTS msgs_count_ins AFTER INSERT ON msgs BEGIN
 		INSERT INTO counts(folder, n, unread) VALUES(new.folder, 1, instr(new.flags, 'S') = 0)
 			ON CONFLICT(folder) DO UPDATE SET n = n + 1, unread = unread + (instr(new.flags, 'S') = 0);
-		INSERT INTO threads(folder, thread, last, n, unread) VALUES(new.folder, new.thread, new.date, 1, instr(new.flags, 'S') = 0)
-			ON CONFLICT(folder, thread) DO UPDATE SET last = max(last, new.date), n = n + 1, unread = unread + (instr(new.flags, 'S') = 0);
+		INSERT INTO threads(folder, thread, last, n, unread)
+			SELECT new.folder, new.thread, new.date, 1, instr(new.flags, 'S') = 0 WHERE new.done = 1
+			ON CONFLICT(folder, thread) DO UPDATE SET last = max(last, excluded.last), n = n + 1, unread = unread + excluded.unread;
 	END`,
 	`CREATE TRIGGER IF NOT EXISTS msgs_count_del AFTER DELETE ON msgs BEGIN
 		UPDATE counts SET n = n - 1, unread = unread - (instr(old.flags, 'S') = 0) WHERE folder = old.folder;
+		DELETE FROM threads WHERE old.done = 1 AND folder = old.folder AND thread = old.thread AND n = 1;
 		UPDATE threads SET n = n - 1, unread = unread - (instr(old.flags, 'S') = 0),
-			last = coalesce((SELECT max(date) FROM msgs WHERE folder = old.folder AND thread = old.thread), 0)
-			WHERE folder = old.folder AND thread = old.thread;
-		DELETE FROM threads WHERE folder = old.folder AND thread = old.thread AND n <= 0;
+			last = coalesce((SELECT max(date) FROM msgs WHERE folder = old.folder AND thread = old.thread AND done = 1), 0)
+			WHERE old.done = 1 AND folder = old.folder AND thread = old.thread;
 	END`,
 	`CREATE TRIGGER IF NOT EXISTS msgs_count_upd AFTER UPDATE OF flags ON msgs
 		WHEN (instr(old.flags, 'S') = 0) <> (instr(new.flags, 'S') = 0) BEGIN
 		UPDATE counts SET unread = unread + (instr(new.flags, 'S') = 0) - (instr(old.flags, 'S') = 0)
 			WHERE folder = new.folder;
 		UPDATE threads SET unread = unread + (instr(new.flags, 'S') = 0) - (instr(old.flags, 'S') = 0)
-			WHERE folder = new.folder AND thread = new.thread;
+			WHERE new.done = 1 AND folder = new.folder AND thread = new.thread;
 	END`,
-	`CREATE TRIGGER IF NOT EXISTS msgs_thread_upd AFTER UPDATE OF thread, date ON msgs
-		WHEN old.thread <> new.thread OR old.date <> new.date BEGIN
+	`CREATE TRIGGER IF NOT EXISTS msgs_thread_upd AFTER UPDATE OF done, thread, date ON msgs
+		WHEN (old.done = 1 OR new.done = 1) AND (old.done <> new.done OR old.thread <> new.thread OR old.date <> new.date) BEGIN
+		DELETE FROM threads WHERE old.done = 1 AND folder = old.folder AND thread = old.thread AND n = 1;
 		UPDATE threads SET n = n - 1, unread = unread - (instr(old.flags, 'S') = 0),
-			last = coalesce((SELECT max(date) FROM msgs WHERE folder = old.folder AND thread = old.thread AND id <> new.id), 0)
-			WHERE folder = old.folder AND thread = old.thread;
-		DELETE FROM threads WHERE folder = old.folder AND thread = old.thread AND n <= 0;
-		INSERT INTO threads(folder, thread, last, n, unread) VALUES(new.folder, new.thread, new.date, 1, instr(new.flags, 'S') = 0)
-			ON CONFLICT(folder, thread) DO UPDATE SET last = max(last, new.date), n = n + 1, unread = unread + (instr(new.flags, 'S') = 0);
+			last = coalesce((SELECT max(date) FROM msgs WHERE folder = old.folder AND thread = old.thread AND done = 1 AND id <> new.id), 0)
+			WHERE old.done = 1 AND folder = old.folder AND thread = old.thread;
+		INSERT INTO threads(folder, thread, last, n, unread)
+			SELECT new.folder, new.thread, new.date, 1, instr(new.flags, 'S') = 0 WHERE new.done = 1
+			ON CONFLICT(folder, thread) DO UPDATE SET last = max(last, excluded.last), n = n + 1, unread = unread + excluded.unread;
 	END`,
 	// Comparing a folder's rows with its cur/ directory reads only this.
 	`CREATE INDEX IF NOT EXISTS msgs_names ON msgs(folder, key, name)`,

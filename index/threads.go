@@ -86,7 +86,8 @@ type ThreadRow struct {
 }
 
 // Threads returns one page of a folder's conversations, the most recently
-// active first, and how many there are. The conversations, their counts
+// active first, and how many there are: of the messages read so far (a
+// message not read yet has no known conversation; Progress tells). The conversations, their counts
 // and their last dates are kept in the threads table (the triggers of
 // msgs), read in order through threads_last; then the latest message of
 // each conversation on the page. The cost follows the page, not the
@@ -126,7 +127,7 @@ func (x *Index) Threads(folder string, offset, limit int) ([]ThreadRow, int, err
 		// Through the conversation's own rows: by msgs_date, SQLite
 		// would walk the folder's newest messages until one is of it.
 		rs, err := x.db.Query(`SELECT `+entryCols+` FROM msgs INDEXED BY msgs_folder_thread
-			WHERE folder = ? AND thread = ? ORDER BY date DESC, key DESC LIMIT 1`, folder, g.thread)
+			WHERE folder = ? AND thread = ? AND done = 1 ORDER BY date DESC, key DESC LIMIT 1`, folder, g.thread)
 		if err != nil {
 			return nil, 0, fmt.Errorf("index: threads: %w", err)
 		}
