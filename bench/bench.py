@@ -102,13 +102,13 @@ class Server:
         self.port = free_port()
         for d in (self.apache, os.path.join(self.apache, "run"), os.path.join(self.apache, "htdocs")):
             os.makedirs(d, exist_ok=True)
-        # Debian's default MPM and its CGI module, as the SqWebMail harness
-        # (../shared/bench/sqwebmail/setup.sh) runs its Apache: mpm_event
-        # with mod_cgid, whose daemon forks the CGI programs. With
-        # mpm_prefork and 4 idle servers, wrk's 8 connections waited for
-        # Apache to fork more servers (one per second at first): p99 near
-        # 1 s on the first wrk run, not postern's time.
-        mods = ["mpm_event", "authz_core", "unixd", "mime", "alias", "cgid", "log_config", "env", "setenvif"]
+        # mpm_prefork with mod_cgi, so that the CGI processes are children
+        # of Apache's and their CPU time reaches cpu_ms() (mod_cgid's
+        # daemon does not wait for its children: their time is lost).
+        # Enough idle servers for wrk's 8 connections: with 4, the first
+        # wrk run waited for Apache to fork more (one a second at first),
+        # a p99 near 1 s that was not postern's.
+        mods = ["mpm_prefork", "authz_core", "unixd", "mime", "alias", "cgi", "log_config", "env", "setenvif"]
         lines = ["ServerRoot %s" % self.apache]
         for m in mods:
             so = os.path.join(MODULES, "mod_%s.so" % m)
@@ -120,7 +120,7 @@ class Server:
             "PidFile %s/apache2.pid" % self.apache, "DefaultRuntimeDir %s/run" % self.apache,
             "ErrorLog %s/error.log" % self.apache, "LogLevel warn",
             "TypesConfig /etc/mime.types",
-            "ScriptSock %s/run/cgid.sock" % self.apache,
+            "StartServers 12", "MinSpareServers 12", "MaxSpareServers 20", "MaxRequestWorkers 32",
             "KeepAlive On", "MaxKeepAliveRequests 0", "Timeout 120",
             "DocumentRoot %s/htdocs" % self.apache,
             "<Directory />\n AllowOverride None\n Require all denied\n</Directory>",
