@@ -9,7 +9,8 @@
 // 600, written by root from what the backend returned and read back by
 // root only. Nothing in it comes from the request: the file name is the
 // hex SHA-256 of the method and the user name, so any name becomes a
-// fixed, safe file name. A file is used only when it is a regular file,
+// fixed, safe file name. A file is used only when its directory is still
+// private (owned by the effective user, mode 700), and it is a regular file,
 // not a link, owned by the effective user, not open to others, younger
 // than the time to live (by its modification time, which Put sets) and
 // not from the future, of this version, and naming the same user and
@@ -75,7 +76,7 @@ func File(method, user string) string {
 // Get returns the cached account of user under method, or false when
 // there is no usable entry.
 func (c *Cache) Get(method, user string) (*auth.Account, bool) {
-	if c.TTL <= 0 || c.Dir == "" {
+	if c.TTL <= 0 || c.Dir == "" || !privateDir(c.Dir) {
 		return nil, false
 	}
 	f, err := os.OpenFile(filepath.Join(c.Dir, File(method, user)), os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
@@ -99,6 +100,18 @@ func (c *Cache) Get(method, user string) (*auth.Account, bool) {
 		return nil, false
 	}
 	return a, true
+}
+
+// privateDir reports whether dir is a directory (not a link) owned by the
+// effective user and closed to others, as Put makes it: entries in any
+// other directory are not trusted, whoever owns them.
+func privateDir(dir string) bool {
+	fi, err := os.Lstat(dir)
+	if err != nil || !fi.IsDir() || fi.Mode().Perm()&0o077 != 0 {
+		return false
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return ok && int(st.Uid) == os.Geteuid()
 }
 
 // Put stores a, which a backend has just returned.

@@ -180,8 +180,19 @@ func TestGetRefusesFiles(t *testing.T) {
 		t.Error("Get of an entry naming another user hit")
 	}
 
-	// Put refuses a directory open to others.
+	// A good entry in a directory open to others is not used, and Put
+	// refuses that directory.
+	os.Remove(path)
+	if err := c.Put(a); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.Get("pam", "ptalice"); !ok {
+		t.Fatal("Get of a fresh entry missed")
+	}
 	os.Chmod(c.Dir, 0o755)
+	if _, ok := c.Get("pam", "ptalice"); ok {
+		t.Error("Get from a mode 755 directory hit")
+	}
 	if err := c.Put(a); err == nil {
 		t.Error("Put into a mode 755 directory = nil, want error")
 	}
