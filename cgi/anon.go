@@ -31,7 +31,7 @@ func anonymous(cfg *config.Config, req *rootRequest, mode anonMode) int {
 		p := basePage(cfg, r)
 		login := &templates.LoginData{AllowUnbound: cfg.AllowUnbound}
 		p.Login = login
-		login.NeedHTTPS = cfg.RequireHTTPS && !isHTTPS(r)
+		login.NeedHTTPS = cfg.RequireHTTPS && !r.HTTPS
 		if u := rememberedUser(r); u != "" {
 			login.User, login.Remembered = u, true
 		}

@@ -40,8 +40,10 @@ func networkAllowed(cfg *config.Config, ip string) bool {
 	return l.Allowed(ip)
 }
 
-// httpsOn reports whether the web server says the request came over TLS.
-func httpsOn() bool { return strings.EqualFold(os.Getenv("HTTPS"), "on") }
+// httpsOn reports whether the web server says the request came over TLS
+// (the root room's reading of HTTPS; after the drop it is
+// httpcgi.Request.HTTPS, by the same function).
+func httpsOn() bool { return httpcgi.HTTPSOn(os.Getenv("HTTPS")) }
 
 // clientCertProblem checks client_cert for a request by user ("" before
 // the user is known): "" when fine, else the reason for the log.
@@ -97,7 +99,7 @@ const rememberCookie = "postern-user"
 // setRememberCookie sets (name != "") or clears the user-name cookie.
 func setRememberCookie(w httpcgi.ResponseWriter, r *httpcgi.Request, name string) {
 	c := &httpcgi.Cookie{Name: rememberCookie, Value: name, Path: scriptName(r), HttpOnly: true,
-		Secure: isHTTPS(r), SameSite: httpcgi.SameSiteStrictMode, MaxAge: 365 * 24 * 3600}
+		Secure: r.HTTPS, SameSite: httpcgi.SameSiteStrictMode, MaxAge: 365 * 24 * 3600}
 	if c.Path == "" {
 		c.Path = "/"
 	}

@@ -25,7 +25,7 @@ func serve(cfg *config.Config, h func(w httpcgi.ResponseWriter, r *httpcgi.Reque
 	}
 	pages = set
 	err = httpcgi.Serve(func(w httpcgi.ResponseWriter, r *httpcgi.Request) {
-		securityHeaders(w.Header(), set.StyleHash(), isHTTPS(r))
+		securityHeaders(w.Header(), set.StyleHash(), r.HTTPS)
 		h(w, r)
 	})
 	for i := len(afterResponse) - 1; i >= 0; i-- {
@@ -66,10 +66,6 @@ func securityHeaders(h httpcgi.Header, styleHash string, https bool) {
 	}
 }
 
-func isHTTPS(r *httpcgi.Request) bool {
-	return r.HTTPS || strings.EqualFold(os.Getenv("HTTPS"), "on")
-}
-
 // scriptName is the URL path of the program, the base of every link.
 func scriptName(r *httpcgi.Request) string {
 	return strings.TrimSuffix(os.Getenv("SCRIPT_NAME"), "/")
@@ -82,7 +78,7 @@ func setSessionCookie(w httpcgi.ResponseWriter, r *httpcgi.Request, value string
 		Value:    value,
 		Path:     scriptName(r),
 		HttpOnly: true,
-		Secure:   isHTTPS(r),
+		Secure:   r.HTTPS,
 		SameSite: httpcgi.SameSiteStrictMode,
 	}
 	if c.Path == "" {

@@ -30,6 +30,7 @@ func TestRequestFromMap(t *testing.T) {
 		func(map[string]string) {},
 		func(e map[string]string) { e["HTTPS"] = "on" },
 		func(e map[string]string) { e["HTTPS"] = "off" },
+		func(e map[string]string) { e["HTTPS"] = "1" },
 		func(e map[string]string) {
 			e["REQUEST_METHOD"] = "POST"
 			e["CONTENT_LENGTH"] = "42"
@@ -53,7 +54,7 @@ func TestRequestFromMap(t *testing.T) {
 		if got.Method != want.Method || got.Host != want.Host || got.ContentLength != want.ContentLength {
 			t.Errorf("case %d: method, host, length = %q %q %d, want %q %q %d", i, got.Method, got.Host, got.ContentLength, want.Method, want.Host, want.ContentLength)
 		}
-		if got.HTTPS != (want.TLS != nil) {
+		if got.HTTPS != (want.TLS != nil) || got.HTTPS != HTTPSOn(env["HTTPS"]) {
 			t.Errorf("case %d: HTTPS = %v, want %v", i, got.HTTPS, want.TLS != nil)
 		}
 		if got.URL.Path != want.URL.Path || !reflect.DeepEqual(got.URL.Query(), want.URL.Query()) {
@@ -67,13 +68,21 @@ func TestRequestFromMap(t *testing.T) {
 				t.Errorf("case %d: header %s = %q, want %q", i, k, got.Header[k], v)
 			}
 		}
-		if !reflect.DeepEqual(cookieStrings(got.Cookies()), httpCookieStrings(want.Cookies())) {
-			t.Errorf("case %d: cookies = %v, want %v", i, cookieStrings(got.Cookies()), httpCookieStrings(want.Cookies()))
+		if !reflect.DeepEqual(cookieStrings(readCookies(got.Header)), httpCookieStrings(want.Cookies())) {
+			t.Errorf("case %d: cookies = %v, want %v", i, cookieStrings(readCookies(got.Header)), httpCookieStrings(want.Cookies()))
 		}
 	}
 	for _, bad := range []map[string]string{{}, {"REQUEST_METHOD": "GET", "CONTENT_LENGTH": "x"}, {"REQUEST_METHOD": "GET", "CONTENT_LENGTH": "-1"}} {
 		if _, err := RequestFromMap(bad); err == nil {
 			t.Errorf("RequestFromMap(%v) = nil error, want one", bad)
+		}
+	}
+}
+
+func TestHTTPSOn(t *testing.T) {
+	for v, want := range map[string]bool{"on": true, "ON": true, "On": true, "1": true, "": false, "off": false, "0": false, "yes": false} {
+		if got := HTTPSOn(v); got != want {
+			t.Errorf("HTTPSOn(%q) = %v, want %v", v, got, want)
 		}
 	}
 }

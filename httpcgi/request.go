@@ -59,10 +59,7 @@ func RequestFromMap(params map[string]string) (*Request, error) {
 			r.Header.Add(strings.ReplaceAll(name, "_", "-"), v)
 		}
 	}
-	switch params["HTTPS"] {
-	case "on", "ON", "1":
-		r.HTTPS = true
-	}
+	r.HTTPS = HTTPSOn(params["HTTPS"])
 	path, query := params["SCRIPT_NAME"]+params["PATH_INFO"], params["QUERY_STRING"]
 	if uri := params["REQUEST_URI"]; uri != "" {
 		path, query, _ = strings.Cut(uri, "?")
@@ -73,6 +70,11 @@ func RequestFromMap(params map[string]string) (*Request, error) {
 	r.URL = &url.URL{Path: path, RawQuery: query}
 	return r, nil
 }
+
+// HTTPSOn reports whether the value of the CGI variable HTTPS says the
+// request came over TLS: "on" in any case (Apache, lighttpd, nginx's
+// fastcgi_params) or "1".
+func HTTPSOn(v string) bool { return strings.EqualFold(v, "on") || v == "1" }
 
 // FromEnv is the Request of this process: RequestFromMap of its
 // environment, with standard input, up to CONTENT_LENGTH, as the body.
@@ -92,9 +94,6 @@ func FromEnv() (*Request, error) {
 	}
 	return r, nil
 }
-
-// Cookies returns the request's cookies, in order.
-func (r *Request) Cookies() []*Cookie { return readCookies(r.Header) }
 
 // Cookie returns the first cookie named name, or ErrNoCookie.
 func (r *Request) Cookie(name string) (*Cookie, error) {
@@ -117,9 +116,10 @@ func (r *Request) ParseForm() error {
 	var errs []error
 	r.PostForm = url.Values{}
 	if r.Method == "POST" || r.Method == "PUT" || r.Method == "PATCH" {
-		ct, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-		if r.Header.Get("Content-Type") == "" {
-			ct, err = "application/octet-stream", nil
+		var ct string
+		var err error
+		if v := r.Header.Get("Content-Type"); v != "" {
+			ct, _, err = mime.ParseMediaType(v)
 		}
 		if err != nil {
 			errs = append(errs, err)
