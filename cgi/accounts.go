@@ -43,10 +43,12 @@ func lookupAccount(cfg *config.Config, backend auth.Authenticator, user string) 
 }
 
 // rememberAccount puts an account the backend has just returned into the
-// account cache, unless it is one that is never served.
+// account cache. One that is never served (root, below min_uid) may be
+// stored: enter refuses it whichever way it comes, and acctcache.Parse
+// refuses uid and gid 0.
 func rememberAccount(cfg *config.Config, a *auth.Account) {
 	c := accountCache(cfg)
-	if c == nil || checkAccount(cfg, a) != nil {
+	if c == nil {
 		return
 	}
 	if err := c.Put(a); err != nil {

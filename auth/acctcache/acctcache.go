@@ -22,9 +22,9 @@
 // as before). Logins are never answered from the cache: Authenticate
 // always runs, and its Put refreshes the entry.
 //
-// Writes go to a temporary file renamed over the entry, so a reader sees
-// a whole entry or none; two writers of one entry both write what the
-// backend said, and either may win.
+// Writes go through privfile.WriteAtomic (a synced temporary file renamed
+// over the entry), so a reader sees a whole entry or none; two writers of
+// one entry both write what the backend said, and either may win.
 package acctcache
 
 import (
@@ -76,7 +76,7 @@ func File(method, user string) string {
 // Get returns the cached account of user under method, or false when
 // there is no usable entry.
 func (c *Cache) Get(method, user string) (*auth.Account, bool) {
-	if c.TTL <= 0 || c.Dir == "" || !privateDir(c.Dir) {
+	if c.TTL <= 0 || c.Dir == "" || privfile.CheckDir("acctcache", c.Dir) != nil {
 		return nil, false
 	}
 	f, err := os.OpenFile(filepath.Join(c.Dir, File(method, user)), os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
@@ -102,18 +102,6 @@ func (c *Cache) Get(method, user string) (*auth.Account, bool) {
 	return a, true
 }
 
-// privateDir reports whether dir is a directory (not a link) owned by the
-// effective user and closed to others, as Put makes it: entries in any
-// other directory are not trusted, whoever owns them.
-func privateDir(dir string) bool {
-	fi, err := os.Lstat(dir)
-	if err != nil || !fi.IsDir() || fi.Mode().Perm()&0o077 != 0 {
-		return false
-	}
-	st, ok := fi.Sys().(*syscall.Stat_t)
-	return ok && int(st.Uid) == os.Geteuid()
-}
-
 // Put stores a, which a backend has just returned.
 func (c *Cache) Put(a *auth.Account) error {
 	if c.TTL <= 0 || c.Dir == "" {
@@ -126,19 +114,7 @@ func (c *Cache) Put(a *auth.Account) error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(c.Dir, ".tmp-")
-	if err != nil {
-		return fmt.Errorf("acctcache: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // after the rename, nothing is there
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("acctcache: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("acctcache: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), filepath.Join(c.Dir, File(a.Method, a.User))); err != nil {
+	if err := privfile.WriteAtomic(filepath.Join(c.Dir, File(a.Method, a.User)), data); err != nil {
 		return fmt.Errorf("acctcache: %w", err)
 	}
 	return nil

@@ -221,3 +221,29 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkGet is what a request with a session pays for its account
+// (the directory check, open, fstat, read and parse of one entry).
+func BenchmarkGet(b *testing.B) {
+	c := &Cache{Dir: filepath.Join(b.TempDir(), "accounts"), TTL: time.Hour}
+	if err := c.Put(sample()); err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < b.N; i++ {
+		if _, ok := c.Get("pam", "ptalice"); !ok {
+			b.Fatal("miss")
+		}
+	}
+}
+
+// BenchmarkPut is what a login, or a request after the entry expired,
+// pays to store it (a synced temporary file renamed over the entry).
+func BenchmarkPut(b *testing.B) {
+	c := &Cache{Dir: filepath.Join(b.TempDir(), "accounts"), TTL: time.Hour}
+	a := sample()
+	for i := 0; i < b.N; i++ {
+		if err := c.Put(a); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -62,9 +62,8 @@ func WriteAtomic(path string, data []byte) error {
 	return os.Rename(f.Name(), path)
 }
 
-// EnsureDir creates dir (absolute) with mode 700 when missing, and
-// refuses a directory that is a symbolic link, not owned by the effective
-// user, or open to others. Errors start with what, the caller's name.
+// EnsureDir creates dir (absolute) with mode 700 when missing, then
+// checks it with CheckDir. Errors start with what, the caller's name.
 func EnsureDir(what, dir string) error {
 	if dir == "" || !filepath.IsAbs(dir) {
 		return fmt.Errorf("%s: directory %q is not an absolute path", what, dir)
@@ -72,6 +71,12 @@ func EnsureDir(what, dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
+	return CheckDir(what, dir)
+}
+
+// CheckDir refuses a directory that is a symbolic link, not owned by the
+// effective user, or open to others.
+func CheckDir(what, dir string) error {
 	fi, err := os.Lstat(dir)
 	if err != nil {
 		return fmt.Errorf("%s: %w", what, err)

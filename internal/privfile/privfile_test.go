@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 )
@@ -51,5 +52,36 @@ func TestReadRefusals(t *testing.T) {
 	}
 	if _, err := Read(fifo, 64); err != nil {
 		t.Logf("Read(fifo) = %v", err) // must return, not hang
+	}
+}
+
+func TestEnsureDir(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a", "b")
+	if err := EnsureDir("test", "relative/dir"); err == nil {
+		t.Error(`EnsureDir("relative/dir") = nil, want an error`)
+	}
+	if err := EnsureDir("test", dir); err != nil {
+		t.Fatalf("EnsureDir(new) = %v", err)
+	}
+	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("EnsureDir made %v (%v), want mode 700", fi, err)
+	}
+	if err := CheckDir("test", dir); err != nil {
+		t.Errorf("CheckDir(own 700) = %v", err)
+	}
+	os.Chmod(dir, 0o750)
+	if err := CheckDir("test", dir); err == nil || !strings.HasPrefix(err.Error(), "test: ") {
+		t.Errorf("CheckDir(mode 750) = %v, want a test: error", err)
+	}
+	if err := EnsureDir("test", dir); err == nil {
+		t.Error("EnsureDir(existing mode 750) = nil, want an error")
+	}
+	link := filepath.Join(t.TempDir(), "link")
+	os.Chmod(dir, 0o700)
+	if err := os.Symlink(dir, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckDir("test", link); err == nil {
+		t.Error("CheckDir(symbolic link to a good directory) = nil, want an error")
 	}
 }
