@@ -150,7 +150,7 @@ func checkAccount(cfg *config.Config, a *auth.Account) error {
 
 // enter drops to the account, changes to its Maildir and sandboxes the
 // process. As root, the Landlock ruleset is applied just before the drop
-// (sandboxAsRoot; for a send, sandboxSend, whose rules let the MTA run):
+// (sandboxAsRoot; for a send with rules that let the MTA run):
 // one signal round to every thread of the process instead of two after
 // the drop. Not root, or before a first index_dir exists, it is applied
 // after the drop (sandboxUser). Failure to drop is fatal: the process
@@ -159,13 +159,7 @@ func enter(cfg *config.Config, a *auth.Account, req *rootRequest) error {
 	if err := checkAccount(cfg, a); err != nil {
 		return err
 	}
-	send := sendsMail(req)
-	sandboxed := false
-	if send {
-		sandboxSend(cfg, configFile, a)
-	} else {
-		sandboxed = sandboxAsRoot(cfg, configFile, a)
-	}
+	sandboxed := sandboxAsRoot(cfg, configFile, a, sendsMail(req))
 	if err := privdrop.DropIfRoot(a.UID, a.GID, a.Groups); err != nil {
 		logf("privilege drop to %s failed: %v", a.User, err)
 		os.Exit(fatalPage(500, "Internal error.", exitDrop))
@@ -174,7 +168,7 @@ func enter(cfg *config.Config, a *auth.Account, req *rootRequest) error {
 		return fmt.Errorf("maildir of %s: %v", a.User, err)
 	}
 	privateTmp(a)
-	if !send && !sandboxed {
+	if !sandboxed {
 		sandboxUser(cfg, configFile, a)
 	}
 	return nil

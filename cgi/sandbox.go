@@ -19,8 +19,8 @@ import (
 // the privilege drop (sandboxAsRoot), or after it when postern does not
 // run as root or the index_dir of the user does not exist yet
 // (sandboxUser); the one that sends mail is restricted to userRules plus
-// sendRuntime and the landlock_send_* keys, as root just before the drop
-// (sandboxSend). As root the ruleset goes without no_new_privs: for a
+// sendRuntime and the landlock_send_* keys, as root just before the drop,
+// and never after it (sandboxAsRoot with send). As root the ruleset goes without no_new_privs: for a
 // send so that the MTA's set-group-id postdrop keeps its group, for every
 // other request because userRules allow nothing to be executed, so that
 // there is no set-ID program for no_new_privs to hold back, and setting it
@@ -89,53 +89,46 @@ func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account) {
 	logUnsupported()
 }
 
-// sandboxAsRoot restricts a request of acct that sends nothing to
-// userRules, as root just before the drop, and reports whether it did (or
-// whether there is nothing to do: landlock = no). The paths are opened as
-// root, which grants nothing the Unix permissions refuse after the drop.
-// Not root, or with an index_dir of acct that does not exist yet (the
-// user creates it after the drop, and a rule needs an existing path), it
-// does nothing and reports false: sandboxUser then restricts the process
-// after the drop. A failure is logged and reported false, so that
-// sandboxUser tries again.
-func sandboxAsRoot(cfg *config.Config, cfgPath string, acct *auth.Account) bool {
+// sandboxAsRoot restricts a request of acct as root, just before the
+// drop, to userRules, or for a send to sendRules, and reports whether the
+// process needs nothing more (sandboxUser after the drop otherwise). The
+// ruleset goes without no_new_privs (see the top of this file), and its
+// paths are opened as root, which grants nothing the Unix permissions
+// refuse after the drop. It does nothing, and reports:
+//   - true with landlock = no;
+//   - false when not root (postern installed without setuid), or when
+//     acct's index_dir does not exist yet (the user creates it after the
+//     drop, and a rule needs an existing path), or when Landlock failed:
+//     sandboxUser tries after the drop;
+//   - true for a send in those cases, logged: after the drop Landlock
+//     would need no_new_privs, and that would stop a set-ID sendmail.
+func sandboxAsRoot(cfg *config.Config, cfgPath string, acct *auth.Account, send bool) bool {
 	if !cfg.Landlock {
 		return true
 	}
 	if os.Geteuid() != 0 {
-		return false
-	}
-	if cfg.IndexDir != "" {
-		if _, err := os.Stat(indexDir(cfg, acct)); err != nil {
-			return false
+		if send {
+			logf("landlock: not running as root, so the send by %s is not sandboxed (no_new_privs would stop a set-ID sendmail)", acct.User)
 		}
+		return send
 	}
-	if err := sandbox.RestrictAsRoot(userRules(cfg, cfgPath, acct)); err != nil {
-		logf("landlock for %s as root: %v", acct.User, err)
-		return false
+	var rules sandbox.Rules
+	if send {
+		rules = sendRules(cfg, cfgPath, acct)
+	} else {
+		if cfg.IndexDir != "" {
+			if _, err := os.Stat(indexDir(cfg, acct)); err != nil {
+				return false
+			}
+		}
+		rules = userRules(cfg, cfgPath, acct)
+	}
+	if err := sandbox.RestrictAsRoot(rules); err != nil {
+		logf("landlock for %s (send %v) as root: %v", acct.User, send, err)
+		return send
 	}
 	logUnsupported()
 	return true
-}
-
-// sandboxSend restricts a send request of acct, as root just before the
-// drop, to sendRules. Landlock then needs no no_new_privs, so the MTA's
-// set-group-id postdrop keeps its group (see package sandbox for why this
-// is safe). Not root (postern run as the user, without setuid): the send
-// is not sandboxed, and that is logged. Failure is logged, not fatal.
-func sandboxSend(cfg *config.Config, cfgPath string, acct *auth.Account) {
-	if !cfg.Landlock {
-		return
-	}
-	if os.Geteuid() != 0 {
-		logf("landlock: not running as root, so the send by %s is not sandboxed (no_new_privs would stop a set-ID sendmail)", acct.User)
-		return
-	}
-	if err := sandbox.RestrictAsRoot(sendRules(cfg, cfgPath, acct)); err != nil {
-		logf("landlock for the send by %s: %v", acct.User, err)
-		return
-	}
-	logUnsupported()
 }
 
 // sendRules are userRules, plus sendRuntime, the landlock_send_* paths

@@ -18,7 +18,7 @@ import (
 
 // sendsMail reports whether the request may run the sendmail wrapper:
 // POST /send. That request gets its own Landlock sandbox, applied before
-// the drop (sandboxSend): the MTA's sendmail needs its own programs,
+// the drop (sandboxAsRoot): the MTA's sendmail needs its own programs,
 // libraries and queue, and no_new_privs would disable a set-group-id
 // postdrop.
 func sendsMail(req *rootRequest) bool {
