@@ -20,7 +20,7 @@ DESTDIR    ?=
 GO         ?= go
 CONFIG     := $(SYSCONFDIR)/postern/postern.conf
 LDFLAGS    := -X postern/config.Path=$(CONFIG) -X main.version=$(VERSION) \
-              -X postern/compose.DefaultWrapper=$(LIBEXECDIR)/postern-sendmail
+              -X postern/config.DefaultWrapper=$(LIBEXECDIR)/postern-sendmail
 # A position-independent executable: ASLR for the setuid program (and
 # Debian's hardening checks).
 BUILDMODE  ?= pie

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"postern/gate"
 	"strings"
 
 	"postern/config"
@@ -25,10 +26,17 @@ var systemLookup = lookup{user: user.Lookup, stat: os.Stat}
 // pamDir is where PAM service files live.
 const pamDir = "/etc/pam.d"
 
+// -check-config is the one command that may run as root: root's own run
+// (an administrator checking /etc/postern/postern.conf, which may be
+// closed to others). It parses the configuration and every template of
+// template_dir, so it is refused to any other caller of the setuid
+// program (commandAs), and a setuid run has dropped to its caller before
+// (command).
+
 // checkConfig loads the configuration at path and writes one line for each
 // problem: every bad line of the file (config.Parse reports them all, each
 // with its line number), then what the values name but the system lacks.
-// It returns exitOK when there is no error; warnings do not count.
+// It returns gate.ExitOK when there is no error; warnings do not count.
 func checkConfig(w io.Writer, path string, sys lookup) int {
 	if _, err := sys.stat(path); errors.Is(err, fs.ErrNotExist) {
 		fmt.Fprintf(w, "%s: does not exist; the compiled-in defaults apply\n", path)
@@ -40,7 +48,7 @@ func checkConfig(w io.Writer, path string, sys lookup) int {
 			fmt.Fprintln(w, e)
 		}
 		fmt.Fprintf(w, "%s: %d error(s)\n", path, len(errs))
-		return exitConfig
+		return gate.ExitConfig
 	}
 	problems, warnings := checkValues(cfg, sys)
 	for _, p := range warnings {
@@ -51,10 +59,10 @@ func checkConfig(w io.Writer, path string, sys lookup) int {
 	}
 	if len(problems) > 0 {
 		fmt.Fprintf(w, "%s: %d error(s)\n", path, len(problems))
-		return exitConfig
+		return gate.ExitConfig
 	}
 	fmt.Fprintf(w, "%s: ok (auth = %s)\n", path, cfg.Auth)
-	return exitOK
+	return gate.ExitOK
 }
 
 // splitErrors undoes errors.Join, so that each problem gets its own line.
@@ -73,7 +81,7 @@ func splitErrors(err error) []error {
 // the backend's files, the users, the template directory.
 func checkValues(cfg *config.Config, sys lookup) (problems, warnings []string) {
 	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
-	if _, err := newBackend(cfg); err != nil {
+	if _, err := gate.NewBackend(cfg); err != nil {
 		bad("auth = %s: %v", cfg.Auth, err)
 	}
 	switch cfg.Auth {

@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"postern/gate"
+	"postern/httpcgi"
 	"strings"
 	"testing"
 	"time"
@@ -74,38 +76,38 @@ func TestCheckConfig(t *testing.T) {
 		want       []string // each must appear on a line of its own
 		wantNot    []string
 	}{
-		{"good", "auth = pam\nweb_user = www-data\n", append([]string{"/etc/pam.d/postern"}, postfixPaths...), exitOK,
+		{"good", "auth = pam\nweb_user = www-data\n", append([]string{"/etc/pam.d/postern"}, postfixPaths...), gate.ExitOK,
 			[]string{": ok (auth = pam)"}, []string{"warning"}},
 		// The MTA's paths of the send sandbox: missing ones are named;
 		// those with %u differ per user and are not looked at.
-		{"send paths missing", "auth = pam\nweb_user = www-data\nlandlock_send_read = /etc/postfix /etc/msmtprc /home/%u/.msmtprc\n", append([]string{"/etc/pam.d/postern"}, postfixPaths[:3]...), exitOK,
+		{"send paths missing", "auth = pam\nweb_user = www-data\nlandlock_send_read = /etc/postfix /etc/msmtprc /home/%u/.msmtprc\n", append([]string{"/etc/pam.d/postern"}, postfixPaths[:3]...), gate.ExitOK,
 			[]string{"warning: landlock_send_read: /etc/msmtprc does not exist", "warning: landlock_send_write: /var/spool/postfix/maildrop does not exist"}, []string{"/etc/postfix does", "%u"}},
-		{"send paths without landlock", "auth = pam\nweb_user = www-data\nlandlock = no\n", []string{"/etc/pam.d/postern"}, exitOK,
+		{"send paths without landlock", "auth = pam\nweb_user = www-data\nlandlock = no\n", []string{"/etc/pam.d/postern"}, gate.ExitOK,
 			nil, []string{"warning"}},
 		// Every bad line is reported, not only the first.
-		{"three bad lines", "auth = ldap\n# fine\nfoo = bar\nmin_uid = -1\nno equals sign\npage_size = 50\n", nil, exitConfig,
+		{"three bad lines", "auth = ldap\n# fine\nfoo = bar\nmin_uid = -1\nno equals sign\npage_size = 50\n", nil, gate.ExitConfig,
 			[]string{"line 1: auth", "line 3: unknown key \"foo\"", "line 4: min_uid", "line 5: missing '='", ": 4 error(s)"}, []string{"line 2", "line 6"}},
-		{"duplicate", "auth = pam\nauth = shadow\n", nil, exitConfig,
+		{"duplicate", "auth = pam\nauth = shadow\n", nil, gate.ExitConfig,
 			[]string{"line 2: duplicate key auth (first set on line 1)"}, nil},
-		{"missing pam file", "web_user = www-data\n", nil, exitConfig,
+		{"missing pam file", "web_user = www-data\n", nil, gate.ExitConfig,
 			[]string{"pam_service = postern: stat /etc/pam.d/postern"}, nil},
-		{"unknown web_user", "web_user = nosuchuser\n", []string{"/etc/pam.d/postern"}, exitConfig,
+		{"unknown web_user", "web_user = nosuchuser\n", []string{"/etc/pam.d/postern"}, gate.ExitConfig,
 			[]string{"web_user = nosuchuser: user: unknown user nosuchuser"}, nil},
 		// An empty web_user is allowed but worth a word.
-		{"no web_user", "", []string{"/etc/pam.d/postern"}, exitOK,
+		{"no web_user", "", []string{"/etc/pam.d/postern"}, gate.ExitOK,
 			[]string{"warning: web_user is not set"}, nil},
-		{"root anon_user", "web_user = www-data\nanon_user = root\n", []string{"/etc/pam.d/postern"}, exitConfig,
+		{"root anon_user", "web_user = www-data\nanon_user = root\n", []string{"/etc/pam.d/postern"}, gate.ExitConfig,
 			[]string{"anon_user = root: uid or gid 0"}, nil},
-		{"shadow missing", "auth = shadow\nshadow_file = /nonexistent\nweb_user = www-data\n", nil, exitConfig,
+		{"shadow missing", "auth = shadow\nshadow_file = /nonexistent\nweb_user = www-data\n", nil, gate.ExitConfig,
 			[]string{"shadow_file = /nonexistent"}, []string{"pam_service"}},
 		// webpass_root must be a directory.
-		{"webpass root is a file", "auth = webpass\nwebpass_root = /srv/users\nweb_user = www-data\n", []string{"/srv/users"}, exitConfig,
+		{"webpass root is a file", "auth = webpass\nwebpass_root = /srv/users\nweb_user = www-data\n", []string{"/srv/users"}, gate.ExitConfig,
 			[]string{"webpass_root = /srv/users: not a directory"}, nil},
-		{"webpass ok", "auth = webpass\nwebpass_root = /srv/users\nweb_user = www-data\n", []string{"/srv/users/"}, exitOK,
+		{"webpass ok", "auth = webpass\nwebpass_root = /srv/users\nweb_user = www-data\n", []string{"/srv/users/"}, gate.ExitOK,
 			[]string{"ok (auth = webpass)"}, nil},
-		{"template dir missing", "web_user = www-data\ntemplate_dir = /srv/brand\n", []string{"/etc/pam.d/postern"}, exitConfig,
+		{"template dir missing", "web_user = www-data\ntemplate_dir = /srv/brand\n", []string{"/etc/pam.d/postern"}, gate.ExitConfig,
 			[]string{"template_dir = /srv/brand"}, nil},
-		{"idle longer than max", "web_user = www-data\nsession_idle = 2h\nsession_max = 1h\n", []string{"/etc/pam.d/postern"}, exitOK,
+		{"idle longer than max", "web_user = www-data\nsession_idle = 2h\nsession_max = 1h\n", []string{"/etc/pam.d/postern"}, gate.ExitOK,
 			[]string{"warning: session_idle 2h0m0s is longer than session_max 1h0m0s"}, nil},
 	}
 	for _, tt := range tests {
@@ -139,8 +141,8 @@ func TestCheckConfigOneLinePerError(t *testing.T) {
 	}
 	path := writeConfFile(t, conf.String())
 	var out bytes.Buffer
-	if got := checkConfig(&out, path, fakeSystem()); got != exitConfig {
-		t.Errorf("checkConfig = %d, want %d", got, exitConfig)
+	if got := checkConfig(&out, path, fakeSystem()); got != gate.ExitConfig {
+		t.Errorf("checkConfig = %d, want %d", got, gate.ExitConfig)
 	}
 	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
 	if len(lines) != 11 {
@@ -174,17 +176,17 @@ func TestCommand(t *testing.T) {
 		wantOut    string
 		wantErr    string
 	}{
-		{"version", []string{"-version"}, true, 1000, exitOK, "postern " + version + "\n", ""},
+		{"version", []string{"-version"}, true, 1000, gate.ExitOK, "postern " + version + "\n", ""},
 		// A user may run the setuid binary but not read its configuration.
-		{"check-config as user while setuid", []string{"-check-config"}, true, 1000, exitCaller, "", "-check-config is for root"},
+		{"check-config as user while setuid", []string{"-check-config"}, true, 1000, gate.ExitCaller, "", "-check-config is for root"},
 		{"check-config as root", []string{"-check-config"}, true, 0, -1, "", ""},
 		// Not setuid (virtual-user mode): nothing to protect.
 		{"check-config not setuid", []string{"-check-config"}, false, 1000, -1, "", ""},
-		{"no flag setuid", nil, true, 1000, exitNotCGI, "", "this is a CGI program"},
-		{"no flag", nil, false, 1000, exitUsage, "", "this is a CGI program"},
-		{"unknown flag", []string{"-config", "/tmp/x"}, false, 0, exitUsage, "", "flag provided but not defined"},
+		{"no flag setuid", nil, true, 1000, gate.ExitNotCGI, "", "this is a CGI program"},
+		{"no flag", nil, false, 1000, gate.ExitUsage, "", "this is a CGI program"},
+		{"unknown flag", []string{"-config", "/tmp/x"}, false, 0, gate.ExitUsage, "", "flag provided but not defined"},
 		// No argument may name a file.
-		{"extra argument", []string{"-check-config", "/tmp/x"}, false, 0, exitUsage, "", "unexpected argument"},
+		{"extra argument", []string{"-check-config", "/tmp/x"}, false, 0, gate.ExitUsage, "", "unexpected argument"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -221,14 +223,24 @@ func TestCheckConfigBrokenTemplate(t *testing.T) {
 	}
 	path := writeConfFile(t, "web_user = www-data\ntemplate_dir = "+dir+"\n")
 	var out bytes.Buffer
-	if status := checkConfig(&out, path, fakeSystem("/etc/pam.d/postern")); status != exitConfig || !strings.Contains(out.String(), "thread.html") {
-		t.Errorf("checkConfig with a broken thread.html = %d, output:\n%s\nwant %d and the file named", status, out.String(), exitConfig)
+	if status := checkConfig(&out, path, fakeSystem("/etc/pam.d/postern")); status != gate.ExitConfig || !strings.Contains(out.String(), "thread.html") {
+		t.Errorf("checkConfig with a broken thread.html = %d, output:\n%s\nwant %d and the file named", status, out.String(), gate.ExitConfig)
 	}
 	if err := os.Remove(filepath.Join(dir, "thread.html")); err != nil {
 		t.Fatal(err)
 	}
 	out.Reset()
-	if status := checkConfig(&out, path, fakeSystem("/etc/pam.d/postern")); status != exitOK {
+	if status := checkConfig(&out, path, fakeSystem("/etc/pam.d/postern")); status != gate.ExitOK {
 		t.Errorf("checkConfig with a good template_dir = %d, output:\n%s", status, out.String())
+	}
+}
+
+// TestHTTPSReadings: the root room (which does not link httpcgi) and the
+// app read the HTTPS variable the same way.
+func TestHTTPSReadings(t *testing.T) {
+	for _, v := range []string{"", "on", "ON", "On", "1", "off", "0", "yes", "true", " on", "on "} {
+		if g, h := gate.HTTPSOn(v), httpcgi.HTTPSOn(v); g != h {
+			t.Errorf("gate.HTTPSOn(%q) = %v, httpcgi.HTTPSOn = %v", v, g, h)
+		}
 	}
 }

@@ -5,14 +5,30 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"postern/gate"
+	"postern/privdrop"
 )
 
-// command runs postern from a shell: -version, -check-config. While
-// setuid, -check-config is for root only, and no argument may choose a
-// file: the configuration checked is the one compiled in (config.Path).
+// command runs postern from a shell: -version, -check-config (root's:
+// checkconfig.go), index (the caller's: indexcmd.go). No command needs
+// borrowed privileges, so a setuid run drops to the caller's own ids
+// before it parses an argument: only root itself may check the
+// configuration, and no argument may choose a file (the configuration
+// checked is the one compiled in, config.Path).
 func command(args []string, setuid bool, cfgPath string) int {
+	if setuid && os.Getuid() != 0 {
+		groups, err := os.Getgroups()
+		if err == nil {
+			err = privdrop.Drop(os.Getuid(), os.Getgid(), groups)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "postern: privilege drop failed:", err)
+			return gate.ExitDrop
+		}
+	}
 	if len(args) > 0 && args[0] == "index" {
-		return indexCommand(args[1:], setuid, cfgPath)
+		return indexCommand(args[1:], cfgPath)
 	}
 	return commandAs(args, setuid, os.Getuid(), cfgPath, os.Stdout, os.Stderr)
 }
@@ -25,26 +41,26 @@ func commandAs(args []string, setuid bool, uid int, cfgPath string, stdout, stde
 	showVersion := fs.Bool("version", false, "print the version and exit")
 	check := fs.Bool("check-config", false, "check the configuration file, report each problem and exit (root only)")
 	if err := fs.Parse(args); err != nil {
-		return exitUsage
+		return gate.ExitUsage
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "postern: unexpected argument %q\n", fs.Arg(0))
-		return exitUsage
+		return gate.ExitUsage
 	}
 	switch {
 	case *showVersion:
 		fmt.Fprintln(stdout, "postern", version)
-		return exitOK
+		return gate.ExitOK
 	case *check:
 		if setuid && uid != 0 {
 			fmt.Fprintln(stderr, "postern: -check-config is for root")
-			return exitCaller
+			return gate.ExitCaller
 		}
 		return checkConfig(stdout, cfgPath, systemLookup)
 	}
 	fmt.Fprintln(stderr, "postern: this is a CGI program; run it from a web server (see postern(8))")
 	if setuid {
-		return exitNotCGI
+		return gate.ExitNotCGI
 	}
-	return exitUsage
+	return gate.ExitUsage
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/user"
+	"postern/gate"
 	"strconv"
 	"time"
 
@@ -12,66 +13,56 @@ import (
 	"postern/config"
 	"postern/index"
 	"postern/maildir"
-	"postern/privdrop"
 )
 
 // indexCommand is "postern index": bring the caller's search index up to
 // date ahead of time (an admin's cron job, a delivery hook). It runs as
-// the calling user only: a setuid run first drops to the real uid and
-// gid, before reading anything; root is refused (run it as the user).
-func indexCommand(args []string, setuid bool, cfgPath string) int {
-	if setuid {
-		groups, err := os.Getgroups()
-		if err == nil {
-			err = privdrop.Drop(os.Getuid(), os.Getgid(), groups)
-		}
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "postern: index: privilege drop failed:", err)
-			return exitDrop
-		}
-	}
+// the calling user only, never root: a setuid run has dropped to the real
+// uid and gid (command) before it gets here, and root is refused (run it
+// as the user).
+func indexCommand(args []string, cfgPath string) int {
 	fs := flag.NewFlagSet("postern index", flag.ContinueOnError)
 	fs.SetOutput(os.Stderr)
 	quiet := fs.Bool("q", false, "print nothing but errors")
 	if err := fs.Parse(args); err != nil || fs.NArg() != 0 {
-		return exitUsage
+		return gate.ExitUsage
 	}
 	if os.Getuid() == 0 {
 		fmt.Fprintln(os.Stderr, "postern: index: run it as the mail's owner, not root (su -s /bin/sh -c 'postern index' USER)")
-		return exitCaller
+		return gate.ExitCaller
 	}
 	cfg, err := config.Load(cfgPath)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "postern: index: %s: %v\n", cfgPath, err)
-		return exitConfig
+		return gate.ExitConfig
 	}
 	u, err := user.LookupId(strconv.Itoa(os.Getuid()))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "postern: index:", err)
-		return exitInternal
+		return gate.ExitInternal
 	}
 	acct, err := auth.SystemAccount(u.Username, cfg.Auth, cfg.Maildir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "postern: index:", err)
-		return exitInternal
+		return gate.ExitInternal
 	}
 	store, err := maildir.Open(acct.Maildir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "postern: index:", err)
-		return exitInternal
+		return gate.ExitInternal
 	}
 	start := time.Now()
-	x, err := index.Open(index.Path(cfg.IndexDir, acct.Maildir, acct.User), store)
+	x, err := index.Open(index.Path(cfg.IndexDirFor(acct.User), acct.Maildir), store)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "postern: index:", err)
-		return exitInternal
+		return gate.ExitInternal
 	}
 	defer x.Close()
 	before, _ := x.Progress()
 	p, err := x.Update(0)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "postern: index:", err)
-		return exitInternal
+		return gate.ExitInternal
 	}
 	if !*quiet {
 		d := time.Since(start)
@@ -79,5 +70,5 @@ func indexCommand(args []string, setuid bool, cfgPath string) int {
 		fmt.Printf("postern: indexed %d messages in %.1fs (%.0f/s); %d of %d messages indexed\n",
 			n, d.Seconds(), float64(n)/max(d.Seconds(), 1e-3), p.Indexed, p.Total)
 	}
-	return exitOK
+	return gate.ExitOK
 }

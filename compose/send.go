@@ -19,21 +19,9 @@ const MaxStderr = 8 << 10
 // maxRecipients bounds the envelope recipients of one message.
 const maxRecipients = 1000
 
-// DefaultWrapper is where make install puts the wrapper (LIBEXECDIR);
-// the Makefile may set it with -ldflags "-X postern/compose.DefaultWrapper=...".
-var DefaultWrapper = "/usr/local/libexec/postern/postern-sendmail"
-
-// WrapperPath is the wrapper that Send runs.
-func (s *Sender) WrapperPath() string {
-	if s.Wrapper == "" {
-		return DefaultWrapper
-	}
-	return s.Wrapper
-}
-
 // Sender runs the sendmail wrapper.
 type Sender struct {
-	Wrapper string        // absolute path of the wrapper; "" means DefaultWrapper
+	Wrapper string        // absolute path of the wrapper (the caller's configuration chooses it)
 	Timeout time.Duration // for one send; 0 means 2 minutes
 	// Env is the wrapper's environment; nil means the process's own,
 	// which privdrop.Sanitize has reduced to the CGI variables.
@@ -85,7 +73,7 @@ func (s *Sender) Send(msg io.Reader, envelopeFrom string, rcpts []string) error 
 			return err
 		}
 	}
-	wrapper := s.WrapperPath()
+	wrapper := s.Wrapper
 	if !filepath.IsAbs(wrapper) {
 		return fmt.Errorf("compose: wrapper path %q is not absolute", wrapper)
 	}

@@ -121,7 +121,7 @@ type Config struct {
 	Identities string
 	// sendmail_wrapper: the program outgoing mail is given to (see
 	// postern-sendmail(8)); an absolute path. Default "": the wrapper
-	// installed with postern (compose.DefaultWrapper).
+	// installed with postern (DefaultWrapper).
 	SendmailWrapper string
 	// max_attachment_size: the largest attached file, in bytes. Default
 	// 26214400 (25 MiB).

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 )
 
@@ -23,4 +24,33 @@ func pathList(v string) error {
 		}
 	}
 	return nil
+}
+
+// ForUser replaces each "%u" of a configured path with the user name.
+func ForUser(path, user string) string {
+	return strings.ReplaceAll(path, "%u", user)
+}
+
+// IndexDirFor is the directory of user's search index when index_dir
+// puts it outside the Maildir ("%u" replaced), or "" when it is in the
+// Maildir (index.DefaultFile).
+func (c *Config) IndexDirFor(user string) string {
+	if c.IndexDir == "" {
+		return ""
+	}
+	return filepath.Clean(ForUser(c.IndexDir, user))
+}
+
+// DefaultWrapper is where make install puts the sendmail wrapper
+// (LIBEXECDIR); the Makefile sets it with
+// -ldflags "-X postern/config.DefaultWrapper=...".
+var DefaultWrapper = "/usr/local/libexec/postern/postern-sendmail"
+
+// Wrapper is the sendmail wrapper that a send runs: sendmail_wrapper, or
+// DefaultWrapper when it is not set.
+func (c *Config) Wrapper() string {
+	if c.SendmailWrapper != "" {
+		return c.SendmailWrapper
+	}
+	return DefaultWrapper
 }

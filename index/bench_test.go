@@ -72,7 +72,7 @@ func BenchmarkOpenList(b *testing.B) {
 	box.x.Close()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		x, err := Open(Path("", box.root, "u"), box.store)
+		x, err := Open(Path("", box.root), box.store)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -30,7 +30,7 @@ func writer(root string) int {
 	}
 	id, _ := strconv.Atoi(os.Getenv("POSTERN_INDEX_ID"))
 	for i := 0; i < 15; i++ {
-		x, err := Open(Path("", root, "u"), s)
+		x, err := Open(Path("", root), s)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1

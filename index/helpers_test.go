@@ -42,7 +42,7 @@ func (b *testBox) open() {
 		b.t.Fatal(err)
 	}
 	b.store = s
-	x, err := Open(Path("", b.root, "u"), s)
+	x, err := Open(Path("", b.root), s)
 	if err != nil {
 		b.t.Fatalf("Open = %v", err)
 	}

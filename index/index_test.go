@@ -88,7 +88,7 @@ func TestRebuildAfterDelete(t *testing.T) {
 	b.put("INBOX", "new", "", mail("a@example.org", "b@example.org", "two", "pears"))
 	b.update()
 	b.x.Close()
-	path := Path("", b.root, "u")
+	path := Path("", b.root)
 	for _, s := range []string{"", "-wal", "-shm"} {
 		os.Remove(path + s)
 	}

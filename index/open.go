@@ -132,22 +132,15 @@ var schema = []string{
 		content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`,
 }
 
-// Path returns where the index of a user lives: dir with "%u" replaced by
-// user, or DefaultFile under the Maildir when dir is empty.
-func Path(dir, maildirRoot, user string) string {
+// Path returns where the index of a user lives: in dir, the user's own
+// directory of index_dir with its "%u" already replaced
+// (config.IndexDirFor), or DefaultFile under the Maildir when dir is
+// empty.
+func Path(dir, maildirRoot string) string {
 	if dir == "" {
 		return filepath.Join(maildirRoot, DefaultFile)
 	}
-	out := make([]byte, 0, len(dir)+len(user))
-	for i := 0; i < len(dir); i++ {
-		if dir[i] == '%' && i+1 < len(dir) && dir[i+1] == 'u' {
-			out = append(out, user...)
-			i++
-			continue
-		}
-		out = append(out, dir[i])
-	}
-	return filepath.Join(string(out), "index.sqlite")
+	return filepath.Join(dir, "index.sqlite")
 }
 
 // Open opens (creating it and its directory, mode 700, when missing) the

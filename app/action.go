@@ -1,0 +1,144 @@
+package app
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"postern/httpcgi"
+	"postern/maildir"
+)
+
+// maxSelected bounds how many messages one action may name.
+const maxSelected = 5000
+
+// action applies one operation to the selected messages of a folder.
+func (a *app) action(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
+	f := r.PostForm
+	folder := f.Get("f")
+	if err := a.checkFolder(folder); err != nil {
+		return err
+	}
+	ids := f["id"]
+	if len(ids) == 0 {
+		return badRequest("Select at least one message first.", nil)
+	}
+	if len(ids) > maxSelected {
+		return badRequest(fmt.Sprintf("At most %d messages can be changed at once.", maxSelected), nil)
+	}
+	for _, id := range ids {
+		if err := maildir.ValidKey(id); err != nil {
+			return badRequest("That is not a valid message id.", err)
+		}
+	}
+	op := f.Get("op")
+	dest := f.Get("dest")
+	var err error
+	switch op {
+	case "read":
+		err = a.store.SetFlags(folder, ids, "S", "")
+	case "unread":
+		err = a.store.SetFlags(folder, ids, "", "S")
+	case "flag":
+		err = a.store.SetFlags(folder, ids, "F", "")
+	case "unflag":
+		err = a.store.SetFlags(folder, ids, "", "F")
+	case "move", "copy":
+		if err := a.checkFolder(dest); err != nil {
+			return err
+		}
+		if dest == folder && op == "move" {
+			return badRequest("The messages are in that folder already.", nil)
+		}
+		if op == "move" {
+			err = a.store.Move(folder, ids, dest)
+		} else {
+			err = a.store.Copy(folder, ids, dest)
+		}
+	case "delete":
+		if folder == a.cfg.Trash {
+			err = a.store.Delete(folder, ids)
+			break
+		}
+		if !a.store.Exists(a.cfg.Trash) {
+			if err := a.store.CreateFolder(a.cfg.Trash); err != nil {
+				return err
+			}
+		}
+		dest = a.cfg.Trash
+		err = a.store.Move(folder, ids, dest)
+	default:
+		return badRequest("Unknown action.", nil)
+	}
+	if err != nil {
+		return err
+	}
+	back := backTo(r, link(r, "/list", url.Values{"f": {folder}}))
+	httpcgi.Redirect(w, r, withNotice(back, op, len(ids), dest), httpcgi.StatusSeeOther)
+	return nil
+}
+
+// emptyTrash deletes every message in Trash for good.
+func (a *app) emptyTrash(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
+	if a.store.Exists(a.cfg.Trash) {
+		if err := a.store.Empty(a.cfg.Trash); err != nil {
+			return err
+		}
+	}
+	back := backTo(r, link(r, "/list", url.Values{"f": {a.cfg.Trash}}))
+	httpcgi.Redirect(w, r, withNotice(back, "empty", 0, ""), httpcgi.StatusSeeOther)
+	return nil
+}
+
+// withNotice adds what was done to a local URL, for actionNotice.
+func withNotice(u, op string, n int, dest string) string {
+	v := url.Values{"done": {op}, "n": {strconv.Itoa(n)}}
+	if dest != "" {
+		v.Set("to", dest)
+	}
+	sep := "?"
+	if strings.Contains(u, "?") {
+		sep = "&"
+	}
+	return u + sep + v.Encode()
+}
+
+// actionNotice is the sentence for the last action. Only a count and a
+// folder name come from the URL.
+func actionNotice(q url.Values) string {
+	n, err := strconv.Atoi(q.Get("n"))
+	if err != nil || n < 0 {
+		return ""
+	}
+	what := fmt.Sprintf("%d messages", n)
+	if n == 1 {
+		what = "1 message"
+	}
+	to := q.Get("to")
+	if len(to) > 300 {
+		return ""
+	}
+	switch q.Get("done") {
+	case "read":
+		return what + " marked read."
+	case "unread":
+		return what + " marked unread."
+	case "flag":
+		return what + " flagged."
+	case "unflag":
+		return what + " unflagged."
+	case "move":
+		return what + " moved to " + to + "."
+	case "copy":
+		return what + " copied to " + to + "."
+	case "delete":
+		if to != "" {
+			return what + " moved to " + to + "."
+		}
+		return what + " deleted for good."
+	case "empty":
+		return "Trash emptied."
+	}
+	return ""
+}

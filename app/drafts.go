@@ -1,0 +1,84 @@
+package app
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"postern/compose"
+	"postern/maildir"
+	"postern/message"
+)
+
+// resumeDraft loads the draft key of the Drafts folder: its fields and
+// copies of its attachments in the upload directory. The draft stays in
+// Drafts until the message is sent or saved again.
+func (a *app) resumeDraft(key string) (*compose.Draft, error) {
+	if err := maildir.ValidKey(key); err != nil {
+		return nil, badRequest("That is not a valid draft.", err)
+	}
+	path, err := a.store.MessagePath(a.cfg.Drafts, key)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	v := message.Parse(f, message.DefaultLimits)
+	f.Close()
+	d := compose.ResumeDraft(v)
+	if d.Attachments, err = a.copyParts(path, v.Attachments); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// saveDraft stores d in the Drafts folder with the D flag (Bcc kept)
+// and then removes the draft it replaces (old, may be ""). It returns
+// the new key.
+func (a *app) saveDraft(d *compose.Draft, old string) (string, error) {
+	key, err := a.deliverCopy(a.cfg.Drafts, d, "DS")
+	if err != nil {
+		return "", err
+	}
+	if old != "" && old != key {
+		a.removeDraft(old)
+	}
+	return key, nil
+}
+
+// removeDraft deletes a draft for good (it was sent or saved anew).
+func (a *app) removeDraft(key string) {
+	if maildir.ValidKey(key) != nil {
+		return
+	}
+	path, err := a.store.MessagePath(a.cfg.Drafts, key)
+	if err != nil {
+		return
+	}
+	if err := os.Remove(path); err != nil {
+		logf("removing draft %s of %s: %v", key, a.acct.User, err)
+	}
+}
+
+// deliverCopy writes BuildDraft's message (with Bcc) into folder, which
+// is created when missing, with flags.
+func (a *app) deliverCopy(folder string, d *compose.Draft, flags string) (string, error) {
+	if err := a.ensureFolder(folder); err != nil {
+		return "", err
+	}
+	tmp, err := os.CreateTemp(a.uploadDir(), "out-*")
+	if err != nil {
+		return "", err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	if _, err := d.BuildDraft(tmp, time.Now(), ""); err != nil {
+		return "", fmt.Errorf("building the copy for %s: %w", folder, err)
+	}
+	if _, err := tmp.Seek(0, 0); err != nil {
+		return "", err
+	}
+	return a.store.Deliver(folder, tmp, flags)
+}

@@ -1,0 +1,107 @@
+package app
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"postern/internal/privfile"
+	"strconv"
+
+	"postern/httpcgi"
+	"postern/templates"
+)
+
+// pageSizes are the page sizes offered in the preferences.
+var pageSizes = []int{10, 20, 25, 50, 100, 200}
+
+// prefsFile holds the user's preferences, in the Maildir (the process
+// runs there), mode 600.
+const prefsFile = "postern/prefs.json"
+
+// maxPrefsBytes bounds what is read of the preferences file.
+const maxPrefsBytes = 64 << 10
+
+type userPrefs struct {
+	PageSize      int      `json:"page_size"`
+	PreferText    bool     `json:"prefer_text,omitempty"`    // show the text part of messages that have one
+	RemoteSenders []string `json:"remote_senders,omitempty"` // always load remote content from these
+}
+
+// prefs reads the preferences; a missing or broken file gives defaults.
+func (a *app) prefs() userPrefs {
+	p := userPrefs{PageSize: a.cfg.PageSize}
+	data, err := privfile.Read(prefsFile, maxPrefsBytes)
+	if err != nil {
+		return p
+	}
+	var stored userPrefs
+	if json.Unmarshal(data, &stored) != nil {
+		return p
+	}
+	if validPageSize(stored.PageSize) {
+		p.PageSize = stored.PageSize
+	}
+	p.PreferText = stored.PreferText
+	if len(stored.RemoteSenders) <= maxRemoteSenders {
+		p.RemoteSenders = stored.RemoteSenders
+	}
+	return p
+}
+
+func validPageSize(n int) bool { return n >= 5 && n <= 500 }
+
+func (a *app) prefsPage(w httpcgi.ResponseWriter, r *httpcgi.Request, notice string) error {
+	p := a.page(r, "Preferences")
+	p.Notice = notice
+	up := a.prefs()
+	p.Prefs = &templates.PrefsData{PageSize: up.PageSize, PageSizes: pageSizes, PreferText: up.PreferText, RemoteSenders: up.RemoteSenders}
+	render(w, httpcgi.StatusOK, "prefs", p)
+	return nil
+}
+
+func (a *app) prefsGet(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
+	return a.prefsPage(w, r, "")
+}
+
+func (a *app) savePrefs(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
+	n, err := strconv.Atoi(r.PostForm.Get("pagesize"))
+	if err != nil || !validPageSize(n) {
+		return badRequest("The page size must be a number from 5 to 500.", err)
+	}
+	p := a.prefs()
+	p.PageSize = n
+	p.PreferText = r.PostForm.Get("prefertext") != ""
+	drop := map[string]bool{}
+	for _, s := range r.PostForm["forget"] {
+		drop[s] = true
+	}
+	kept := p.RemoteSenders[:0]
+	for _, s := range p.RemoteSenders {
+		if !drop[s] {
+			kept = append(kept, s)
+		}
+	}
+	p.RemoteSenders = kept
+	if err := a.savePrefsFile(p); err != nil {
+		return err
+	}
+	return a.prefsPage(w, r, "Preferences saved.")
+}
+
+// savePrefsFile writes the preferences.
+func (a *app) savePrefsFile(p userPrefs) error {
+	b, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	return writeFileAtomic(prefsFile, b)
+}
+
+// writeFileAtomic replaces name with data (mode 600), creating its
+// directory when missing.
+func writeFileAtomic(name string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(name), 0o700); err != nil {
+		return err
+	}
+	return privfile.WriteAtomic(name, data)
+}

@@ -1,0 +1,202 @@
+package app
+
+import (
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"postern/httpcgi"
+	"postern/maildir"
+	"postern/message"
+	"postern/templates"
+)
+
+// msgRef is a message named by a request: folder, key and, for an
+// attached message, the part path.
+type msgRef struct {
+	folder, id, part string
+	path             string // the file
+}
+
+// parseRef validates f, id and part of a request and finds the file.
+func (a *app) parseRef(q url.Values) (*msgRef, error) {
+	m := &msgRef{folder: q.Get("f"), id: q.Get("id"), part: q.Get("part")}
+	if m.folder == "" {
+		m.folder = "INBOX"
+	}
+	if err := a.checkFolder(m.folder); err != nil {
+		return nil, err
+	}
+	if err := maildir.ValidKey(m.id); err != nil {
+		return nil, badRequest("That is not a valid message id.", err)
+	}
+	if m.part != "" && !message.ValidPartPath(m.part) {
+		return nil, badRequest("That is not a valid part of a message.", nil)
+	}
+	var err error
+	if m.path, err = a.store.MessagePath(m.folder, m.id); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// maildirFlags returns the flag letters in a message file's name.
+func maildirFlags(path string) string {
+	_, info, ok := strings.Cut(filepath.Base(path), ":2,")
+	if !ok {
+		return ""
+	}
+	return info
+}
+
+// message shows one message (or an attached message/rfc822) and marks it
+// read.
+func (a *app) message(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
+	q := r.URL.Query()
+	m, err := a.parseRef(q)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(m.path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var v *message.View
+	if m.part == "" {
+		v = message.Parse(f, message.DefaultLimits)
+	} else {
+		v, err = message.ParseEmbedded(f, m.part, message.DefaultLimits)
+		if err != nil {
+			return &httpError{status: httpcgi.StatusNotFound, public: "That message has no such attached message.", err: err}
+		}
+	}
+	flags := maildirFlags(m.path)
+	if !strings.Contains(flags, "S") && m.part == "" {
+		if err := a.store.SetFlags(m.folder, []string{m.id}, "S", ""); err != nil {
+			logf("marking %s read: %v", m.id, err)
+		}
+	}
+
+	ref := url.Values{"f": {m.folder}, "id": {m.id}}
+	if m.part != "" {
+		ref.Set("part", m.part)
+	}
+	all := q.Get("hdrs") == "all"
+	hdrQ := url.Values{"f": {m.folder}, "id": {m.id}}
+	if m.part != "" {
+		hdrQ.Set("part", m.part)
+	}
+	if !all {
+		hdrQ.Set("hdrs", "all")
+	}
+	listURL := link(r, "/list", url.Values{"f": {m.folder}})
+	d := &templates.MessageData{
+		Folder:     m.folder,
+		ID:         m.id,
+		Part:       m.part,
+		Subject:    v.Subject,
+		From:       addrList(v.From),
+		To:         addrList(v.To),
+		Cc:         addrList(v.Cc),
+		ReplyTo:    addrList(v.ReplyTo),
+		Date:       longDate(v),
+		AllHeaders: all,
+		Problems:   v.Problems,
+		Seen:       true,
+		Flagged:    strings.Contains(flags, "F"),
+		RawURL:     link(r, "/raw", url.Values{"f": {m.folder}, "id": {m.id}}),
+		HeadersURL: link(r, "/msg", hdrQ),
+		ListURL:    listURL,
+		IsTrash:    m.folder == a.cfg.Trash,
+		Back:       listURL,
+	}
+	compose := func(k, v string) string {
+		return link(r, "/compose", url.Values{k: {v}, "f": {m.folder}, "id": {m.id}})
+	}
+	d.ReplyURL, d.ReplyAllURL = compose("reply", "1"), compose("reply", "all")
+	d.ForwardURL, d.ForwardAttachURL = compose("forward", "inline"), compose("forward", "attach")
+	if m.folder == a.cfg.Drafts && m.part == "" {
+		d.EditURL = link(r, "/compose", url.Values{"draft": {m.id}})
+	}
+	if all {
+		for _, h := range v.Headers {
+			d.Headers = append(d.Headers, templates.Field{Name: h.Name, Value: h.Value})
+		}
+	}
+	for _, t := range v.Text {
+		tp := templates.TextPart{FromHTML: t.FromHTML, Truncated: t.Truncated}
+		for _, l := range t.Lines {
+			tl := templates.Line{Quote: l.Quote}
+			for _, s := range l.Spans {
+				tl.Spans = append(tl.Spans, templates.Span{Text: s.Text, URL: s.URL})
+			}
+			tp.Lines = append(tp.Lines, tl)
+		}
+		d.Text = append(d.Text, tp)
+	}
+	a.htmlView(w, r, m, v, d)
+	for _, att := range v.Attachments {
+		pq := url.Values{"f": {m.folder}, "id": {m.id}, "part": {att.Part}}
+		ta := templates.Attachment{
+			Name: displayName(att), Type: att.ContentType,
+			Size: templates.HumanSize(att.Size),
+			URL:  link(r, "/part", pq),
+		}
+		if att.IsMessage {
+			ta.ViewURL = link(r, "/msg", pq)
+		}
+		if att.Inline && inlineImage(att.ContentType) {
+			iq := url.Values{"f": {m.folder}, "id": {m.id}, "part": {att.Part}, "disposition": {"inline"}}
+			ta.ImageURL = link(r, "/part", iq)
+			d.Images = append(d.Images, ta)
+			continue
+		}
+		d.Attachments = append(d.Attachments, ta)
+	}
+	if len(d.HTML) > 0 {
+		d.Images = nil // they are in the HTML
+	}
+	if d.Targets, err = a.targetItems(); err != nil {
+		return err
+	}
+	p := a.page(r, v.Subject)
+	p.Folder = m.folder
+	p.Message = d
+	render(w, httpcgi.StatusOK, "message", p)
+	return nil
+}
+
+func addrList(as []message.Address) string {
+	var parts []string
+	for _, a := range as {
+		parts = append(parts, a.String())
+	}
+	return strings.Join(parts, ", ")
+}
+
+func longDate(v *message.View) string {
+	if v.Date.IsZero() {
+		if v.DateRaw != "" {
+			return v.DateRaw
+		}
+		return "(no date)"
+	}
+	return v.Date.Format("Mon, 2 Jan 2006 15:04 -0700")
+}
+
+// displayName is the name an attachment is shown and saved under.
+func displayName(att message.Attachment) string {
+	if n := safeFilename(att.Filename); n != "" {
+		return n
+	}
+	name := "part-" + att.Part
+	if att.IsMessage {
+		return name + ".eml"
+	}
+	if exts := extensionFor(att.ContentType); exts != "" {
+		return name + exts
+	}
+	return name
+}

@@ -1,0 +1,261 @@
+package app
+
+import (
+	"errors"
+	"io"
+	"net/mail"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"postern/compose"
+	"postern/httpcgi"
+	"postern/maildir"
+	"postern/templates"
+)
+
+// sentTokensDir holds the idempotency tokens of sent forms (compose.Tokens);
+// a token's file holds the key of the Sent copy.
+const sentTokensDir = "sent-tokens"
+
+// tokenAge is how long a sent form's token is remembered.
+const tokenAge = 30 * 24 * time.Hour
+
+// maxSentKey bounds what is read from a token file.
+const maxSentKey = 512
+
+// send handles the compose form (parsed by route into a.upload): the
+// action "send", "save" (a draft), "attach" (upload and show the form
+// again) or a "remove" button naming an attachment. Whatever fails, the
+// form comes back with everything the user wrote and attached.
+func (a *app) send(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
+	v := a.upload.Values
+	d, st := a.draftFromForm(v)
+	action := v.Get("action")
+	if id := v.Get("remove"); id != "" {
+		action = "remove"
+		keep := d.Attachments[:0]
+		for _, att := range d.Attachments {
+			if filepath.Base(att.Path) == id {
+				removeAttachment(a.uploadDir(), id)
+				continue
+			}
+			keep = append(keep, att)
+		}
+		d.Attachments = keep
+	}
+	show := func(status int, problem, output, notice string) error {
+		p := a.page(r, "New message")
+		p.Notice = notice
+		p.Compose = a.composeData(d, st)
+		p.Compose.Problem, p.Compose.Output = problem, output
+		render(w, status, "compose", p)
+		return nil
+	}
+	from, ok := a.allowedIdentity(v.Get("from"))
+	if !ok {
+		d.From = mail.Address{Address: a.identities()[0]}
+		return show(httpcgi.StatusBadRequest, "That From address is not one you may use; choose one from the list.", "", "")
+	}
+	d.From = mail.Address{Address: from}
+	if !compose.ValidToken(d.Token) {
+		return badRequest("This form is not valid (its token is missing). Open the compose page again.", nil)
+	}
+	if err := d.Validate(a.limits()); err != nil {
+		status, problem := formProblem(err)
+		return show(status, problem, "", "")
+	}
+	switch action {
+	case "attach", "remove":
+		return show(httpcgi.StatusOK, "", "", "")
+	case "save":
+		key, err := a.saveDraft(d, st.draft)
+		if err != nil {
+			logf("saving a draft for %s: %v", a.acct.User, err)
+			return show(httpcgi.StatusInternalServerError, "The draft could not be saved.", "", "")
+		}
+		st.draft = key
+		return show(httpcgi.StatusOK, "", "", "Draft saved in "+a.cfg.Drafts+".")
+	case "send":
+	default:
+		return show(httpcgi.StatusBadRequest, "Send, save or attach?", "", "")
+	}
+
+	rcpts, err := d.Recipients()
+	if err != nil {
+		status, problem := formProblem(err)
+		if strings.Contains(err.Error(), "no recipient") {
+			problem = "Add at least one recipient (To, Cc or Bcc)."
+		}
+		return show(status, problem, "", "")
+	}
+	envFrom, err := d.EnvelopeFrom()
+	if err != nil {
+		status, problem := formProblem(err)
+		return show(status, problem, "", "")
+	}
+	tokens := compose.Tokens{Dir: filepath.Join(a.store.Root, "postern", sentTokensDir)}
+	tokens.Prune(time.Now(), tokenAge)
+	first, err := tokens.MarkSent(d.Token)
+	if err != nil {
+		return err
+	}
+	if !first {
+		return a.alreadySent(w, r, tokens, d.Token)
+	}
+	if err := a.sendNow(d, envFrom, rcpts); err != nil {
+		if rerr := tokens.Release(d.Token); rerr != nil {
+			logf("releasing a form token of %s: %v", a.acct.User, rerr)
+		}
+		logf("send by %s failed: %v", a.acct.User, err)
+		var se *compose.SendError
+		output := ""
+		if errors.As(err, &se) {
+			output = se.Stderr
+		}
+		problem := "The message could not be sent; nothing was lost. The mail system said:"
+		if errors.Is(err, compose.ErrNoWrapper) {
+			problem = "The message could not be sent: the mail program (" + a.wrapper() + ") is missing. Nothing was lost; tell the administrator."
+		} else if output == "" {
+			output = err.Error()
+		}
+		return show(httpcgi.StatusBadGateway, problem, output, "")
+	}
+	a.afterSend(d, st, tokens)
+	p := a.page(r, "Message sent")
+	p.Compose = &templates.ComposeData{Sent: true, SentURL: a.sentURL(r, tokens, d.Token)}
+	render(w, httpcgi.StatusOK, "compose", p)
+	return nil
+}
+
+// wrapper is the configured sendmail wrapper.
+func (a *app) wrapper() string { return a.cfg.Wrapper() }
+
+// sendNow builds the message into a temporary file and gives it to the
+// wrapper.
+func (a *app) sendNow(d *compose.Draft, envFrom string, rcpts []string) error {
+	tmp, err := os.CreateTemp(a.uploadDir(), "out-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	id, err := d.Build(tmp, time.Now(), "")
+	if err != nil {
+		return err
+	}
+	d.MessageID = id // the Sent copy keeps the id that was sent
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	s := &compose.Sender{Wrapper: a.wrapper()}
+	return s.Send(tmp, envFrom, rcpts)
+}
+
+// afterSend files the Sent copy, removes the draft and the uploaded
+// files and marks the original answered or forwarded. The message is
+// sent: failures here are logged, not shown.
+func (a *app) afterSend(d *compose.Draft, st formState, tokens compose.Tokens) {
+	key, err := a.deliverCopy(a.cfg.Sent, d, "S")
+	if err != nil {
+		logf("Sent copy for %s: %v", a.acct.User, err)
+	} else if err := os.WriteFile(filepath.Join(tokens.Dir, d.Token), []byte(key), 0o600); err != nil {
+		logf("recording the Sent copy of %s: %v", a.acct.User, err)
+	}
+	if st.draft != "" {
+		a.removeDraft(st.draft)
+	}
+	for _, att := range d.Attachments {
+		removeAttachment(a.uploadDir(), filepath.Base(att.Path))
+	}
+	if st.origID != "" && (st.mark == "R" || st.mark == "P") && a.checkFolder(st.origFolder) == nil {
+		if err := a.store.SetFlags(st.origFolder, []string{st.origID}, st.mark, ""); err != nil {
+			logf("marking %s: %v", st.origID, err)
+		}
+	}
+}
+
+// alreadySent answers a form whose token was sent before (a reload, a
+// double click): nothing is sent again.
+func (a *app) alreadySent(w httpcgi.ResponseWriter, r *httpcgi.Request, tokens compose.Tokens, token string) error {
+	p := a.page(r, "Already sent")
+	p.Notice = "This message was already sent; it was not sent again."
+	p.Compose = &templates.ComposeData{Sent: true, SentURL: a.sentURL(r, tokens, token)}
+	render(w, httpcgi.StatusOK, "compose", p)
+	return nil
+}
+
+// sentURL links the Sent copy recorded for token, or "".
+func (a *app) sentURL(r *httpcgi.Request, tokens compose.Tokens, token string) string {
+	f, err := os.Open(filepath.Join(tokens.Dir, token))
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	b, _ := io.ReadAll(io.LimitReader(f, maxSentKey))
+	key := string(b)
+	if maildir.ValidKey(key) != nil {
+		return ""
+	}
+	return link(r, "/msg", url.Values{"f": {a.cfg.Sent}, "id": {key}})
+}
+
+// draftFromForm reads the fields of the compose form. Attachments are
+// the ids in "att" that still exist plus the files of this request.
+func (a *app) draftFromForm(v url.Values) (*compose.Draft, formState) {
+	d := &compose.Draft{
+		From:      mail.Address{Address: v.Get("from")},
+		To:        v.Get("to"),
+		Cc:        v.Get("cc"),
+		Bcc:       v.Get("bcc"),
+		Subject:   v.Get("subject"),
+		Body:      strings.ReplaceAll(v.Get("body"), "\r\n", "\n"),
+		InReplyTo: v.Get("in_reply_to"),
+		Token:     v.Get("token"),
+	}
+	d.References = strings.Fields(v.Get("references"))
+	st := formState{draft: v.Get("draft"), origFolder: v.Get("orig_f"), origID: v.Get("orig_id"), mark: v.Get("orig_mark")}
+	if maildir.ValidKey(st.draft) != nil {
+		st.draft = ""
+	}
+	if maildir.ValidKey(st.origID) != nil {
+		st.origID = ""
+	}
+	seen := map[string]bool{}
+	for _, id := range v["att"] {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		att, err := readAttachment(a.uploadDir(), id)
+		if err != nil {
+			logf("attachment %q of %s: %v", id, a.acct.User, err)
+			continue
+		}
+		d.Attachments = append(d.Attachments, att)
+	}
+	for _, f := range a.upload.Files {
+		d.Attachments = append(d.Attachments, f.Attachment)
+	}
+	return d, st
+}
+
+// formProblem turns a validation error into a status and a text for the
+// form.
+func formProblem(err error) (int, string) {
+	var he *compose.HeaderError
+	var ae *compose.AddressError
+	switch {
+	case errors.As(err, &he):
+		return httpcgi.StatusBadRequest, "The " + he.Field + " field contains a line break or a control character, which a header may not hold. Remove it and try again."
+	case errors.Is(err, compose.ErrTooLarge):
+		var tl *compose.TooLargeError
+		errors.As(err, &tl)
+		return httpcgi.StatusRequestEntityTooLarge, strings.TrimSuffix(tooLarge(tl).(*httpError).public, " Go back to the form and try a smaller file.")
+	case errors.As(err, &ae):
+		return httpcgi.StatusBadRequest, "The address \"" + ae.Addr + "\" is not valid: " + ae.Reason + "."
+	}
+	return httpcgi.StatusBadRequest, "The message cannot be sent as it is: " + strings.TrimPrefix(err.Error(), "compose: ")
+}

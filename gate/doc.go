@@ -1,0 +1,73 @@
+// Package gate is postern's root room: everything the program does while
+// it may still be root, and nothing else. A postern is a gate; this one
+// lets a request through only as the mail's owner.
+//
+// # Security model
+//
+// Installed setuid root, postern is started by the web server's user and
+// can also be started by any local user with any environment, arguments
+// and file descriptors. So, like Apache's suexec and Postfix's postdrop,
+// it does as little as possible as root and parses nothing it does not
+// need while privileged. The steps, in this order:
+//
+//  1. Prepare: umask 077, standard descriptors open, the environment
+//     reduced to an allowlist of CGI variables (privdrop.Sanitize); the
+//     configuration path is the one fixed at build time (config.Path), and
+//     only a run that borrows nobody's privileges may name another with
+//     POSTERN_CONFIG.
+//  2. Enter reads the configuration and refuses any caller but web_user
+//     (when set), with its own exit status.
+//  3. The request is classified (classify) from REQUEST_METHOD, PATH_INFO,
+//     CONTENT_TYPE, CONTENT_LENGTH, REMOTE_ADDR and the identity part (the
+//     mailbox id) of the session cookie alone. The session token is not
+//     looked at.
+//  4. A login (POST /login) passes the login policy (require_https,
+//     allow_from, client_cert) before its body is read, then reads at
+//     most config.LoginMaxBytes of application/x-www-form-urlencoded body,
+//     asks the brute-force guard, and authenticates through the
+//     configured backend. A request with a session cookie passes the
+//     session policy and looks the user up without a password (from
+//     root's account cache while its entry is fresh). Root and accounts
+//     below min_uid are refused whatever the backend says.
+//  5. The Landlock ruleset of the request goes on (as root, just before
+//     the drop, when it can), then privdrop drops to the account:
+//     setgroups, setgid, setuid, and the proof that root cannot be
+//     regained. A request without an account drops to the calling user,
+//     or to anon_user when the caller is root. A failed drop ends the
+//     process.
+//
+// Only then does Enter return, and only then are the session proved
+// (token, address, timeouts), forms and other cookies parsed and mail
+// read, by package app. The boundary is kept by the compiler:
+// TestRootRoomImports fails when this package, or anything it imports,
+// depends on the packages that parse sessions, forms, mail, HTML or
+// SQLite (session, maildir, message, index, sanitize, compose, templates,
+// twofactor, httpcgi, app; golang.org/x/net/html, go-message,
+// go-sqlite3). Package app refuses to serve while the effective uid is 0.
+//
+// # What runs as root besides
+//
+// One request must act as root after a login: a password change with auth
+// = pam (pam_chauthtok writes /etc/shadow). Its session is proved first,
+// without parsing it as root, by running this program as the ordinary
+// request POST /session-check with the request's cookie, address and CSRF
+// token (sessioncheck.go): the child goes through these same steps and
+// proves the session as the user.
+//
+// A second-factor code is checked after the drop, where the guard's
+// root-owned directory cannot be opened; so the root room holds the two
+// counters of a code attempt open (guard.Ticket) and hands them to the app
+// (Entry.Codes), which records the outcome through them.
+//
+// # What it does not do
+//
+// It renders no page. Every answer the user sees, the refusals of this
+// package included, is rendered by package app after the drop from the
+// Entry's Anon. The only output written as root is FatalPage, a fixed
+// page for a broken configuration or a failed drop. Logging goes to
+// standard error (the web server's error log) and, for the audit events,
+// to the syslog socket connected as root (package audit).
+//
+// Each refusal outside the web request has its own exit status (the Exit
+// constants, documented in postern(8)).
+package gate

@@ -1,0 +1,71 @@
+package gate
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// forbidden are the packages that parse what the root room must not:
+// sessions, forms and cookies beyond the identity, mail, HTML, the search
+// index, and the app itself.
+var forbidden = []string{
+	"postern/app", "postern/session", "postern/maildir", "postern/message", "postern/index",
+	"postern/sanitize", "postern/compose", "postern/templates", "postern/twofactor", "postern/httpcgi",
+	"golang.org/x/net/html", "github.com/emersion/go-message", "github.com/mattn/go-sqlite3",
+	"html/template", "mime/multipart", "encoding/json",
+}
+
+// TestRootRoomImports keeps the code that runs as root small: package gate
+// and everything it depends on must not depend on the packages that parse
+// mail, forms, sessions, HTML or SQLite (doc.go). A package that needs
+// one of them belongs after the drop, in package app.
+func TestRootRoomImports(t *testing.T) {
+	deps := goList(t, "-deps", "postern/gate")
+	if !contains(deps, "postern/privdrop") || !contains(deps, "postern/auth/pam") {
+		t.Fatalf("go list -deps postern/gate = %q, lacks the root room's own packages", deps)
+	}
+	for _, dep := range deps {
+		for _, f := range forbidden {
+			if dep == f || strings.HasPrefix(dep, f+"/") {
+				t.Errorf("postern/gate depends on %s, which must not run as root", dep)
+			}
+		}
+	}
+}
+
+// TestConfigImporters: only the three packages of the program read the
+// configuration (STYLE.md); the libraries under them are given values.
+func TestConfigImporters(t *testing.T) {
+	allowed := map[string]bool{"postern/cgi": true, "postern/gate": true, "postern/app": true, "postern/config": true}
+	for _, line := range goList(t, "-f", "{{.ImportPath}} {{join .Imports \" \"}}", "postern/...") {
+		pkg, imports, _ := strings.Cut(line, " ")
+		if allowed[pkg] || strings.HasPrefix(pkg, "postern/e2e") {
+			continue
+		}
+		for _, imp := range strings.Fields(imports) {
+			if imp == "postern/config" || imp == "postern/gate" || imp == "postern/app" || imp == "postern/cgi" {
+				t.Errorf("%s imports %s; only cgi, gate and app may", pkg, imp)
+			}
+		}
+	}
+}
+
+// goList runs go list with args and returns its output's lines.
+func goList(t *testing.T, args ...string) []string {
+	t.Helper()
+	out, err := exec.Command("go", append([]string{"list"}, args...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list %q: %v\n%s", args, err, out)
+	}
+	return strings.Split(strings.TrimSpace(string(out)), "\n")
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

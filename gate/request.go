@@ -1,0 +1,113 @@
+package gate
+
+import (
+	"net"
+	"strconv"
+	"strings"
+
+	"postern/auth"
+)
+
+// Kind is what the root room makes of a request.
+type Kind int
+
+const (
+	KindAnon  Kind = iota // no usable identity: login page, style sheet, errors
+	KindLogin             // POST /login
+	KindUser              // a cookie that names a mailbox
+)
+
+// CookieName is the session cookie's name.
+const CookieName = "postern"
+
+// Request is everything the root room reads of a request: the method,
+// the path, the session cookie's identity part, the body's declared length
+// and type, and the client's address. Nothing else is parsed as root.
+type Request struct {
+	Kind          Kind
+	Method        string
+	Path          string
+	Mailbox       string // mailbox id from the cookie ("user.method")
+	User          string
+	ContentLength int64 // -1 when absent or invalid
+	ContentType   string
+	RemoteAddr    string
+}
+
+// classify reads the request's identity from the CGI environment
+// (os.Getenv, or a table in tests).
+func classify(getenv func(string) string) *Request {
+	r := &Request{
+		Method:        getenv("REQUEST_METHOD"),
+		Path:          getenv("PATH_INFO"),
+		ContentType:   getenv("CONTENT_TYPE"),
+		ContentLength: -1,
+		RemoteAddr:    clientIP(getenv("REMOTE_ADDR")),
+	}
+	if cl := getenv("CONTENT_LENGTH"); cl != "" {
+		if n, err := strconv.ParseInt(cl, 10, 64); err == nil && n >= 0 {
+			r.ContentLength = n
+		}
+	}
+	if r.Path == "" {
+		r.Path = "/"
+	}
+	if r.Method == "POST" && r.Path == "/login" {
+		r.Kind = KindLogin
+		return r
+	}
+	if id := cookieIdentity(getenv("HTTP_COOKIE")); id != "" {
+		if u, _, err := auth.ParseMailboxID(id); err == nil {
+			r.Kind = KindUser
+			r.Mailbox = id
+			r.User = u
+		}
+	}
+	return r
+}
+
+// cookieIdentity returns the mailbox id part of the session cookie: the
+// text before the first ':' of the first cookie named "postern". It does
+// not look at the token; that is proved after the privilege drop.
+func cookieIdentity(header string) string {
+	const maxHeader = 8192 // longer Cookie headers are not ours
+	if len(header) > maxHeader {
+		return ""
+	}
+	for _, part := range strings.Split(header, ";") {
+		name, value, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok || name != CookieName {
+			continue
+		}
+		id, _, ok := strings.Cut(value, ":")
+		if !ok {
+			return ""
+		}
+		return id
+	}
+	return ""
+}
+
+// clientIP normalises REMOTE_ADDR; an unparsable address becomes "".
+func clientIP(s string) string {
+	ip := net.ParseIP(strings.TrimSpace(s))
+	if ip == nil {
+		return ""
+	}
+	return ip.String()
+}
+
+// Sends reports whether the request may run the sendmail wrapper:
+// POST /send. That request gets its own Landlock sandbox, applied before
+// the drop (sandboxAsRoot): the MTA's sendmail needs its own programs,
+// libraries and queue, and no_new_privs would disable a set-group-id
+// postdrop. Every other request can execute nothing.
+func (r *Request) Sends() bool {
+	return r.Method == "POST" && r.Path == "/send"
+}
+
+// isCodeAttempt reports whether a user request submits a second-factor
+// code: the requests the root room holds the guard's counters for.
+func (r *Request) isCodeAttempt() bool {
+	return r.Method == "POST" && r.Path == "/totp-login"
+}
