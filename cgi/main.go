@@ -10,7 +10,10 @@
 // privileged:
 //
 //  1. privdrop.Sanitize: umask 077, standard descriptors open, the
-//     environment reduced to an allowlist of CGI variables.
+//     environment reduced to an allowlist of CGI variables. The Go
+//     runtime's own variables (GOMAXPROCS, GODEBUG, ...: every GO* name)
+//     are read before main, so privdrop/rtenv removes them even earlier,
+//     in a C constructor; run first checks that none got through.
 //  2. The configuration is read from the path fixed at build time
 //     (config.Path). Only when not running setuid may POSTERN_CONFIG name
 //     another file. With web_user set, any other caller is refused.
@@ -46,6 +49,7 @@ import (
 	"postern/auth"
 	"postern/config"
 	"postern/privdrop"
+	"postern/privdrop/rtenv"
 )
 
 // Exit statuses, one per refusal, documented in postern(8).
@@ -70,6 +74,10 @@ func main() {
 }
 
 func run() int {
+	if err := rtenv.Check(); err != nil {
+		logf("%v", err)
+		return exitInternal
+	}
 	// Step 1: is this a setuid (or setgid) run? Read the one variable that
 	// may choose a configuration before the environment is cleaned, and
 	// only when nobody's privileges are borrowed.
