@@ -29,13 +29,19 @@ func Check() error {
 	return fmt.Errorf("rtenv: %s reached the Go runtime (the C constructor that removes them did not run: built without cgo or linked internally?)", strings.Join(left, ", "))
 }
 
+// RuntimeSecure is the one entry starting with Prefix that Check accepts:
+// the Go runtime's own secure mode (AT_SECURE: a setuid or setgid start)
+// adds it to the runtime's environment after the constructor has run,
+// and it is the most restrictive setting anyway.
+const RuntimeSecure = "GOTRACEBACK=none"
+
 // Leftover returns the names of the entries of env ("NAME=value") that
-// start with Prefix, once each, in order. An entry without '=' counts by
-// the whole entry.
+// start with Prefix, once each, in order, except RuntimeSecure. An entry
+// without '=' counts by the whole entry.
 func Leftover(env []string) []string {
 	var names []string
 	for _, kv := range env {
-		if !strings.HasPrefix(kv, Prefix) {
+		if !strings.HasPrefix(kv, Prefix) || kv == RuntimeSecure {
 			continue
 		}
 		name, _, _ := strings.Cut(kv, "=")

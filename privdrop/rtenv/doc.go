@@ -52,7 +52,11 @@
 //   - Check, at the start of main, reads both the runtime's view
 //     (os.Environ) and the C library's (environ) and returns an error
 //     naming each GO* variable it finds. A program that gets one must
-//     exit: the runtime has already used what it found.
+//     exit: the runtime has already used what it found. One entry is
+//     accepted: GOTRACEBACK=none, which the runtime's own secure mode
+//     (runtime/security_unix.go) adds to its copy of the environment in
+//     a setuid start, replacing any GOTRACEBACK the caller set. That is
+//     the only runtime variable Go itself guards in a setuid program.
 //
 // # Build requirements
 //

@@ -200,6 +200,9 @@ func TestLeftover(t *testing.T) {
 		{[]string{"GO="}, []string{"GO"}},                      // the prefix alone
 		{[]string{"go_lower=1", "XGO=1", "Go=1"}, nil},         // case and position matter
 		{[]string{"", "GOMAXPROCS=9"}, []string{"GOMAXPROCS"}}, // a blanked entry
+		{[]string{"GOTRACEBACK=none"}, nil},                    // the runtime's secure mode adds it
+		{[]string{"GOTRACEBACK=single"}, []string{"GOTRACEBACK"}},
+		{[]string{"GOTRACEBACK=none,"}, []string{"GOTRACEBACK"}},
 	}
 	for _, tt := range tests {
 		if got := Leftover(tt.env); !reflect.DeepEqual(got, tt.want) {
