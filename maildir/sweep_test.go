@@ -240,14 +240,29 @@ func TestSweepTmpBudget(t *testing.T) {
 	}
 }
 
-// TestSweepTmpDefaults: zero limits mean the defaults, and SweepTmp (with
-// the real clock) sweeps a small Maildir whole.
+// TestSweepTmpDefaults: zero limits mean the defaults, and SweepTmp
+// (with the real clock and a random start) sweeps a small Maildir whole.
 func TestSweepTmpDefaults(t *testing.T) {
 	s, _ := testStore(t)
-	oldFiles(t, s, 2, "INBOX")
-	got, err := s.SweepTmp(time.Now().Add(time.Hour), SweepLimits{})
-	if err != nil || got != (Swept{Looked: 2, Removed: 2, Complete: true}) {
-		t.Errorf("SweepTmp(zero limits) = %+v, %v, want both files removed", got, err)
+	dir := filepath.Join(s.Root, "tmp")
+	for i := range DefaultSweepMaxEntries + 1 {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("young%d", i)), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.sweepTmp(time.Now(), SweepLimits{}, noRandom, noClock)
+	if want := (Swept{Looked: DefaultSweepMaxEntries}); err != nil || got != want {
+		t.Errorf("SweepTmp(zero limits) over %d entries = %+v, %v, want %+v", DefaultSweepMaxEntries+1, got, err, want)
+	}
+
+	s, _ = testStore(t)
+	if err := s.CreateFolder("Drafts"); err != nil {
+		t.Fatal(err)
+	}
+	oldFiles(t, s, 2, "INBOX", "Drafts")
+	got, err = s.SweepTmp(sweepNow, SweepLimits{Budget: time.Minute})
+	if want := (Swept{Looked: 4, Removed: 4, Complete: true}); err != nil || got != want {
+		t.Errorf("SweepTmp = %+v, %v, want %+v", got, err, want)
 	}
 }
 
@@ -280,5 +295,24 @@ func TestSweepTmpUnremovable(t *testing.T) {
 	}
 	if left := files(t, filepath.Join(s.Root, ".Drafts", "tmp")); len(left) != 0 {
 		t.Errorf("Drafts' tmp/ after SweepTmp holds %q, want nothing", left)
+	}
+}
+
+// BenchmarkSweepTmp: one call over 20 folders whose tmp/ holds nothing to
+// remove (what a request pays), 100 young files in the INBOX's.
+func BenchmarkSweepTmp(b *testing.B) {
+	s, _ := testStore(b)
+	for i := range 20 {
+		if err := s.CreateFolder(fmt.Sprintf("F%d", i)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for i := range 100 {
+		os.WriteFile(filepath.Join(s.Root, "tmp", fmt.Sprintf("young%d", i)), nil, 0o600)
+	}
+	for b.Loop() {
+		if sw, err := s.SweepTmp(time.Now(), SweepLimits{Budget: time.Minute}); err != nil || !sw.Complete || sw.Removed != 0 {
+			b.Fatalf("SweepTmp = %+v, %v", sw, err)
+		}
 	}
 }
