@@ -31,6 +31,9 @@ type formState struct {
 func (a *app) compose(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	q := r.URL.Query()
 	pruneUploads(filepath.Dir(a.uploadDir()), a.sess.ID, time.Now(), a.cfg.SessionMax)
+	if _, err := a.store.SweepTmp(time.Now(), maildir.SweepLimits{}); err != nil {
+		logf("%v", err) // files a killed request left in a tmp/
+	}
 	if err := os.MkdirAll(a.uploadDir(), 0o700); err != nil {
 		return err
 	}

@@ -70,5 +70,16 @@ func indexCommand(args []string, cfgPath string) int {
 		fmt.Printf("postern: indexed %d messages in %.1fs (%.0f/s); %d of %d messages indexed\n",
 			n, d.Seconds(), float64(n)/max(d.Seconds(), 1e-3), p.Indexed, p.Total)
 	}
+	sw, err := store.SweepTmp(time.Now(), indexSweep)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "postern: index:", err)
+	}
+	if !*quiet && sw.Removed > 0 {
+		fmt.Printf("postern: removed %d files abandoned in tmp/ for more than %.0f hours\n", sw.Removed, maildir.TmpMaxAge.Hours())
+	}
 	return gate.ExitOK
 }
+
+// indexSweep bounds the sweep of tmp/ that postern index does after the
+// index: more than a web request's, no request waits for it.
+var indexSweep = maildir.SweepLimits{MaxEntries: 100_000, Budget: 10 * time.Second}

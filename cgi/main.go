@@ -10,6 +10,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 
 	"postern/app"
@@ -24,7 +25,11 @@ func main() {
 }
 
 func run() int {
-	setuid, cfgPath := gate.Prepare()
+	setuid, cfgPath, err := gate.Prepare()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "postern:", err)
+		return gate.ExitInternal
+	}
 	if os.Getenv("GATEWAY_INTERFACE") == "" {
 		return command(os.Args[1:], setuid, cfgPath)
 	}

@@ -10,8 +10,12 @@
 // it does as little as possible as root and parses nothing it does not
 // need while privileged. The steps, in this order:
 //
-//  1. Prepare: umask 077, standard descriptors open, the environment
-//     reduced to an allowlist of CGI variables (privdrop.Sanitize); the
+//  0. Before the Go runtime starts, a C constructor (privdrop/rtenv)
+//     removes every GO* variable, which the runtime would read before
+//     main (GOMAXPROCS, GOGC, GOMEMLIMIT, GODEBUG, GOTRACEBACK).
+//  1. Prepare: no GO* variable reached the runtime (rtenv.Check), umask
+//     077, standard descriptors open, the environment reduced to an
+//     allowlist of CGI variables (privdrop.Sanitize); the
 //     configuration path is the one fixed at build time (config.Path), and
 //     only a run that borrows nobody's privileges may name another with
 //     POSTERN_CONFIG.

@@ -11,6 +11,7 @@ import (
 	"postern/config"
 	"postern/guard"
 	"postern/privdrop"
+	"postern/privdrop/rtenv"
 )
 
 // Exit statuses, one per refusal, documented in postern(8).
@@ -59,12 +60,19 @@ type Password struct {
 	CSRF    string // the form's token, proved again by the app
 }
 
-// Prepare is step 1 of every run, a request or a command: it cleans the
+// Prepare is step 1 of every run, a request or a command: it proves
+// that the Go runtime started without any of its own variables
+// (GOMAXPROCS, GODEBUG, ...: package privdrop/rtenv removes every GO*
+// name in a C constructor, before the runtime reads them), cleans the
 // process (privdrop.Sanitize) and reports whether the program runs with
 // borrowed privileges and which configuration file it must read. It reads
 // POSTERN_CONFIG before the environment is cleaned, and only when nobody's
-// privileges are borrowed.
-func Prepare() (setuid bool, cfgPath string) {
+// privileges are borrowed. An error means the program must exit
+// (ExitInternal) before it does anything else.
+func Prepare() (setuid bool, cfgPath string, err error) {
+	if err := rtenv.Check(); err != nil {
+		return false, "", err
+	}
 	setuid = os.Getuid() != os.Geteuid() || os.Getgid() != os.Getegid()
 	cfgPath = config.Path
 	if !setuid {
@@ -73,7 +81,7 @@ func Prepare() (setuid bool, cfgPath string) {
 		}
 	}
 	privdrop.Sanitize()
-	return setuid, cfgPath
+	return setuid, cfgPath, nil
 }
 
 // Enter runs steps 2 to 5 for a CGI request. It returns either nil and the

@@ -22,7 +22,7 @@ var forbidden = []string{
 // one of them belongs after the drop, in package app.
 func TestRootRoomImports(t *testing.T) {
 	deps := goList(t, "-deps", "postern/gate")
-	if !contains(deps, "postern/privdrop") || !contains(deps, "postern/auth/pam") {
+	if !contains(deps, "postern/privdrop") || !contains(deps, "postern/privdrop/rtenv") || !contains(deps, "postern/auth/pam") {
 		t.Fatalf("go list -deps postern/gate = %q, lacks the root room's own packages", deps)
 	}
 	for _, dep := range deps {

@@ -22,7 +22,9 @@
 // Crash safety: moves are one rename(2) per message, so a crash leaves every
 // message in exactly one place; copies are written to tmp/, fsynced and then
 // renamed into cur/ under a fresh key, so a crash leaves at most a file in
-// tmp/. Directories are fsynced after renames that must survive. DeleteFolder
+// tmp/, which SweepTmp removes once it is TmpMaxAge (36 hours) old, as
+// every Maildir reader should (a request killed while saving a draft
+// leaves one, as does any other writer killed mid-write). Directories are fsynced after renames that must survive. DeleteFolder
 // first renames the folder aside (to ".postern-deleting-<random>"), then
 // moves its messages to the trash, then removes it: after a crash, any
 // message not yet moved is still visible in that folder.

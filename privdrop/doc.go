@@ -18,6 +18,9 @@
 //     BASH_FUNC_*, HTTP_PROXY per "httpoxy") never survive; neither does
 //     POSTERN_CONFIG, which only a non-setuid run may use and which the
 //     caller must read before calling Sanitize. PATH is set to a fixed value.
+//     The Go runtime's own variables (GOMAXPROCS, GODEBUG, ...) are read
+//     before main, too early for Sanitize: package privdrop/rtenv removes
+//     them before the runtime starts.
 //
 // Drop uses setgroups, setresgid and setresuid from package syscall. Since
 // Go 1.16 these apply to every thread of the process on Linux, so no thread

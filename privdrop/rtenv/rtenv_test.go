@@ -1,0 +1,212 @@
+package rtenv
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"testing"
+
+	"postern/internal/testenv"
+)
+
+// probeVar makes the test binary a probe (see TestMain). Its name must not
+// start with "GO", or the constructor would remove it.
+const probeVar = "POSTERN_RTENV_PROBE"
+
+// report is what a probe saw, printed as JSON.
+type report struct {
+	Environ    []string // os.Environ
+	CEnviron   []string // the C library's environ
+	GOMAXPROCS int
+	GCPercent  int    // debug.SetGCPercent's previous value: GOGC
+	MemLimit   int64  // debug.SetMemoryLimit's: GOMEMLIMIT
+	GOROOT     string // runtime.GOROOT
+	Check      string // Check's error, "" for nil
+}
+
+// TestMain turns the test binary into the probe when probeVar is set: the
+// binary links this package, so its constructor ran before the runtime.
+func TestMain(m *testing.M) {
+	switch os.Getenv(probeVar) {
+	case "":
+		os.Exit(m.Run())
+	case "report":
+		r := report{
+			Environ:    os.Environ(),
+			CEnviron:   cEnviron(),
+			GOMAXPROCS: runtime.GOMAXPROCS(0),
+			GCPercent:  debug.SetGCPercent(-1),
+			MemLimit:   debug.SetMemoryLimit(-1),
+			GOROOT:     runtime.GOROOT(),
+		}
+		if err := Check(); err != nil {
+			r.Check = err.Error()
+		}
+		json.NewEncoder(os.Stdout).Encode(r)
+		os.Exit(0)
+	case "panic":
+		panic("probe")
+	}
+	os.Exit(3)
+}
+
+// probe runs the test binary as a probe with exactly env plus probeVar
+// and returns its report and standard error.
+func probe(t *testing.T, mode string, env ...string) (report, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(env, probeVar+"="+mode)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var r report
+	if mode == "report" {
+		if err != nil {
+			t.Fatalf("probe %q: %v\nstderr: %s", env, err, stderr.Bytes())
+		}
+		if err := json.Unmarshal(stdout.Bytes(), &r); err != nil {
+			t.Fatalf("probe %q: %v in %q", env, err, stdout.Bytes())
+		}
+	}
+	return r, stderr.String()
+}
+
+// TestConstructor runs the probe with every runtime variable set to a
+// value it would notice and wants the defaults, no trace on stderr, the
+// other variables kept in their order, and Check satisfied.
+func TestConstructor(t *testing.T) {
+	keep := []string{"PATH=/usr/bin:/bin", "GATEWAY_INTERFACE=CGI/1.1", "XGOMAXPROCS=5", "go_lower=1", "G=1", "TZ=UTC"}
+	base, baseErr := probe(t, "report", keep...)
+	if baseErr != "" {
+		t.Fatalf("probe without GO* variables wrote to stderr: %s", baseErr)
+	}
+	procs := base.GOMAXPROCS + 13
+	attack := []string{
+		"GOMAXPROCS=" + strconv.Itoa(procs),
+		"GOGC=1",
+		"GOMEMLIMIT=1MiB",
+		"GODEBUG=inittrace=1,gctrace=1,schedtrace=1",
+		"GOTRACEBACK=crash",
+		"GOROOT=/nonexistent",
+		"GOCOVERDIR=/nonexistent",
+		"GORACE=log_path=/tmp/x",
+		"GOFUTURE=1", // one no Go release reads yet
+		"GO=1",       // the prefix alone
+		"GONOEQUALS", // no '='
+		// No duplicate name: os/exec keeps only the last of those.
+	}
+	// Interleave: the kept variables must keep their order around the
+	// removed ones.
+	var env []string
+	for i, kv := range attack {
+		env = append(env, kv)
+		if i < len(keep) {
+			env = append(env, keep[i])
+		}
+	}
+	got, stderr := probe(t, "report", env...)
+	if stderr != "" {
+		t.Errorf("probe with GODEBUG=inittrace=1,...: stderr = %q, want nothing", stderr)
+	}
+	// The C library's array keeps its length (the runtime finds the
+	// auxiliary vector after it): an empty entry stands where each GO*
+	// one was.
+	var cenv []string
+	for _, kv := range env {
+		if strings.HasPrefix(kv, "GO") {
+			kv = ""
+		}
+		cenv = append(cenv, kv)
+	}
+	probed := probeVar + "=report"
+	want := report{
+		Environ:    append(keep, probed),
+		CEnviron:   append(cenv, probed),
+		GOMAXPROCS: base.GOMAXPROCS,
+		GCPercent:  100,
+		MemLimit:   math.MaxInt64,
+		GOROOT:     base.GOROOT,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("probe(%q) =\n%+v, want\n%+v", env, got, want)
+	}
+}
+
+// TestTraceback: GOTRACEBACK=none would hide the goroutine trace of a
+// panic; with the variable removed the default (single) prints it.
+func TestTraceback(t *testing.T) {
+	_, stderr := probe(t, "panic", "GOTRACEBACK=none")
+	if !strings.Contains(stderr, "panic: probe") || !strings.Contains(stderr, "goroutine 1 [running]") {
+		t.Errorf("panic with GOTRACEBACK=none: stderr = %q, want the default traceback", stderr)
+	}
+}
+
+// TestEnvironOnlyIsNotEnough proves the premise of the design: cleaning
+// only the C library's environ (as clearenv, unsetenv or a new array do)
+// leaves the variables in the array the Go runtime reads.
+func TestEnvironOnlyIsNotEnough(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		testenv.Lacking(t, "go command: %v", err)
+	}
+	bin := filepath.Join(t.TempDir(), "environonly")
+	build := exec.Command("go", "build", "-o", bin, "./testdata/environonly")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./testdata/environonly: %v\n%s", err, out)
+	}
+	procs := runtime.NumCPU() + 13
+	out, err := exec.Command(bin).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin)
+	cmd.Env = []string{"GOMAXPROCS=" + strconv.Itoa(procs)}
+	out, err = cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fmt.Sprintf("%d false true\n", procs)
+	if string(out) != want {
+		t.Errorf("environonly with GOMAXPROCS=%d = %q, want %q (GOMAXPROCS, C getenv sees it, os.Getenv sees it): if the runtime no longer reads the initial envp array, revisit the design in doc.go", procs, out, want)
+	}
+}
+
+// TestCheck: the test binary links the constructor, so whatever go test
+// passed, Check finds nothing.
+func TestCheck(t *testing.T) {
+	if err := Check(); err != nil {
+		t.Errorf("Check() = %v, want nil", err)
+	}
+}
+
+func TestLeftover(t *testing.T) {
+	tests := []struct {
+		env  []string
+		want []string
+	}{
+		{nil, nil},
+		{[]string{"PATH=/bin", "GATEWAY_INTERFACE=CGI/1.1"}, nil}, // GA, not GO
+		{[]string{"GOGC=1", "PATH=/bin", "GODEBUG=x=1"}, []string{"GOGC", "GODEBUG"}},
+		{[]string{"GOGC=1", "GOGC=2"}, []string{"GOGC"}},       // each name once
+		{[]string{"GONOEQUALS"}, []string{"GONOEQUALS"}},       // no '='
+		{[]string{"GO="}, []string{"GO"}},                      // the prefix alone
+		{[]string{"go_lower=1", "XGO=1", "Go=1"}, nil},         // case and position matter
+		{[]string{"", "GOMAXPROCS=9"}, []string{"GOMAXPROCS"}}, // a blanked entry
+		{[]string{"GOTRACEBACK=none"}, nil},                    // the runtime's secure mode adds it
+		{[]string{"GOTRACEBACK=single"}, []string{"GOTRACEBACK"}},
+		{[]string{"GOTRACEBACK=none,"}, []string{"GOTRACEBACK"}},
+	}
+	for _, tt := range tests {
+		if got := Leftover(tt.env); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Leftover(%q) = %q, want %q", tt.env, got, tt.want)
+		}
+	}
+}
