@@ -55,6 +55,7 @@ func (g *Digester) Read(r io.Reader, lim Limits) *Digest {
 	w := &walker{lim: lim, p: p, v: v, pool: &g.pool}
 	w.headerSeen = func(h header) { d.header(h, p) }
 	_ = w.message(r, "", 0)
+	v.close()
 	d.Text = bodyText(v.parts())
 	d.Malformed = len(p.list) > 0
 	return d
@@ -115,8 +116,8 @@ func (g *digester) leaf(n *node) (bool, error) {
 		// Decoding problems are not Summarize's: nil problems. The part
 		// is read whole here, so it may borrow the decoder's buffers.
 		n.bufs = g.bufs
-		tp, _ := readTextPart(n, g.max, nil, plainSpans, nil, g.scratch)
-		g.add(tp)
+		tp, _, image := readTextPart(n, g.max, nil, plainSpans, nil, g.scratch)
+		g.add(tp, image)
 	}
 	return false, nil
 }

@@ -109,11 +109,14 @@ type Line struct {
 	Spans []Span
 }
 
-// TextPart is a text part shown in the message body.
+// TextPart is a text part shown in the message body, in its place: as
+// text, or as sanitized HTML in a sandboxed frame when Frame is set (then
+// Lines are not shown).
 type TextPart struct {
 	Lines     []Line
 	FromHTML  bool
 	Truncated bool
+	Frame     *HTMLFrame
 }
 
 // Attachment is a part offered for download.
@@ -140,10 +143,10 @@ type MessageData struct {
 	Date        string
 	Headers     []Field
 	AllHeaders  bool
-	Text        []TextPart
+	Text        []TextPart // the body, in order: text and HTML frames
+	Frames      int        // the number of HTML frames in Text
 	Attachments []Attachment
 	Images      []Attachment
-	HTML        []HTMLFrame // sanitized HTML parts, shown in sandboxed frames
 	Problems    []string
 	Seen        bool
 	Flagged     bool
@@ -176,7 +179,8 @@ type PrefsData struct {
 	RemoteSenders []string
 }
 
-// HTMLFrame is one sanitized HTML part of a message.
+// HTMLFrame is one sanitized HTML part of a message; its URL addresses
+// that part.
 type HTMLFrame struct {
 	URL     string // the sanitized document, for the sandboxed frame
 	Sandbox string // the frame's sandbox attribute
