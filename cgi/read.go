@@ -97,10 +97,10 @@ func (a *app) message(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		ID:         m.id,
 		Part:       m.part,
 		Subject:    v.Subject,
-		From:       addrList(v.From),
-		To:         addrList(v.To),
-		Cc:         addrList(v.Cc),
-		ReplyTo:    addrList(v.ReplyTo),
+		From:       addrs(v.From),
+		To:         addrs(v.To),
+		Cc:         addrs(v.Cc),
+		ReplyTo:    addrs(v.ReplyTo),
 		Date:       longDate(v),
 		AllHeaders: all,
 		Problems:   v.Problems,
@@ -157,12 +157,14 @@ func (a *app) message(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	return nil
 }
 
-func addrList(as []message.Address) string {
-	var parts []string
+// addrs are addresses for the page, each marked when its name shows
+// another address.
+func addrs(as []message.Address) []templates.Addr {
+	var out []templates.Addr
 	for _, a := range as {
-		parts = append(parts, a.String())
+		out = append(out, templates.Addr{Text: a.String(), Warning: a.Warning()})
 	}
-	return strings.Join(parts, ", ")
+	return out
 }
 
 func longDate(v *message.View) string {

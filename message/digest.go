@@ -67,10 +67,7 @@ func (d *Digest) header(h header, p *problems) {
 	d.Subject = decodeHeader(h.get("Subject"), p)
 	d.From = parseAddressList(h.get("From"), p)
 	if len(d.From) > 0 {
-		d.Summary.From = d.From[0].Name
-		if d.Summary.From == "" {
-			d.Summary.From = d.From[0].Addr
-		}
+		d.Summary.From = d.From[0].ListName()
 	}
 	if t, ok := parseDate(h.get("Date")); ok {
 		d.Date = t

@@ -63,6 +63,7 @@ type FoldersData struct {
 // ListRow is one message in a list.
 type ListRow struct {
 	ID, From, Subject, Date, Size  string
+	FromWarning                    string // the name in From shows another address: why From is marked
 	Seen, Flagged, Answered, Draft bool
 	Attach, Malformed              bool
 	URL                            string // the message
@@ -130,16 +131,21 @@ type Attachment struct {
 // Field is a header field.
 type Field struct{ Name, Value string }
 
+// Addr is an address as shown: "Name <addr>" or the address alone.
+// Warning, when set, says that the name shows another address than the
+// real one; the address is then marked.
+type Addr struct{ Text, Warning string }
+
 // MessageData is one message.
 type MessageData struct {
 	Folder      string
 	ID          string
 	Part        string // non-empty for an attached message
 	Subject     string
-	From        string
-	To          string
-	Cc          string
-	ReplyTo     string
+	From        []Addr
+	To          []Addr
+	Cc          []Addr
+	ReplyTo     []Addr
 	Date        string
 	Headers     []Field
 	AllHeaders  bool
