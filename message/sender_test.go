@@ -21,13 +21,13 @@ func TestMisleading(t *testing.T) {
 		{"alice@example.com", "bob@example.com", "alice@example.com"}, // same domain, another person: marked
 		{"j@bücher.example", "J@xn--bcher-kva.example", ""},           // IDN and its punycode
 		{"j@xn--bcher-kva.example", "j@bücher.example", ""},
-		{"j@bücher.example", "j@bucher.example", "j@bücher.example"}, // a look-alike domain
+		{"j@bücher.example", "j@bucher.example", "j@bücher.example"},            // a look-alike domain
 		{"pаypal@paypal.com", "paypal@paypal.com", "pаypal@paypal.com"},         // Cyrillic а
 		{"boss＠bank.example", "x@elsewhere.example", "boss@bank.example"},       // full-width at sign
 		{"boss＠bank.example", "boss@bank.example", ""},                          // full-width, but the same
 		{"boss@bank\u200b.example", "boss@bank.example", ""},                    // zero-width space removed: the same
 		{"boss@bank\u200b.example", "x@elsewhere.example", "boss@bank.example"}, // and found
-		{"boss@bank.example", "", "boss@bank.example"},                         // no address at all
+		{"boss@bank.example", "", "boss@bank.example"},                          // no address at all
 		{"Jane Doe", "x@elsewhere.example", ""},
 		{"@jane on Mastodon", "jane@example.com", ""}, // a handle is no address
 		{"Team @ Work", "team@example.com", ""},
