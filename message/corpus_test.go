@@ -236,6 +236,12 @@ func TestCorpus(t *testing.T) {
 		if !ok && flagged("body") && replacementMatch(gotBody, wantBody, true) {
 			ok, just = true, true
 		}
+		if !ok && wantBody != "" && strings.HasPrefix(dropWindows1252(gotBody), wantBody) {
+			// Python read ISO-8859-1 as such: its bytes 0x80-0x9F are
+			// control characters there (removed from the expected text),
+			// Windows-1252 characters here (see lookupCharset).
+			ok, just = true, true
+		}
 		if !ok && wantBody == "" && row.bodyType == "plain" && blankTextShowsHTML(v.Text) {
 			// Python took a blank text/plain alternative; the text of
 			// the HTML one is shown instead (no blank page).
@@ -306,4 +312,15 @@ func blankTextShowsHTML(parts []TextPart) bool {
 		}
 	}
 	return html
+}
+
+// dropWindows1252 removes the characters Windows-1252 has at 0x80-0x9F,
+// where ISO-8859-1 has control characters.
+func dropWindows1252(s string) string {
+	return fold(strings.Map(func(r rune) rune {
+		if strings.ContainsRune("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ", r) {
+			return -1
+		}
+		return r
+	}, s))
 }
