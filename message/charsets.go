@@ -44,7 +44,7 @@ var charsetAliases = map[string]string{
 
 // Kinds of charset, as lookupCharset finds them.
 const (
-	csUnknown   = iota
+	csUnknown    = iota
 	csUndeclared // US-ASCII, UTF-8 and their aliases: fallback8bit
 	csUTF7       // decodeUTF7
 	csEncoding   // an encoding of golang.org/x/text
