@@ -12,10 +12,16 @@ type shown struct {
 	parts   []TextPart
 	own     bool // a non-blank part that is not text/html
 	visible bool // something to see: text, or an image of an HTML part shown as HTML
+	guessed bool // only parts whose Content-Type was missing or unreadable (text/plain by default)
 }
 
 // join appends the parts of s to t.
 func (t *shown) join(s shown) {
+	if len(t.parts) == 0 {
+		t.guessed = s.guessed
+	} else if len(s.parts) > 0 {
+		t.guessed = t.guessed && s.guessed
+	}
 	t.parts = append(t.parts, s.parts...)
 	t.own = t.own || s.own
 	t.visible = t.visible || s.visible
@@ -70,10 +76,12 @@ func (s *textStack) pop() {
 
 // add adds one text part to the top frame. image tells that the part is
 // HTML that shows an image (an HTML part with neither text nor image is
-// left out of the rich view: it would show an empty frame).
-func (s *textStack) add(tp TextPart, image bool) {
+// left out of the rich view: it would show an empty frame); guessed that
+// its type is text/plain only because its Content-Type was missing or
+// unreadable.
+func (s *textStack) add(tp TextPart, image, guessed bool) {
 	nonBlank := !blank(tp.Lines)
-	g := group{plain: shown{parts: []TextPart{tp}, own: nonBlank && !tp.FromHTML, visible: nonBlank}}
+	g := group{plain: shown{parts: []TextPart{tp}, own: nonBlank && !tp.FromHTML, visible: nonBlank, guessed: guessed}}
 	g.rich = g.plain
 	if tp.FromHTML {
 		g.rich.visible = nonBlank || image
@@ -153,8 +161,15 @@ func choosePlain(groups []group) shown {
 // chooseRich picks the representation of a multipart/alternative shown
 // with HTML: the last (the richest, RFC 2046 section 5.1.4) with
 // something to see, so that an empty HTML alternative does not hide a
-// full text one; else the first with any part.
+// full text one, and whose type is known (a part without a readable
+// Content-Type is taken only when no other will do); else the first with
+// any part.
 func chooseRich(groups []group) shown {
+	for i := len(groups) - 1; i >= 0; i-- {
+		if groups[i].rich.visible && !groups[i].rich.guessed {
+			return groups[i].rich
+		}
+	}
 	for i := len(groups) - 1; i >= 0; i-- {
 		if groups[i].rich.visible {
 			return groups[i].rich
@@ -212,7 +227,7 @@ func (b *viewBuilder) leaf(n *node) (bool, error) {
 	if tp.FromHTML {
 		b.v.HTMLParts = append(b.v.HTMLParts, n.path)
 	}
-	b.add(tp, image)
+	b.add(tp, image, n.guessed)
 	if n.filename() != "" {
 		a := attachmentOf(n)
 		a.Size = size

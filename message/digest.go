@@ -114,7 +114,7 @@ func (g *digester) leaf(n *node) (bool, error) {
 		// is read whole here, so it may borrow the decoder's buffers.
 		n.bufs = g.bufs
 		tp, _, image := readTextPart(n, g.max, nil, plainSpans, nil, g.scratch)
-		g.add(tp, image)
+		g.add(tp, image, n.guessed)
 	}
 	return false, nil
 }

@@ -14,6 +14,8 @@ import (
 // addSeeds adds every testdata/*.eml file to the corpus of f.
 func addSeeds(f *testing.F) {
 	files, err := filepath.Glob(filepath.Join("testdata", "*.eml"))
+	more, _ := filepath.Glob(filepath.Join("testdata", "body", "*.eml"))
+	files = append(files, more...)
 	if err != nil || len(files) == 0 {
 		f.Fatalf("no seeds: %v", err)
 	}

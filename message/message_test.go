@@ -122,6 +122,25 @@ func TestBroken(t *testing.T) {
 	}
 }
 
+// TestQuotedWord checks a message as some mailers write it (issue 13,
+// item 14): an encoded From name with spaces and double quotes inside a
+// quoted string, and glibc's name of US-ASCII on UTF-8 text.
+func TestQuotedWord(t *testing.T) {
+	v := parseFile(t, "quoted-word.eml")
+	if len(v.From) != 1 || v.From[0] != (Address{Name: `Jürgen "the boss" M`, Addr: "j@x.example"}) {
+		t.Errorf("Parse(quoted-word.eml).From = %+v, want Jürgen \"the boss\" M <j@x.example>", v.From)
+	}
+	if v.Subject != "glibc charset" {
+		t.Errorf("Parse(quoted-word.eml).Subject = %q, want %q", v.Subject, "glibc charset")
+	}
+	if got, want := v.BodyText(), "Grüße, sent as UTF-8 under the C locale’s name."; got != want {
+		t.Errorf("Parse(quoted-word.eml).BodyText() = %q, want %q", got, want)
+	}
+	if len(v.Problems) != 0 {
+		t.Errorf("Parse(quoted-word.eml).Problems = %q, want none", v.Problems)
+	}
+}
+
 func TestDecodeHeader(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"plain", "plain"},
@@ -247,6 +266,10 @@ func TestSummarize(t *testing.T) {
 		{"rfc2231.eml", "a@example.org", true},
 		{"cid.eml", "c@example.org", false}, // image referenced by Content-ID
 		{"latin1.eml", "Jörg", false},
+		// Issue 13 item 13: the real address beside a name that shows another.
+		{"spoof.eml", "purchasing@example.com <do-not-reply@elsewhere.example>", false},
+		// Item 14: an encoded word holding spaces and quotes, in quotes.
+		{"quoted-word.eml", `Jürgen "the boss" M`, false},
 	}
 	for _, tt := range tests {
 		f, err := os.Open(filepath.Join("testdata", tt.file))
