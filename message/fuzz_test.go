@@ -28,8 +28,9 @@ func addSeeds(f *testing.F) {
 	}
 }
 
-// FuzzParse checks that Parse never panics, shows only valid UTF-8 and
-// lists only attachments that OpenPart can open.
+// FuzzParse checks that Parse never panics, shows only valid UTF-8,
+// shows in Body only HTML parts that ReadHTML serves and lists only
+// attachments that OpenPart can open.
 func FuzzParse(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -43,6 +44,18 @@ func FuzzParse(f *testing.F) {
 		for _, s := range []string{v.Subject, v.DateRaw, v.MessageID} {
 			if !utf8.ValidString(s) || strings.ContainsAny(s, "\x00\r\n") {
 				t.Errorf("header text %q not valid one-line UTF-8", s)
+			}
+		}
+		// Every HTML part of the body can be served in its own frame.
+		for _, tp := range v.Body {
+			if !ValidPartPath(tp.Part) {
+				t.Errorf("Body part %q not valid", tp.Part)
+				continue
+			}
+			if tp.FromHTML {
+				if _, _, err := ReadHTML(bytes.NewReader(data), tp.Part, Limits{}); err != nil {
+					t.Errorf("ReadHTML(%q) of a Body part: %v", tp.Part, err)
+				}
 			}
 		}
 		for _, a := range v.Attachments {
@@ -68,8 +81,12 @@ func FuzzSummarize(f *testing.F) {
 		if !utf8.ValidString(s.Subject) || !utf8.ValidString(s.From) {
 			t.Errorf("Summarize = %q %q, not valid UTF-8", s.Subject, s.From)
 		}
-		if v := Parse(bytes.NewReader(data), Limits{}); v.Subject != s.Subject {
+		v := Parse(bytes.NewReader(data), Limits{})
+		if v.Subject != s.Subject {
 			t.Errorf("Summarize subject %q, Parse subject %q", s.Subject, v.Subject)
+		}
+		if len(v.From) > 0 && s.From != v.From[0].ListName() {
+			t.Errorf("Summarize From %q, Parse From[0].ListName() %q", s.From, v.From[0].ListName())
 		}
 	})
 }
