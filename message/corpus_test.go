@@ -145,7 +145,7 @@ func (c *corpusTally) add(ok, justified bool, category, detail string) {
 func (c *corpusTally) rate() float64 { return float64(c.agree) / float64(max(c.total, 1)) }
 
 func (c *corpusTally) report(b *strings.Builder) {
-	fmt.Fprintf(b, "%s: %d/%d agree (%.1f%%), %d of them through a python_flags rule\n",
+	fmt.Fprintf(b, "%s: %d/%d agree (%.1f%%), %d of them only through a rule of the test (python_flags, Latin-1, blank text)\n",
 		c.name, c.agree, c.total, 100*c.rate(), c.justified)
 	cats := make([]string, 0, len(c.misses))
 	for k := range c.misses {
