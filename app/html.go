@@ -188,14 +188,13 @@ func (a *app) allowSender(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 // maxRemoteSenders bounds the per-user allowlist of senders.
 const maxRemoteSenders = 1000
 
-// htmlView decides between the HTML and the text of a message and fills
-// in the frames, the count of blocked remote content and the links to
-// switch. The HTML is shown unless the user asked for text (per message,
-// or by preference when the message has a text part).
-func (a *app) htmlView(w httpcgi.ResponseWriter, r *httpcgi.Request, m *msgRef, v *message.View, d *templates.MessageData) {
-	if len(v.HTMLParts) == 0 {
-		return
-	}
+// bodyView fills in the body of the message page: by default View.Body,
+// each text part in its place and each HTML part in its own sandboxed
+// frame (with the count of blocked remote content and the links to
+// switch); View.Text, all text, when the user asked for text (per
+// message, or by preference when the message has a text part of its own).
+func (a *app) bodyView(w httpcgi.ResponseWriter, r *httpcgi.Request, m *msgRef, v *message.View, d *templates.MessageData) {
+	rich := hasHTML(v.Body)
 	q := r.URL.Query()
 	base := url.Values{"f": {m.folder}, "id": {m.id}}
 	if m.part != "" {
@@ -209,36 +208,47 @@ func (a *app) htmlView(w httpcgi.ResponseWriter, r *httpcgi.Request, m *msgRef, 
 		u.Set(k, val)
 		return link(r, "/msg", u)
 	}
-	if q.Get("plain") == "1" || (a.prefs().PreferText && hasPlainText(v)) {
+	if rich && (q.Get("plain") == "1" || (a.prefs().PreferText && hasPlainText(v))) {
 		d.RichURL = with("html", "1")
-		if q.Get("html") != "1" {
-			return
+		rich = q.Get("html") == "1"
+		if rich {
+			d.RichURL = ""
 		}
-		d.RichURL = ""
+	}
+	if !rich {
+		for _, t := range v.Text {
+			d.Text = append(d.Text, textPart(t))
+		}
+		return
 	}
 	remote := q.Get("remote") == "1" || a.remoteAllowed(v)
 	cids := contentIDs(v)
-	for _, hp := range v.HTMLParts {
-		res, err := a.sanitizedPart(m, hp, remote, cids, r)
-		if err != nil {
-			logf("sanitizing part %s of %s: %v", hp, m.id, err)
-			continue
+	for _, t := range v.Body {
+		tp := textPart(t)
+		if t.FromHTML {
+			res, err := a.sanitizedPart(m, t.Part, remote, cids, r)
+			if err != nil {
+				// Shown as text instead.
+				logf("sanitizing part %s of %s: %v", t.Part, m.id, err)
+			} else {
+				d.Blocked += res.RemoteBlocked
+				d.Phishing += res.PhishingLinks
+				hq := url.Values{"f": {m.folder}, "id": {m.id}, "part": {t.Part}}
+				if m.part != "" {
+					hq.Set("msg", m.part)
+				}
+				if remote {
+					hq.Set("remote", "1")
+				}
+				tp.Frame = &templates.HTMLFrame{URL: link(r, "/html", hq), Sandbox: iframeSandbox}
+				d.Frames++
+			}
 		}
-		d.Blocked += res.RemoteBlocked
-		d.Phishing += res.PhishingLinks
-		hq := url.Values{"f": {m.folder}, "id": {m.id}, "part": {hp}}
-		if m.part != "" {
-			hq.Set("msg", m.part)
-		}
-		if remote {
-			hq.Set("remote", "1")
-		}
-		d.HTML = append(d.HTML, templates.HTMLFrame{URL: link(r, "/html", hq), Sandbox: iframeSandbox})
+		d.Text = append(d.Text, tp)
 	}
-	if len(d.HTML) == 0 {
+	if d.Frames == 0 {
 		return
 	}
-	d.Text = nil
 	d.PlainURL = with("plain", "1")
 	d.RemoteOn = remote
 	if !remote && d.Blocked > 0 {
@@ -247,6 +257,29 @@ func (a *app) htmlView(w httpcgi.ResponseWriter, r *httpcgi.Request, m *msgRef, 
 	}
 	h := w.Header()
 	h.Set("Content-Security-Policy", strings.Replace(h.Get("Content-Security-Policy"), "default-src 'none'", "default-src 'none'; frame-src 'self'", 1))
+}
+
+// textPart is a text part for the page.
+func textPart(t message.TextPart) templates.TextPart {
+	tp := templates.TextPart{FromHTML: t.FromHTML, Truncated: t.Truncated}
+	for _, l := range t.Lines {
+		tl := templates.Line{Quote: l.Quote}
+		for _, s := range l.Spans {
+			tl.Spans = append(tl.Spans, templates.Span{Text: s.Text, URL: s.URL})
+		}
+		tp.Lines = append(tp.Lines, tl)
+	}
+	return tp
+}
+
+// hasHTML says whether parts hold an HTML part.
+func hasHTML(parts []message.TextPart) bool {
+	for _, t := range parts {
+		if t.FromHTML {
+			return true
+		}
+	}
+	return false
 }
 
 // hasPlainText says whether a message has a text part of its own (not

@@ -7,6 +7,7 @@ import (
 
 	"postern/httpcgi"
 	"postern/maildir"
+	"postern/message"
 	"postern/templates"
 )
 
@@ -120,7 +121,7 @@ func (a *app) list(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	}
 	for _, e := range entries {
 		d.Rows = append(d.Rows, templates.ListRow{
-			ID: e.Key, From: e.From, Subject: e.Subject,
+			ID: e.Key, From: e.From, FromWarning: message.SenderWarning(e.From), Subject: e.Subject,
 			Date: shortDate(e.Date, now), Size: templates.HumanSize(e.Size),
 			Seen: e.Seen, Flagged: e.Flagged, Answered: e.Answered, Draft: e.Draft,
 			Attach: e.HasAttachment, Malformed: e.Malformed,

@@ -97,10 +97,10 @@ func (a *app) message(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		ID:         m.id,
 		Part:       m.part,
 		Subject:    v.Subject,
-		From:       addrList(v.From),
-		To:         addrList(v.To),
-		Cc:         addrList(v.Cc),
-		ReplyTo:    addrList(v.ReplyTo),
+		From:       addrs(v.From),
+		To:         addrs(v.To),
+		Cc:         addrs(v.Cc),
+		ReplyTo:    addrs(v.ReplyTo),
 		Date:       longDate(v),
 		AllHeaders: all,
 		Problems:   v.Problems,
@@ -125,18 +125,7 @@ func (a *app) message(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 			d.Headers = append(d.Headers, templates.Field{Name: h.Name, Value: h.Value})
 		}
 	}
-	for _, t := range v.Text {
-		tp := templates.TextPart{FromHTML: t.FromHTML, Truncated: t.Truncated}
-		for _, l := range t.Lines {
-			tl := templates.Line{Quote: l.Quote}
-			for _, s := range l.Spans {
-				tl.Spans = append(tl.Spans, templates.Span{Text: s.Text, URL: s.URL})
-			}
-			tp.Lines = append(tp.Lines, tl)
-		}
-		d.Text = append(d.Text, tp)
-	}
-	a.htmlView(w, r, m, v, d)
+	a.bodyView(w, r, m, v, d)
 	for _, att := range v.Attachments {
 		pq := url.Values{"f": {m.folder}, "id": {m.id}, "part": {att.Part}}
 		ta := templates.Attachment{
@@ -148,15 +137,15 @@ func (a *app) message(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 			ta.ViewURL = link(r, "/msg", pq)
 		}
 		if att.Inline && inlineImage(att.ContentType) {
+			if att.InHTML && d.Frames > 0 {
+				continue // shown in the HTML
+			}
 			iq := url.Values{"f": {m.folder}, "id": {m.id}, "part": {att.Part}, "disposition": {"inline"}}
 			ta.ImageURL = link(r, "/part", iq)
 			d.Images = append(d.Images, ta)
 			continue
 		}
 		d.Attachments = append(d.Attachments, ta)
-	}
-	if len(d.HTML) > 0 {
-		d.Images = nil // they are in the HTML
 	}
 	if d.Targets, err = a.targetItems(); err != nil {
 		return err
@@ -168,12 +157,14 @@ func (a *app) message(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	return nil
 }
 
-func addrList(as []message.Address) string {
-	var parts []string
+// addrs are addresses for the page, each marked when its name shows
+// another address.
+func addrs(as []message.Address) []templates.Addr {
+	var out []templates.Addr
 	for _, a := range as {
-		parts = append(parts, a.String())
+		out = append(out, templates.Addr{Text: a.String(), Warning: a.Warning()})
 	}
-	return strings.Join(parts, ", ")
+	return out
 }
 
 func longDate(v *message.View) string {

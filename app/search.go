@@ -135,7 +135,7 @@ func (a *app) search(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 			ref := url.Values{"f": {h.Folder}, "id": {h.Key}}
 			sh := templates.SearchHit{
 				Folder: h.Folder, ID: h.Key, URL: link(r, "/msg", ref),
-				From: h.From, Subject: h.Subject, Date: shortDate(h.Date, now),
+				From: h.From, FromWarning: message.SenderWarning(h.From), Subject: h.Subject, Date: shortDate(h.Date, now),
 				Seen: h.Seen, Flagged: h.Flagged, Attach: h.HasAttachment,
 				ThreadURL: link(r, "/thread", ref),
 			}
@@ -177,13 +177,13 @@ func (a *app) thread(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		ref := url.Values{"f": {tm.Folder}, "id": {tm.Key}}
 		it := templates.ThreadItem{
 			Folder: tm.Folder, ID: tm.Key, URL: link(r, "/msg", ref),
-			From: tm.From, Subject: tm.Subject, Date: shortDate(tm.Date, now),
+			From: tm.From, FromWarning: message.SenderWarning(tm.From), Subject: tm.Subject, Date: shortDate(tm.Date, now),
 			Depth: tm.Depth, Seen: tm.Seen, Flagged: tm.Flagged,
 		}
 		if v := a.readView(tm.Folder, tm.Key); v != nil {
 			it.Blocks = blocks(v)
 			if len(v.From) > 0 {
-				it.From = addrList(v.From[:1])
+				it.From, it.FromWarning = v.From[0].String(), v.From[0].Warning()
 			}
 			for _, att := range v.Attachments {
 				pq := url.Values{"f": {tm.Folder}, "id": {tm.Key}, "part": {att.Part}}
@@ -311,7 +311,7 @@ func (a *app) threadRows(r *httpcgi.Request, folder string, offset, limit int) (
 	for _, t := range rows {
 		e := t.Entry
 		out = append(out, templates.ListRow{
-			ID: e.Key, From: e.From, Subject: e.Subject,
+			ID: e.Key, From: e.From, FromWarning: message.SenderWarning(e.From), Subject: e.Subject,
 			Date: shortDate(e.Date, now), Size: templates.HumanSize(e.Size),
 			Seen: t.Unread == 0, Flagged: e.Flagged, Answered: e.Answered, Draft: e.Draft,
 			Attach: e.HasAttachment, Malformed: e.Malformed,

@@ -16,8 +16,10 @@ import (
 )
 
 // schemaVersion names the layout below; an index of another version is
-// deleted and rebuilt.
-const schemaVersion = "5"
+// deleted and rebuilt. It changes also when what message.ReadDigest
+// gives changes (6: the sender is message.Address.ListName, headers
+// decoded more leniently).
+const schemaVersion = "6"
 
 // DefaultFile is the index's path under the Maildir when no directory is
 // configured.

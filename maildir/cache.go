@@ -26,8 +26,9 @@ const (
 	MaxSummaryText = 1024
 )
 
-// cacheMagic starts every cache file; change the version to invalidate all.
-const cacheMagic = "PSTRNLC1"
+// cacheMagic starts every cache file; change the version to invalidate all
+// (2: the sender is message.Address.ListName, decoded more leniently).
+const cacheMagic = "PSTRNLC2"
 
 // crcTable is made on first use: building it costs more than a whole
 // list request's other package initialisation.

@@ -27,17 +27,81 @@ func (a Address) String() string {
 // maxAddresses bounds the addresses read from one header field.
 const maxAddresses = 1000
 
+// Address fields are read by hand, not with net/mail, which refuses much
+// of the mail in the wild, and leniently, as Thunderbird and mutt read
+// them:
+//   - QUIRK: an encoded word is one piece of text wherever it is, also
+//     inside a quoted string (RFC 2047 section 5 forbids both), and its
+//     encoded text may hold spaces and double quotes, as some mailers
+//     write it ("=?utf-8?Q?J=C3=BCrgen "the boss" M?=" <j@x.example>); it
+//     only may not hold '<' or '>', which keep the address.
+//   - QUIRK: a '"', '(' or '<' that is never closed later in the field is
+//     an ordinary character, not the start of a quoted string, comment
+//     or address that would swallow the rest.
+//   - A mailbox whose comment or quoted string is left open (nested
+//     comments, escaped quotes) but that ends in "<addr>" keeps that
+//     address; an address-less mailbox whose decoded text is
+//     "name <addr>" (a whole mailbox encoded) is read as one.
+
+// lexer holds what is known of a whole field for reading it: where the
+// last '"', ')' and '>' are, so that one never closed is text.
+type lexer struct {
+	s                               string
+	lastQuote, lastParen, lastAngle int
+}
+
+func newLexer(s string) lexer {
+	return lexer{s: s, lastQuote: lastUnescaped(s, '"'),
+		lastParen: lastUnescaped(s, ')'), lastAngle: strings.LastIndexByte(s, '>')}
+}
+
+// lastUnescaped returns the index of the last c in s not escaped by a
+// backslash (a quoted-pair), -1 if none.
+func lastUnescaped(s string, c byte) int {
+	for i := strings.LastIndexByte(s, c); i >= 0; i = strings.LastIndexByte(s[:i], c) {
+		n := 0
+		for j := i - 1; j >= 0 && s[j] == '\\'; j-- {
+			n++
+		}
+		if n%2 == 0 {
+			return i
+		}
+	}
+	return -1
+}
+
+// word returns the length of the encoded word at s[i:] as read inside
+// an address field (see above), 0 when there is none.
+func (l *lexer) word(i int) int {
+	if i+1 >= len(l.s) || l.s[i] != '=' || l.s[i+1] != '?' {
+		return 0
+	}
+	_, n := parseWord(l.s[i:])
+	if n == 0 || strings.ContainsAny(l.s[i:i+n], "<>") {
+		return 0
+	}
+	return n
+}
+
 // splitAddresses splits an address list at top-level commas, outside
-// quotes, comments and angle brackets. A group name ("team:") and the
-// group end (";") are dropped (RFC 5322 section 3.4).
+// quotes, comments, angle brackets and encoded words. A group name
+// ("team:") and the group end (";") are dropped (RFC 5322 section 3.4).
 func splitAddresses(s string) []string {
 	var items []string
 	var cur strings.Builder
+	l := newLexer(s)
 	quote, angle, comment, at := false, false, 0, false
 	for i := 0; i < len(s) && len(items) < maxAddresses; i++ {
 		c := s[i]
-		if c == '@' || c == '<' {
+		if c == '@' || c == '<' && i < l.lastAngle {
 			at = true // an address began: a later ':' is no group name
+		}
+		if comment == 0 && !angle {
+			if n := l.word(i); n > 0 {
+				cur.WriteString(s[i : i+n])
+				i += n - 1
+				continue
+			}
 		}
 		switch {
 		case c == '\\' && (quote || comment > 0) && i+1 < len(s):
@@ -52,11 +116,11 @@ func splitAddresses(s string) []string {
 			} else if c == ')' {
 				comment--
 			}
-		case c == '"':
+		case c == '"' && i < l.lastQuote:
 			quote = true
-		case c == '(':
+		case c == '(' && i < l.lastParen:
 			comment++
-		case c == '<':
+		case c == '<' && i < l.lastAngle:
 			angle = true
 		case c == '>':
 			angle = false
@@ -78,6 +142,7 @@ func splitAddresses(s string) []string {
 // parseMailbox reads one "Name <addr>", "addr (Name)" or "addr" leniently.
 func parseMailbox(s string, p *problems) Address {
 	var name, addr, comments strings.Builder
+	l := newLexer(s)
 	quote, angle, comment, sawAngle := false, false, 0, false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -90,6 +155,13 @@ func parseMailbox(s string, p *problems) Address {
 				name.WriteByte(c)
 			}
 			continue
+		}
+		if comment == 0 && !angle {
+			if n := l.word(i); n > 0 {
+				name.WriteString(s[i : i+n])
+				i += n - 1
+				continue
+			}
 		}
 		switch {
 		case quote:
@@ -109,14 +181,14 @@ func parseMailbox(s string, p *problems) Address {
 			if comment > 0 {
 				comments.WriteByte(c)
 			}
-		case c == '"':
+		case c == '"' && i < l.lastQuote:
 			quote = true
-		case c == '(':
+		case c == '(' && i < l.lastParen:
 			comment++
 			if comments.Len() > 0 {
 				comments.WriteByte(' ')
 			}
-		case c == '<' && !angle:
+		case c == '<' && !angle && i < l.lastAngle:
 			angle, sawAngle = true, true
 		case c == '>' && angle:
 			angle = false
@@ -127,27 +199,76 @@ func parseMailbox(s string, p *problems) Address {
 			}
 		case angle:
 			addr.WriteByte(c)
+		case c == '"':
+			// A quote never closed: formatting, not text.
 		default:
 			name.WriteByte(c)
 		}
 	}
 	var a Address
-	if sawAngle {
-		a.Name = name.String()
+	switch {
+	case sawAngle:
+		a.Name = decodeName(name.String(), p)
 		a.Addr = addr.String()
 		if i := strings.LastIndexByte(a.Addr, ':'); i >= 0 { // obsolete route
 			a.Addr = a.Addr[i+1:]
 		}
-	} else {
+	case (comment > 0 || quote) && tailAddr(s) != "":
+		// A comment or quote left open swallowed the address.
+		t := tailAddr(s)
+		a.Addr = t
+		a.Name = decodeName(strings.NewReplacer(`"`, "", "(", "", ")", "").Replace(s[:strings.LastIndexByte(s, '<')]), p)
+	default:
 		// A comment ("addr (Name)") is not a display name (RFC 5322
 		// section 3.4); it is dropped as Python's email package does.
-		a.Addr = name.String()
+		text := name.String()
+		if strings.Contains(text, "=?") {
+			// Encoded words are no address: a name, or a whole
+			// mailbox encoded.
+			text = decodeName(text, p)
+			if t := tailAddr(text); t != "" {
+				a.Addr = t
+				a.Name = strings.TrimSpace(text[:strings.LastIndexByte(text, '<')])
+				break
+			}
+			if strings.Contains(text, "@") && !strings.ContainsAny(text, " \t") {
+				a.Addr = text
+			} else {
+				a.Name = text
+			}
+			break
+		}
+		a.Addr = text
 		if !strings.Contains(a.Addr, "@") && strings.Contains(strings.TrimSpace(a.Addr), " ") {
-			a.Name, a.Addr = a.Addr, ""
+			a.Name, a.Addr = decodeName(a.Addr, p), ""
 		}
 	}
-	a.Name = strings.Join(strings.Fields(decodeHeader(a.Name, p)), " ")
 	a.Addr = strings.Join(strings.Fields(cleanLine(fallback8bit([]byte(a.Addr)))), " ")
+	return a
+}
+
+// decodeName decodes a display name: encoded words, raw 8-bit text, runs
+// of white space made one space.
+func decodeName(s string, p *problems) string {
+	return strings.Join(strings.Fields(decodeHeader(s, p)), " ")
+}
+
+// tailAddr returns the address of s when s ends with "<local@domain>"
+// (an address without white space, quotes, brackets or commas), else "".
+func tailAddr(s string) string {
+	s = strings.TrimSpace(s)
+	if !strings.HasSuffix(s, ">") {
+		return ""
+	}
+	i := strings.LastIndexByte(s, '<')
+	if i < 0 {
+		return ""
+	}
+	a := s[i+1 : len(s)-1]
+	at := strings.LastIndexByte(a, '@')
+	if at <= 0 || at == len(a)-1 || strings.ContainsAny(a, " \t\"()<>,;[]\\") {
+		return ""
+	}
 	return a
 }
 

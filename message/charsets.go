@@ -2,9 +2,34 @@ package message
 
 import (
 	"encoding/base64"
+	"sort"
 	"strings"
 	"unicode/utf16"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/ianaindex"
+	"golang.org/x/text/encoding/unicode"
 )
+
+// Charset labels are looked up as mail readers do: every label and alias
+// IANA registers (golang.org/x/text/encoding/ianaindex) and every WHATWG
+// encoding label (htmlindex), without regard to case; then, failing that,
+// also without regard to punctuation and leading zeros (Unicode UTS #22
+// "charset alias matching", as ICU does: "US_ASCII", "iso8859_15",
+// "cp-1252", "EUC_JP", "8859-1"); then a few labels seen in mail that
+// neither index knows (charsetAliases).
+//
+// QUIRK: ISO-8859-1 and ISO-8859-9 are read as their supersets
+// Windows-1252 and Windows-1254, as the WHATWG Encoding Standard and mail
+// readers read them: mailers label text with Windows' curly quotes and
+// dashes (bytes 0x80-0x9F, control characters in ISO-8859-1) "iso-8859-1".
+//
+// Every alias of US-ASCII (us, ascii, ANSI_X3.4-1968, ISO646-US, iso-ir-6,
+// IBM367, cp367, csASCII, 646, ...) and of UTF-8 is read as undeclared
+// text is: UTF-8 when valid, else Windows-1252. Mailers label UTF-8 text
+// with the locale's name of ASCII ("ANSI_X3.4-1968" is glibc's).
 
 // charsetAliases maps labels seen in mail that neither the IANA nor the
 // WHATWG index knows to one they know.
@@ -13,19 +38,104 @@ var charsetAliases = map[string]string{
 	"cp936": "gbk", "ms936": "gbk", "gb2312-80": "gbk",
 	"cp949": "euc-kr", "ks_c_5601": "euc-kr", "x-euc-kr": "euc-kr",
 	"x-euc-jp": "euc-jp", "latin-1": "iso-8859-1", "x-mac-roman": "macintosh",
+	"ascii": "us-ascii", "646": "us-ascii", // WHATWG reads "ascii" as Windows-1252; IANA does not know it
+	"ansi_x3.110-1983": "iso-8859-1", "x-utf_8j": "utf-8", // as github.com/emersion/go-message/charset
 }
 
-// normCharset lower-cases a charset label and resolves aliases,
-// including "cp125N" for "windows-125N".
-func normCharset(cs string) string {
-	cs = strings.ToLower(strings.Trim(strings.TrimSpace(cs), `"'`))
-	if a, ok := charsetAliases[cs]; ok {
-		return a
+// Kinds of charset, as lookupCharset finds them.
+const (
+	csUnknown    = iota
+	csUndeclared // US-ASCII, UTF-8 and their aliases: fallback8bit
+	csUTF7       // decodeUTF7
+	csEncoding   // an encoding of golang.org/x/text
+)
+
+// usASCII is the encoding the IANA index gives for US-ASCII and its aliases.
+var usASCII, _ = ianaindex.IANA.Encoding("us-ascii")
+
+// lookupCharset finds the charset a label names (see above).
+func lookupCharset(label string) (kind int, enc encoding.Encoding) {
+	l := strings.ToLower(strings.Trim(strings.TrimSpace(label), `"' `))
+	if kind, enc = knownCharset(l); kind != csUnknown {
+		return kind, enc
 	}
-	if strings.HasPrefix(cs, "cp125") && len(cs) == 6 {
-		return "windows-" + cs[2:]
+	key := looseCharset(l)
+	if kind, enc = knownCharset(key); kind != csUnknown {
+		return kind, enc
 	}
-	return cs
+	i := sort.Search(len(looseCharsets), func(i int) bool { return looseCharsets[i].key >= key })
+	if i < len(looseCharsets) && looseCharsets[i].key == key {
+		return knownCharset(looseCharsets[i].label)
+	}
+	return csUnknown, nil
+}
+
+// knownCharset looks a lower-case label up in charsetAliases, then in
+// the indexes.
+func knownCharset(l string) (int, encoding.Encoding) {
+	if a, ok := charsetAliases[l]; ok {
+		l = a
+	}
+	return exactCharset(l)
+}
+
+// exactCharset looks a lower-case label up in the indexes.
+func exactCharset(l string) (int, encoding.Encoding) {
+	switch l {
+	case "":
+		return csUnknown, nil
+	case "utf-7", "unicode-1-1-utf-7", "csunicode11utf7", "utf7":
+		return csUTF7, nil
+	case "unknown-8bit", "x-unknown", "x-user-defined", "default", "unknown":
+		return csUndeclared, nil
+	}
+	enc, err := ianaindex.IANA.Encoding(l)
+	if err != nil || enc == nil {
+		enc, err = htmlindex.Get(l)
+	}
+	switch {
+	case err != nil || enc == nil || enc == encoding.Replacement:
+		// The WHATWG replacement encoding turns all into one U+FFFD:
+		// the text read as undeclared shows more.
+		return csUnknown, nil
+	case enc == usASCII || enc == unicode.UTF8:
+		return csUndeclared, nil
+	case enc == charmap.ISO8859_1:
+		return csEncoding, charmap.Windows1252
+	case enc == charmap.ISO8859_9:
+		return csEncoding, charmap.Windows1254
+	}
+	return csEncoding, enc
+}
+
+// looseCharset is a label as UTS #22 (and ICU) match charset aliases:
+// only letters and digits, lower-case, without a '0' that starts a
+// number and is followed by a digit.
+func looseCharset(l string) string {
+	b := make([]byte, 0, len(l))
+	afterDigit := false
+	for i := 0; i < len(l); i++ {
+		c := l[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			b = append(b, c+'a'-'A')
+			afterDigit = false
+		case c >= 'a' && c <= 'z':
+			b = append(b, c)
+			afterDigit = false
+		case c == '0':
+			if !afterDigit && i+1 < len(l) && l[i+1] >= '0' && l[i+1] <= '9' {
+				continue
+			}
+			b = append(b, c)
+		case c >= '1' && c <= '9':
+			b = append(b, c)
+			afterDigit = true
+		default:
+			afterDigit = false
+		}
+	}
+	return string(b)
 }
 
 // decodeUTF7 decodes UTF-7 (RFC 2152), which x/text lacks.

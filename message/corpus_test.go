@@ -145,7 +145,7 @@ func (c *corpusTally) add(ok, justified bool, category, detail string) {
 func (c *corpusTally) rate() float64 { return float64(c.agree) / float64(max(c.total, 1)) }
 
 func (c *corpusTally) report(b *strings.Builder) {
-	fmt.Fprintf(b, "%s: %d/%d agree (%.1f%%), %d of them through a python_flags rule\n",
+	fmt.Fprintf(b, "%s: %d/%d agree (%.1f%%), %d of them only through a rule of the test (python_flags, Latin-1, blank text)\n",
 		c.name, c.agree, c.total, 100*c.rate(), c.justified)
 	cats := make([]string, 0, len(c.misses))
 	for k := range c.misses {
@@ -165,7 +165,7 @@ func (c *corpusTally) report(b *strings.Builder) {
 const (
 	minSubjectAgree = 0.99  // achieved 1151/1155
 	minFromAgree    = 0.985 // achieved 1143/1155
-	minBodyAgree    = 0.97  // achieved 1128/1155
+	minBodyAgree    = 0.97  // achieved 1133/1155
 	minSummaryAgree = 0.995 // achieved 1155/1155
 	minAttachAgree  = 0.955 // achieved 1112/1155
 )
@@ -236,6 +236,17 @@ func TestCorpus(t *testing.T) {
 		if !ok && flagged("body") && replacementMatch(gotBody, wantBody, true) {
 			ok, just = true, true
 		}
+		if !ok && wantBody != "" && strings.HasPrefix(dropWindows1252(gotBody), wantBody) {
+			// Python read ISO-8859-1 as such: its bytes 0x80-0x9F are
+			// control characters there (removed from the expected text),
+			// Windows-1252 characters here (see lookupCharset).
+			ok, just = true, true
+		}
+		if !ok && wantBody == "" && row.bodyType == "plain" && blankTextShowsHTML(v.Text) {
+			// Python took a blank text/plain alternative; the text of
+			// the HTML one is shown instead (no blank page).
+			ok, just = true, true
+		}
 		if r := []rune(gotBody); len(r) > 100 {
 			gotBody = string(r[:100])
 		}
@@ -243,10 +254,7 @@ func TestCorpus(t *testing.T) {
 
 		first := ""
 		if len(v.From) > 0 {
-			first = v.From[0].Name
-			if first == "" {
-				first = v.From[0].Addr
-			}
+			first = v.From[0].ListName()
 		}
 		summ.add(s.Subject == v.Subject && s.From == first, false, "differs",
 			fmt.Sprintf("%s: Summarize %q %q, Parse %q %q", row.file, s.Subject, s.From, v.Subject, first))
@@ -289,4 +297,30 @@ func category(row indexRow, got, want string) string {
 		return "prefix"
 	}
 	return "other"
+}
+
+// blankTextShowsHTML reports whether parts show no text of their own
+// and the text of an HTML part.
+func blankTextShowsHTML(parts []TextPart) bool {
+	html := false
+	for _, tp := range parts {
+		if !blank(tp.Lines) {
+			if !tp.FromHTML {
+				return false
+			}
+			html = true
+		}
+	}
+	return html
+}
+
+// dropWindows1252 removes the characters Windows-1252 has at 0x80-0x9F,
+// where ISO-8859-1 has control characters.
+func dropWindows1252(s string) string {
+	return fold(strings.Map(func(r rune) rune {
+		if strings.ContainsRune("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ", r) {
+			return -1
+		}
+		return r
+	}, s))
 }

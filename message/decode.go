@@ -7,7 +7,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/emersion/go-message/charset"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -34,32 +33,34 @@ func (p *problems) add(s string) {
 // maxCharsetName bounds a charset label taken from the message.
 const maxCharsetName = 64
 
-// toUTF8 converts b from the named charset to UTF-8. Unknown charsets
-// and undeclared or invalid 8-bit bytes fall back to fallback8bit; the
-// result is then valid UTF-8 (control characters are not removed here).
+// toUTF8 converts b from the named charset (lookupCharset) to UTF-8.
+// Unknown charsets and undeclared or invalid 8-bit bytes fall back to
+// fallback8bit; the result is then valid UTF-8 (control characters are
+// not removed here).
 func toUTF8(b []byte, cs string, p *problems) string {
 	if i := strings.IndexByte(cs, '*'); i >= 0 { // RFC 2231 section 5 language
 		cs = cs[:i]
-	}
-	cs = normCharset(cs)
-	switch cs {
-	case "utf-7", "unicode-1-1-utf-7", "csunicode11utf7":
-		return decodeUTF7(b)
-	case "", "us-ascii", "ascii", "utf-8", "utf8", "unknown-8bit", "x-unknown", "x-user-defined", "default", "unknown":
-		return fallback8bit(b)
 	}
 	if len(cs) > maxCharsetName {
 		p.add("charset name too long")
 		return fallback8bit(b)
 	}
-	r, err := charset.Reader(cs, bytes.NewReader(b))
-	if err != nil {
-		p.add("unknown charset " + cleanLine(cs))
+	kind, enc := lookupCharset(cs)
+	switch kind {
+	case csUTF7:
+		return decodeUTF7(b)
+	case csUndeclared:
+		return fallback8bit(b)
+	case csUnknown:
+		if strings.TrimSpace(cs) != "" {
+			p.add("unknown charset " + cleanLine(strings.ToLower(strings.TrimSpace(cs))))
+		}
 		return fallback8bit(b)
 	}
-	out, err := io.ReadAll(r)
+	out, err := enc.NewDecoder().Bytes(b)
 	if err != nil {
-		p.add("bad bytes for charset " + cleanLine(cs))
+		p.add("bad bytes for charset " + cleanLine(strings.ToLower(cs)))
+		out, _ = io.ReadAll(enc.NewDecoder().Reader(bytes.NewReader(b)))
 	}
 	return strings.ToValidUTF8(string(out), "\uFFFD")
 }
@@ -193,6 +194,12 @@ type encodedWord struct {
 
 // parseWord parses an encoded word at the start of s ("=?cs?e?text?=")
 // and returns its length, or 0 when s does not start with one.
+//
+// QUIRK: it is lenient as Thunderbird and mutt are: the charset may hold
+// '.' and ':' (ANSI_X3.4-1968, ISO_646.irv:1991: RFC 2047 section 2 does
+// not allow them, but glibc names charsets so), and Q-encoded text may
+// hold spaces (section 4.2 wants "_"), read as spaces. The text ends at
+// the first "?=".
 func parseWord(s string) (encodedWord, int) {
 	if !strings.HasPrefix(s, "=?") {
 		return encodedWord{}, 0
@@ -202,7 +209,7 @@ func parseWord(s string) (encodedWord, int) {
 		return encodedWord{}, 0
 	}
 	cs := s[2 : 2+q1]
-	if strings.ContainsAny(cs, " \t()<>@,;:\"/[]?.=") {
+	if strings.ContainsAny(cs, " \t\r\n()<>@,;\"/[]?=") {
 		return encodedWord{}, 0
 	}
 	rest := s[2+q1+1:]
@@ -221,9 +228,6 @@ func parseWord(s string) (encodedWord, int) {
 	case 'B', 'b':
 		data = decodeB(text)
 	case 'Q', 'q':
-		if strings.ContainsAny(text, " \t") {
-			return encodedWord{}, 0
-		}
 		data = decodeQ(text)
 	default:
 		return encodedWord{}, 0

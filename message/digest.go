@@ -55,6 +55,7 @@ func (g *Digester) Read(r io.Reader, lim Limits) *Digest {
 	w := &walker{lim: lim, p: p, v: v, pool: &g.pool}
 	w.headerSeen = func(h header) { d.header(h, p) }
 	_ = w.message(r, "", 0)
+	v.close()
 	d.Text = bodyText(v.parts())
 	d.Malformed = len(p.list) > 0
 	return d
@@ -66,10 +67,7 @@ func (d *Digest) header(h header, p *problems) {
 	d.Subject = decodeHeader(h.get("Subject"), p)
 	d.From = parseAddressList(h.get("From"), p)
 	if len(d.From) > 0 {
-		d.Summary.From = d.From[0].Name
-		if d.Summary.From == "" {
-			d.Summary.From = d.From[0].Addr
-		}
+		d.Summary.From = d.From[0].ListName()
 	}
 	if t, ok := parseDate(h.get("Date")); ok {
 		d.Date = t
@@ -115,8 +113,8 @@ func (g *digester) leaf(n *node) (bool, error) {
 		// Decoding problems are not Summarize's: nil problems. The part
 		// is read whole here, so it may borrow the decoder's buffers.
 		n.bufs = g.bufs
-		tp, _ := readTextPart(n, g.max, nil, plainSpans, nil, g.scratch)
-		g.add(tp)
+		tp, _, image := readTextPart(n, g.max, nil, plainSpans, nil, g.scratch)
+		g.add(tp, image, n.guessed)
 	}
 	return false, nil
 }

@@ -7,17 +7,28 @@
 //
 // Supported:
 //   - header fields: RFC 2047 encoded words (B and Q, every charset
-//     known to github.com/emersion/go-message/charset and golang.org/x/text;
+//     golang.org/x/text knows, looked up by any IANA alias or WHATWG
+//     label, also without regard to punctuation: see lookupCharset;
 //     adjacent words in one charset are joined before decoding so split
 //     multi-byte characters survive), RFC 2231 parameters with
 //     continuations and charsets, raw 8-bit header bytes (UTF-8 if valid,
-//     else Windows-1252);
+//     else Windows-1252); address fields read leniently, as Thunderbird
+//     and mutt read them (address.go);
 //   - bodies: base64 and quoted-printable (both decoded leniently), text
 //     charsets, format=flowed with DelSp (RFC 3676), quote depth, links in
 //     text, text/html shown as text (golang.org/x/net/html);
 //   - structure: multipart/* (RFC 2046) with IMAP part paths (RFC 3501
 //     section 6.4.5: "1", "2.1"), message/rfc822 as viewable attachments,
-//     multipart/alternative (text/plain preferred), multipart/digest.
+//     multipart/digest. Every inline text/plain and text/html part is
+//     body text, shown in its place; a text part with Content-Disposition
+//     attachment is an attachment. Only multipart/alternative chooses one
+//     of its parts, once for each of two views: View.Text (all as text:
+//     text/plain preferred) and View.Body (HTML as HTML: the last, richest
+//     part with something to see, so that an empty HTML part never hides
+//     a full text one);
+//   - senders: a display name that holds another address than the real
+//     one is told apart (Address.Misleading, ListName, SenderWarning;
+//     sender.go says what counts).
 //
 // Every output string is valid UTF-8 without control characters (tab and,
 // in bodies, newline excepted).
@@ -30,7 +41,13 @@
 //     before the first header field are skipped.
 //   - QUIRK: a header line that is neither a field nor a continuation ends
 //     the header and starts the body (as Python's email package does).
-//   - Undeclared 8-bit text is UTF-8 when valid, else Windows-1252.
+//   - Undeclared 8-bit text is UTF-8 when valid, else Windows-1252; so is
+//     text labelled US-ASCII (any alias) or UTF-8. ISO-8859-1 is read as
+//     Windows-1252, ISO-8859-9 as Windows-1254 (WHATWG Encoding Standard).
+//   - QUIRK: encoded words are decoded inside quoted strings and may hold
+//     spaces and double quotes (RFC 2047 sections 4.2 and 5 forbid it;
+//     mailers write it, readers decode it); their charset may hold '.'
+//     and ':' (ANSI_X3.4-1968).
 //   - Not supported: uuencoded bodies, TNEF decoding, S/MIME and PGP
 //     (shown as attachments), message/partial reassembly.
 //

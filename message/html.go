@@ -35,6 +35,7 @@ type htmlText struct {
 	href  string // URL of the enclosing <a>, if shown as a link
 	cids  map[string]bool
 	spans func(string) []Span // linkify or plainSpans
+	image bool                // an element shows an image (see showsImage)
 }
 
 func (t *htmlText) text(s string) {
@@ -154,9 +155,10 @@ func attrURL(v string) string {
 
 // htmlToLines renders HTML as text (tags, scripts, styles and comments
 // removed, entities decoded, block elements as line breaks, links kept)
-// and returns the Content-IDs its cid: URLs refer to. spans makes the
-// Spans of text outside <a> (linkify, or plainSpans).
-func htmlToLines(s string, spans func(string) []Span) ([]Line, map[string]bool) {
+// and returns the Content-IDs its cid: URLs refer to, and whether it
+// shows an image (then it is not empty even without text). spans makes
+// the Spans of text outside <a> (linkify, or plainSpans).
+func htmlToLines(s string, spans func(string) []Span) ([]Line, map[string]bool, bool) {
 	t := &htmlText{cids: map[string]bool{}, spans: spans}
 	z := html.NewTokenizer(strings.NewReader(s))
 	skip := 0
@@ -174,6 +176,7 @@ func htmlToLines(s string, spans func(string) []Span) ([]Line, map[string]bool) 
 			name, hasAttr := z.TagName()
 			a := atom.Lookup(name)
 			var href string
+			img := imageElements[a]
 			for hasAttr {
 				var k, v []byte
 				k, v, hasAttr = z.TagAttr()
@@ -181,9 +184,21 @@ func htmlToLines(s string, spans func(string) []Span) ([]Line, map[string]bool) 
 				if hasPrefixFold(strings.TrimSpace(val), "cid:") {
 					t.cids[strings.Trim(strings.TrimSpace(val)[4:], "<>")] = true
 				}
-				if a == atom.A && string(k) == "href" {
-					href = attrURL(val)
+				switch string(k) {
+				case "href":
+					if a == atom.A {
+						href = attrURL(val)
+					}
+				case "background":
+					img = img || strings.TrimSpace(val) != ""
+				case "width", "height":
+					if tiny(val) {
+						img = false // a tracking pixel shows nothing
+					}
 				}
+			}
+			if img && tt != html.EndTagToken && skip == 0 {
+				t.image = true
 			}
 			t.tag(a, tt, href, &skip)
 		}
@@ -192,7 +207,20 @@ func htmlToLines(s string, spans func(string) []Span) ([]Line, map[string]bool) 
 	for len(t.lines) > 0 && len(t.lines[len(t.lines)-1].Spans) == 0 {
 		t.lines = t.lines[:len(t.lines)-1]
 	}
-	return t.lines, t.cids
+	return t.lines, t.cids, t.image
+}
+
+// imageElements show an image or other picture: HTML made of them alone
+// is not empty. (So does any element with a background attribute.)
+var imageElements = map[atom.Atom]bool{
+	atom.Img: true, atom.Svg: true, atom.Picture: true, atom.Video: true,
+	atom.Object: true, atom.Embed: true, atom.Canvas: true,
+}
+
+// tiny reports a width or height of 0 or 1 pixel: a tracking pixel.
+func tiny(v string) bool {
+	v = strings.TrimSuffix(strings.TrimSpace(v), "px")
+	return v == "0" || v == "1"
 }
 
 // tag applies one tag token.

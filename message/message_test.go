@@ -122,6 +122,25 @@ func TestBroken(t *testing.T) {
 	}
 }
 
+// TestQuotedWord checks a message as some mailers write it (issue 13,
+// item 14): an encoded From name with spaces and double quotes inside a
+// quoted string, and glibc's name of US-ASCII on UTF-8 text.
+func TestQuotedWord(t *testing.T) {
+	v := parseFile(t, "quoted-word.eml")
+	if len(v.From) != 1 || v.From[0] != (Address{Name: `Jürgen "the boss" M`, Addr: "j@x.example"}) {
+		t.Errorf("Parse(quoted-word.eml).From = %+v, want Jürgen \"the boss\" M <j@x.example>", v.From)
+	}
+	if v.Subject != "glibc charset" {
+		t.Errorf("Parse(quoted-word.eml).Subject = %q, want %q", v.Subject, "glibc charset")
+	}
+	if got, want := v.BodyText(), "Grüße, sent as UTF-8 under the C locale’s name."; got != want {
+		t.Errorf("Parse(quoted-word.eml).BodyText() = %q, want %q", got, want)
+	}
+	if len(v.Problems) != 0 {
+		t.Errorf("Parse(quoted-word.eml).Problems = %q, want none", v.Problems)
+	}
+}
+
 func TestDecodeHeader(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"plain", "plain"},
@@ -133,7 +152,14 @@ func TestDecodeHeader(t *testing.T) {
 		{"=?utf-8?q?broken", "=?utf-8?q?broken"}, // not a word
 		{"bell\x07 tab\there", "bell tab here"},  // control removed, tab made space
 		{"=?utf-7?q?Fr+APY-sche?=", "Frösche"},
-		{"=?utf-8*en?q?x?=", "x"}, // RFC 2231 language suffix
+		{"=?utf-8*en?q?x?=", "x"},                               // RFC 2231 language suffix
+		{"=?utf-8?q?two words?=", "two words"},                  // QUIRK: a literal space in Q
+		{`=?utf-8?q?say "hi"?=`, `say "hi"`},                    // and a double quote
+		{"=?ANSI_X3.4-1968?Q?plain?=", "plain"},                 // QUIRK: '.' in the charset
+		{"=?ISO_646.irv:1991?Q?plain?=", "plain"},               // and ':'
+		{"=?utf-8?q?a?= =?utf-8?q?b c?= d", "ab c d"},           // words still end at the first ?=
+		{"=?utf-8?q?no end", "=?utf-8?q?no end"},                // not a word
+		{"=?iso-8859-1?q?=93quoted=94?=", "\u201cquoted\u201d"}, // Latin-1 read as Windows-1252
 	}
 	for _, tt := range tests {
 		if got := decodeHeader(tt.in, &problems{}); got != tt.want {
@@ -154,6 +180,22 @@ func TestParseAddressList(t *testing.T) {
 		{"=?utf-8?q?J=C3=B6rg?= <j@x>", []Address{{"Jörg", "j@x"}}},
 		{`"Someone" <valid@x>:<evil@y>`, []Address{{"Someone", "valid@x"}}}, // text after the address ignored
 		{"undisclosed-recipients:;", nil},
+		// Issue 13 item 14: encoded words as some mailers write them.
+		{`"=?utf-8?Q?J=C3=BCrgen "the boss" M?=" <j@x.example>`, []Address{{`Jürgen "the boss" M`, "j@x.example"}}},
+		{`=?utf-8?Q?J=C3=BCrgen "the boss" M?= <j@x.example>`, []Address{{`Jürgen "the boss" M`, "j@x.example"}}},
+		{`"=?utf-8?Q?J=C3=BCrgen M?=" <j@x.example>`, []Address{{"Jürgen M", "j@x.example"}}},                              // a literal space in Q
+		{`=?utf-8?Q?Doe, John?= <j@x.example>, b@y.example`, []Address{{"Doe, John", "j@x.example"}, {"", "b@y.example"}}}, // a comma inside a word
+		{`"=?utf-8?Q?Doe, "J"?=" <j@x.example>, b@y.example`, []Address{{`Doe, "J"`, "j@x.example"}, {"", "b@y.example"}}},
+		{`"=?utf-8?Q?J=C3=BCrgen?= M" <j@x.example>`, []Address{{"Jürgen M", "j@x.example"}}},
+		{`=?ANSI_X3.4-1968?Q?Plain_Name?= <p@x.example>`, []Address{{"Plain Name", "p@x.example"}}}, // glibc's name of ASCII
+		{`=?utf-8?B?SsO8cmdlbiA8akB4LmV4YW1wbGU+?=`, []Address{{"Jürgen", "j@x.example"}}},          // a whole mailbox encoded
+		{`=?utf-8?Q?J=C3=BCrgen?=`, []Address{{Name: "Jürgen"}}},                                    // a name and no address
+		{`=?utf-8?Q?j@x.example?=`, []Address{{Addr: "j@x.example"}}},
+		// Never closed: a quote, comment or angle bracket is text.
+		{`"Unterminated <j@x.example>`, []Address{{"Unterminated", "j@x.example"}}},
+		{`John (Doe <j@x.example>`, []Address{{"John (Doe", "j@x.example"}}},
+		{`John ((nested) <j@x.example>`, []Address{{"John nested", "j@x.example"}}}, // comment left open by nesting
+		{`a@b.example (open, c@d.example`, []Address{{Addr: "a@b.example (open"}, {Addr: "c@d.example"}}},
 	}
 	for _, tt := range tests {
 		if got := parseAddressList(tt.in, &problems{}); !reflect.DeepEqual(got, tt.want) {
@@ -224,6 +266,10 @@ func TestSummarize(t *testing.T) {
 		{"rfc2231.eml", "a@example.org", true},
 		{"cid.eml", "c@example.org", false}, // image referenced by Content-ID
 		{"latin1.eml", "Jörg", false},
+		// Issue 13 item 13: the real address beside a name that shows another.
+		{"spoof.eml", "purchasing@example.com <do-not-reply@elsewhere.example>", false},
+		// Item 14: an encoded word holding spaces and quotes, in quotes.
+		{"quoted-word.eml", `Jürgen "the boss" M`, false},
 	}
 	for _, tt := range tests {
 		f, err := os.Open(filepath.Join("testdata", tt.file))

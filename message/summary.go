@@ -8,7 +8,7 @@ import (
 // Summary is what the message list shows.
 type Summary struct {
 	Date          time.Time // zero when missing or unreadable
-	From          string    // display name of the first From address, else its address
+	From          string    // the first From address as a list shows it (Address.ListName; SenderWarning reads it)
 	Subject       string
 	HasAttachment bool
 	Malformed     bool // a problem was met in the header or the MIME structure
@@ -58,10 +58,7 @@ func Summarize(r io.Reader) Summary {
 	w.headerSeen = func(h header) {
 		s.Subject = decodeHeader(h.get("Subject"), p)
 		if from := parseAddressList(h.get("From"), p); len(from) > 0 {
-			s.From = from[0].Name
-			if s.From == "" {
-				s.From = from[0].Addr
-			}
+			s.From = from[0].ListName()
 		}
 		if t, ok := parseDate(h.get("Date")); ok {
 			s.Date = t

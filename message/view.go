@@ -39,6 +39,7 @@ type Attachment struct {
 	Size      int64
 	ContentID string // without <>
 	Inline    bool   // an image referred to by cid: from an HTML part, or a Content-Disposition: inline image
+	InHTML    bool   // referred to by cid: from an HTML part (shown in it when the HTML is)
 	IsMessage bool   // message/rfc822 (viewable as a message)
 }
 
@@ -61,12 +62,22 @@ type View struct {
 
 	Headers []HeaderField // every field, decoded, in order
 
-	// Text holds the text parts shown, in order. For
-	// multipart/alternative text/plain is preferred (unless blank), else
-	// text/html shown as text.
+	// Text is the body as text: every text part shown, in order (inline
+	// text/plain and text/html, the latter rendered as text), except that
+	// a multipart/alternative shows one of its parts: the first with
+	// text/plain that is not blank, else the last with any text.
 	Text []TextPart
+	// Body is the body for a reader that shows HTML: every text part
+	// shown, in order, each in its own place, except that a
+	// multipart/alternative shows one of its parts: the last (the
+	// richest, RFC 2046 section 5.1.4) with something to see, text or an
+	// image, so that an empty HTML alternative never hides a text one. A
+	// part with FromHTML is meant to be shown as sanitized HTML (ReadHTML
+	// of its Part); its Lines are its text for a reader without HTML. An
+	// HTML part with nothing to see is left out.
+	Body []TextPart
 	// HTMLParts lists the part paths of the text/html parts met as body
-	// text: shown as text above or offered as an alternative to it.
+	// text, in Text and Body or in an alternative not chosen.
 	HTMLParts   []string
 	Attachments []Attachment
 	Problems    []string // what was malformed, short and human-readable
@@ -127,11 +138,14 @@ func parseView(r io.Reader, prefix string, lim Limits) *View {
 	b := &viewBuilder{textStack: newTextStack(), v: v, lim: lim, p: p, cids: map[string]bool{}}
 	w := &walker{lim: lim, p: p, v: b, headerSeen: b.header}
 	_ = w.message(r, prefix, 0)
+	b.close()
 	v.Text = b.parts()
+	v.Body = b.richParts()
 	for i := range v.Attachments {
 		a := &v.Attachments[i]
-		if strings.HasPrefix(a.ContentType, "image/") && a.ContentID != "" && b.cids[a.ContentID] {
-			a.Inline = true
+		if a.ContentID != "" && b.cids[a.ContentID] {
+			a.InHTML = true
+			a.Inline = a.Inline || strings.HasPrefix(a.ContentType, "image/")
 		}
 	}
 	v.Problems = p.list

@@ -19,6 +19,7 @@ type node struct {
 	body    io.Reader         // raw (transfer-encoded) body
 	parent  string            // media type of the enclosing multipart, "" if none
 	bufs    *decodeBufs       // lent to the decoder of the body, if set
+	guessed bool              // its Content-Type was missing or unreadable: typ is the default
 }
 
 // filename returns the decoded file name, from Content-Disposition or
@@ -122,7 +123,10 @@ func (w *walker) entity(h header, body io.Reader, path string, top bool, parent 
 			n.typ = typ
 		} else {
 			w.p.add("bad content type")
+			n.guessed = true
 		}
+	} else {
+		n.guessed = true
 	}
 	n.dparams = map[string]string{}
 	if cd := h.get("Content-Disposition"); cd != "" {

@@ -63,6 +63,7 @@ type FoldersData struct {
 // ListRow is one message in a list.
 type ListRow struct {
 	ID, From, Subject, Date, Size  string
+	FromWarning                    string // the name in From shows another address: why From is marked
 	Seen, Flagged, Answered, Draft bool
 	Attach, Malformed              bool
 	URL                            string // the message
@@ -109,11 +110,14 @@ type Line struct {
 	Spans []Span
 }
 
-// TextPart is a text part shown in the message body.
+// TextPart is a text part shown in the message body, in its place: as
+// text, or as sanitized HTML in a sandboxed frame when Frame is set (then
+// Lines are not shown).
 type TextPart struct {
 	Lines     []Line
 	FromHTML  bool
 	Truncated bool
+	Frame     *HTMLFrame
 }
 
 // Attachment is a part offered for download.
@@ -127,23 +131,28 @@ type Attachment struct {
 // Field is a header field.
 type Field struct{ Name, Value string }
 
+// Addr is an address as shown: "Name <addr>" or the address alone.
+// Warning, when set, says that the name shows another address than the
+// real one; the address is then marked.
+type Addr struct{ Text, Warning string }
+
 // MessageData is one message.
 type MessageData struct {
 	Folder      string
 	ID          string
 	Part        string // non-empty for an attached message
 	Subject     string
-	From        string
-	To          string
-	Cc          string
-	ReplyTo     string
+	From        []Addr
+	To          []Addr
+	Cc          []Addr
+	ReplyTo     []Addr
 	Date        string
 	Headers     []Field
 	AllHeaders  bool
-	Text        []TextPart
+	Text        []TextPart // the body, in order: text and HTML frames
+	Frames      int        // the number of HTML frames in Text
 	Attachments []Attachment
 	Images      []Attachment
-	HTML        []HTMLFrame // sanitized HTML parts, shown in sandboxed frames
 	Problems    []string
 	Seen        bool
 	Flagged     bool
@@ -176,7 +185,8 @@ type PrefsData struct {
 	RemoteSenders []string
 }
 
-// HTMLFrame is one sanitized HTML part of a message.
+// HTMLFrame is one sanitized HTML part of a message; its URL addresses
+// that part.
 type HTMLFrame struct {
 	URL     string // the sanitized document, for the sandboxed frame
 	Sandbox string // the frame's sandbox attribute

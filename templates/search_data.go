@@ -22,6 +22,7 @@ type SearchData struct {
 type SearchHit struct {
 	Folder, ID, URL       string
 	From, Subject, Date   string
+	FromWarning           string // as ListRow.FromWarning
 	Seen, Flagged, Attach bool
 	Excerpt               []Segment
 	ThreadURL             string
@@ -46,6 +47,7 @@ type ThreadData struct {
 type ThreadItem struct {
 	Folder, ID, URL     string
 	From, Subject, Date string
+	FromWarning         string // as ListRow.FromWarning
 	Depth               int
 	Seen, Flagged       bool
 	Blocks              []TextBlock

@@ -19,7 +19,7 @@ func samplePages() map[string]*Page {
 		"folders": {User: "alice", CSRF: "c", Folders: &FoldersData{Folders: folders, Trash: "Trash"}},
 		"list": {User: "alice", CSRF: "c", List: &ListData{Folder: "INBOX", Total: 1, Page: 1, Pages: 1, First: 1, Last: 1, Targets: folders,
 			Rows: []ListRow{{ID: "k1", From: "Bob <b>", Subject: "<img src=x onerror=alert(1)>", Date: "Jan 2", Size: "1.0 KB", Attach: true}}}},
-		"message": {User: "alice", CSRF: "c", Message: &MessageData{Folder: "INBOX", ID: "k1", Subject: "Hi", From: "Bob",
+		"message": {User: "alice", CSRF: "c", Message: &MessageData{Folder: "INBOX", ID: "k1", Subject: "Hi", From: []Addr{{Text: "Bob"}},
 			Text:        []TextPart{{Lines: []Line{{Spans: []Span{{Text: "see "}, {Text: "http://x.example/", URL: "http://x.example/"}, {Text: "javascript", URL: "javascript:alert(1)"}}}, {Quote: 2, Spans: []Span{{Text: "quoted"}}}}}},
 			Attachments: []Attachment{{Name: "a.pdf", Type: "application/pdf", Size: "1 KB", URL: "/x/part?f=INBOX&id=k1&part=2"}}}},
 		"prefs": {User: "alice", CSRF: "c", Prefs: &PrefsData{PageSize: 50, PageSizes: []int{10, 50}}},
