@@ -34,14 +34,20 @@ APT_BUILD  := gcc libpam0g-dev libcrypt-dev
 APT_TEST   := apache2 chromium mandoc w3m whois curl ca-certificates openssl fonts-dejavu-core passwd login util-linux oathtool fail2ban \
               lighttpd nginx fcgiwrap dpkg-dev debhelper lintian fakeroot postfix
 
-.PHONY: all build demo check test unit e2e fuzz vet fmt-check man-check deps deps-apt deps-go deps-npm install uninstall clean bench repro-check install-check deb
+.PHONY: all build demo check test unit e2e fuzz vet fmt-check man-check deps deps-apt deps-go deps-npm install postern-for-install uninstall clean bench repro-check install-check deb
 
 all: build
 
 build: postern
 
+# The build writes the paths it compiled in next to the program, in the
+# form of `postern -version`'s lines after the first: make install compares
+# them with the paths it installs to.
+BUILDPATHS = printf '%s\n' "config: $(CONFIG)" "wrapper: $(LIBEXECDIR)/postern-sendmail"
+
 postern: FORCE
 	CGO_ENABLED=1 $(GO) build $(GOFLAGS_BUILD) -o $@ ./cgi
+	@$(BUILDPATHS) >postern.paths
 FORCE:
 
 demo: postern
@@ -139,9 +145,24 @@ SNIPPETS := apache/postern.conf lighttpd/postern.conf nginx/postern.conf
 WRAPPER := $(wildcard wrapper/postern-sendmail)
 WRAPPERMAN := $(wildcard wrapper/postern-sendmail.8)
 
-# install builds only when there is no ./postern yet: `sudo make install`
-# after `make` must not need Go in root's PATH.
-install: $(if $(wildcard postern),,postern)
+# install never ships a program built for other paths than those it
+# installs to: when ./postern is missing, or postern.paths (written by the
+# build) differs from this install's paths, it builds ./postern again;
+# without Go (sudo with root's PATH) it refuses and says what to run.
+# `sudo make install` after `make` with the same variables needs no Go.
+postern-for-install:
+	@want=$$($(BUILDPATHS)); \
+	if [ -f postern ] && [ "$$(cat postern.paths 2>/dev/null)" = "$$want" ]; then exit 0; fi; \
+	if [ -f postern ]; then what="./postern was built for other paths ($$(cat postern.paths 2>/dev/null | tr '\n' ' '))"; \
+	else what="there is no ./postern"; fi; \
+	if command -v $(GO) >/dev/null 2>&1; then \
+	  echo "install: $$what; building it for" $$want; $(MAKE) --no-print-directory postern; \
+	else \
+	  echo "install: $$what and $(GO) is not in PATH to build it for" $$want"; run make with the same variables as make install (as a user with Go), then install" >&2; \
+	  exit 1; \
+	fi
+
+install: postern-for-install
 	install -d $(DESTDIR)$(CGIBINDIR) $(DESTDIR)$(SYSCONFDIR)/postern $(DESTDIR)$(SYSCONFDIR)/pam.d \
 	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(addprefix $(DESTDIR)$(DATADIR)/,apache lighttpd nginx)
 ifeq ($(SETUID),yes)
@@ -191,13 +212,30 @@ install-check: postern
 	  test -f "$$d$$f" || { echo "install-check: $$f not installed"; exit 1; }; \
 	done && \
 	test -u "$$d$(CGIBINDIR)/postern" || { echo "install-check: $(CGIBINDIR)/postern is not setuid"; exit 1; } && \
+	paths=$$("$$d$(CGIBINDIR)/postern" -version | tail -n +2) && [ "$$paths" = "$$($(BUILDPATHS))" ] || \
+	  { echo "install-check: the installed program's paths are not this install's:"; echo "$$paths"; exit 1; } && \
 	echo "# changed by the admin" >>"$$d$(CONFIG)" && \
 	$(MAKE) -s install DESTDIR="$$d" >/dev/null && grep -q "changed by the admin" "$$d$(CONFIG)" || \
 	  { echo "install-check: install overwrote a changed $(CONFIG)"; exit 1; } && \
 	$(MAKE) -s uninstall DESTDIR="$$d" >/dev/null && \
 	left=$$(cd "$$d" && find . -type f) && [ "$$left" = "./$(patsubst /%,%,$(CONFIG))" ] || \
 	  { echo "install-check: after uninstall, want only the changed configuration, have:"; echo "$$left"; exit 1; } && \
-	echo "install-check: install and uninstall in DESTDIR ok"
+	echo "install-check: install and uninstall in DESTDIR ok" && \
+	src="$$tmp/src" && mkdir "$$src" && \
+	{ git ls-files -co --exclude-standard 2>/dev/null || find . -type f -not -path './.git/*'; } | \
+	  grep -v '^e2e/browser/node_modules/' | tar -cf - -T - | tar -xf - -C "$$src" && \
+	$(MAKE) -s -C "$$src" postern PREFIX=/usr/local >/dev/null && \
+	$(MAKE) -s -C "$$src" install PREFIX=/opt/ptcheck DESTDIR="$$tmp/other" >/dev/null && \
+	paths=$$("$$tmp/other$(CGIBINDIR)/postern" -version) && \
+	case "$$paths" in *"wrapper: /opt/ptcheck/libexec/postern/postern-sendmail"*) ;; \
+	  *) echo "install-check: make install PREFIX=/opt/ptcheck after make PREFIX=/usr/local installed a program for:"; \
+	     echo "$$paths"; exit 1;; esac && \
+	$(MAKE) -s -C "$$src" postern PREFIX=/usr/local >/dev/null && \
+	if out=$$($(MAKE) -s -C "$$src" install PREFIX=/opt/ptcheck GO=/nonexistent/go DESTDIR="$$tmp/refused" 2>&1); then \
+	  echo "install-check: make install PREFIX=/opt/ptcheck without Go installed a program built for /usr/local"; exit 1; fi && \
+	case "$$out" in *"not in PATH to build it"*) ;; *) echo "install-check: without Go, install said: $$out"; exit 1;; esac && \
+	[ ! -e "$$tmp/refused" ] || { echo "install-check: a refused install left files in DESTDIR"; exit 1; } && \
+	echo "install-check: install rebuilds a program built for another PREFIX, or without Go refuses: ok"
 
 # --- Debian package ---------------------------------------------------------
 
@@ -214,7 +252,7 @@ deb:
 	cp "$$tmp"/*.deb "$$tmp"/*.buildinfo "$$tmp"/*.changes $(DEBOUT)/ && ls -l $(DEBOUT)
 
 clean:
-	rm -f postern
+	rm -f postern postern.paths
 	rm -rf deb-out
 
 # --- benchmarks (not part of check) ---------------------------------------

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"postern/compose"
+	"postern/config"
 )
 
 // fakeSystem knows the users www-data, nobody and root, and the files in
@@ -174,7 +177,7 @@ func TestCommand(t *testing.T) {
 		wantOut    string
 		wantErr    string
 	}{
-		{"version", []string{"-version"}, true, 1000, exitOK, "postern " + version + "\n", ""},
+		{"version", []string{"-version"}, true, 1000, exitOK, "postern " + version + "\nconfig: " + config.Path + "\nwrapper: " + compose.DefaultWrapper + "\n", ""},
 		// A user may run the setuid binary but not read its configuration.
 		{"check-config as user while setuid", []string{"-check-config"}, true, 1000, exitCaller, "", "-check-config is for root"},
 		{"check-config as root", []string{"-check-config"}, true, 0, -1, "", ""},

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"postern/compose"
+	"postern/config"
 )
 
 // command runs postern from a shell: -version, -check-config. While
@@ -22,7 +25,7 @@ func command(args []string, setuid bool, cfgPath string) int {
 func commandAs(args []string, setuid bool, uid int, cfgPath string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("postern", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	showVersion := fs.Bool("version", false, "print the version and exit")
+	showVersion := fs.Bool("version", false, "print the version and the paths compiled in, and exit")
 	check := fs.Bool("check-config", false, "check the configuration file, report each problem and exit (root only)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
@@ -33,7 +36,7 @@ func commandAs(args []string, setuid bool, uid int, cfgPath string, stdout, stde
 	}
 	switch {
 	case *showVersion:
-		fmt.Fprintln(stdout, "postern", version)
+		fmt.Fprint(stdout, versionText())
 		return exitOK
 	case *check:
 		if setuid && uid != 0 {
@@ -47,4 +50,11 @@ func commandAs(args []string, setuid bool, uid int, cfgPath string, stdout, stde
 		return exitNotCGI
 	}
 	return exitUsage
+}
+
+// versionText is what -version prints: the version, then the paths
+// compiled in (-ldflags -X), one "name: path" line each, as the Makefile
+// writes them to postern.paths so that make install can compare them.
+func versionText() string {
+	return fmt.Sprintf("postern %s\nconfig: %s\nwrapper: %s\n", version, config.Path, compose.DefaultWrapper)
 }
