@@ -144,6 +144,11 @@ OWNER := $(if $(filter 0,$(shell id -u)),-o root -g root)
 SNIPPETS := apache/postern.conf lighttpd/postern.conf nginx/postern.conf
 WRAPPER := $(wildcard wrapper/postern-sendmail)
 WRAPPERMAN := $(wildcard wrapper/postern-sendmail.8)
+# The fail2ban filter and jail (disabled), as postern.conf in
+# SYSCONFDIR/fail2ban/filter.d and jail.d. Each replaces an installed copy
+# only when that is still the one install put there before (DATADIR keeps
+# it), so that an enabled jail or an edited filter stays.
+F2B := filter.d jail.d
 
 # install never ships a program built for other paths than those it
 # installs to: when ./postern is missing, or postern.paths (written by the
@@ -176,6 +181,16 @@ endif
 	else install -m 0644 dist/pam.d/postern $(DESTDIR)$(SYSCONFDIR)/pam.d/postern; fi
 	install -m 0644 dist/postern.conf $(DESTDIR)$(DATADIR)/postern.conf
 	install -m 0644 dist/pam.d/postern $(DESTDIR)$(DATADIR)/pam.d-postern
+	install -d $(addprefix $(DESTDIR)$(SYSCONFDIR)/fail2ban/,$(F2B)) $(addprefix $(DESTDIR)$(DATADIR)/fail2ban/,$(F2B))
+	@for f in $(F2B); do \
+	  conf=$(DESTDIR)$(SYSCONFDIR)/fail2ban/$$f/postern.conf; shipped=$(DESTDIR)$(DATADIR)/fail2ban/$$f/postern.conf; \
+	  if [ ! -e "$$conf" ] || { [ -e "$$shipped" ] && cmp -s "$$conf" "$$shipped"; }; then \
+	    install -m 0644 dist/fail2ban/$$f/postern.conf "$$conf" || exit 1; \
+	  elif ! cmp -s "$$conf" dist/fail2ban/$$f/postern.conf; then \
+	    echo "kept $$conf (changed); the new default is $(DATADIR)/fail2ban/$$f/postern.conf"; \
+	  fi; \
+	  install -m 0644 dist/fail2ban/$$f/postern.conf "$$shipped" || exit 1; \
+	done
 	for f in $(SNIPPETS); do install -m 0644 dist/$$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
 	install -m 0644 man/postern.conf.5 $(DESTDIR)$(MANDIR)/man5/postern.conf.5
 	install -m 0644 man/postern.8 $(DESTDIR)$(MANDIR)/man8/postern.8
@@ -191,14 +206,18 @@ endif
 uninstall:
 	rm -f $(DESTDIR)$(CGIBINDIR)/postern $(DESTDIR)$(LIBEXECDIR)/postern-sendmail \
 	  $(DESTDIR)$(MANDIR)/man5/postern.conf.5 $(DESTDIR)$(MANDIR)/man8/postern.8 $(DESTDIR)$(MANDIR)/man8/postern-sendmail.8
-	@for f in $(CONFIG):postern.conf $(SYSCONFDIR)/pam.d/postern:pam.d-postern; do \
+	@for f in $(CONFIG):postern.conf $(SYSCONFDIR)/pam.d/postern:pam.d-postern \
+	  $(foreach f,$(F2B),$(SYSCONFDIR)/fail2ban/$(f)/postern.conf:fail2ban/$(f)/postern.conf); do \
 	  conf=$(DESTDIR)$${f%%:*}; shipped=$(DESTDIR)$(DATADIR)/$${f#*:}; \
 	  if [ ! -e "$$conf" ]; then :; \
 	  elif [ -e "$$shipped" ] && cmp -s "$$conf" "$$shipped"; then rm -f "$$conf" && echo "removed $$conf (unchanged)"; \
 	  else echo "left $$conf in place: it was changed; remove it by hand if it is no longer wanted"; fi; \
 	done
-	rm -f $(DESTDIR)$(DATADIR)/postern.conf $(DESTDIR)$(DATADIR)/pam.d-postern $(addprefix $(DESTDIR)$(DATADIR)/,$(SNIPPETS))
-	-rmdir $(addprefix $(DESTDIR)$(DATADIR)/,apache lighttpd nginx) $(DESTDIR)$(DATADIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SYSCONFDIR)/postern 2>/dev/null
+	rm -f $(DESTDIR)$(DATADIR)/postern.conf $(DESTDIR)$(DATADIR)/pam.d-postern $(addprefix $(DESTDIR)$(DATADIR)/,$(SNIPPETS)) \
+	  $(foreach f,$(F2B),$(DESTDIR)$(DATADIR)/fail2ban/$(f)/postern.conf)
+	-rmdir $(addprefix $(DESTDIR)$(DATADIR)/,apache lighttpd nginx $(addprefix fail2ban/,$(F2B)) fail2ban) $(DESTDIR)$(DATADIR) \
+	  $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SYSCONFDIR)/postern 2>/dev/null
+	-rmdir $(addprefix $(DESTDIR)$(SYSCONFDIR)/fail2ban/,$(F2B)) $(DESTDIR)$(SYSCONFDIR)/fail2ban 2>/dev/null
 
 # install and uninstall into a staging DESTDIR: every file arrives, the
 # program setuid, a changed configuration survives install and uninstall,
@@ -208,18 +227,31 @@ install-check: postern
 	$(MAKE) -s install DESTDIR="$$d" >/dev/null && \
 	for f in $(CGIBINDIR)/postern $(CONFIG) $(SYSCONFDIR)/pam.d/postern $(MANDIR)/man8/postern.8 \
 	  $(MANDIR)/man5/postern.conf.5 $(addprefix $(DATADIR)/,$(SNIPPETS)) \
-	  $(if $(WRAPPER),$(LIBEXECDIR)/postern-sendmail) $(if $(WRAPPERMAN),$(MANDIR)/man8/postern-sendmail.8); do \
+	  $(if $(WRAPPER),$(LIBEXECDIR)/postern-sendmail) $(if $(WRAPPERMAN),$(MANDIR)/man8/postern-sendmail.8) \
+	  $(foreach f,$(F2B),$(SYSCONFDIR)/fail2ban/$(f)/postern.conf $(DATADIR)/fail2ban/$(f)/postern.conf); do \
 	  test -f "$$d$$f" || { echo "install-check: $$f not installed"; exit 1; }; \
 	done && \
+	jail="$$d$(SYSCONFDIR)/fail2ban/jail.d/postern.conf" && filter="$$d$(SYSCONFDIR)/fail2ban/filter.d/postern.conf" && \
+	grep -q '^enabled *= *false$$' "$$jail" || { echo "install-check: the fail2ban jail is not disabled"; exit 1; } && \
+	f2b=$$(POSTERN_FAIL2BAN_FILTER="$$filter" $(GO) test -count=1 -v -run '^TestFail2banFilter$$' ./audit 2>&1); \
+	case "$$f2b" in *"--- PASS: TestFail2banFilter"*) ;; \
+	  *"--- SKIP: TestFail2banFilter"*) echo "install-check: fail2ban-regex is missing: the installed filter was not tried";; \
+	  *) echo "install-check: fail2ban-regex with the installed filter:"; echo "$$f2b"; exit 1;; esac && \
 	test -u "$$d$(CGIBINDIR)/postern" || { echo "install-check: $(CGIBINDIR)/postern is not setuid"; exit 1; } && \
 	paths=$$("$$d$(CGIBINDIR)/postern" -version | tail -n +2) && [ "$$paths" = "$$($(BUILDPATHS))" ] || \
 	  { echo "install-check: the installed program's paths are not this install's:"; echo "$$paths"; exit 1; } && \
 	echo "# changed by the admin" >>"$$d$(CONFIG)" && \
+	sed -i 's/^enabled *= *false$$/enabled = true/' "$$jail" && \
+	echo "# an older version" | tee -a "$$filter" >>"$$d$(DATADIR)/fail2ban/filter.d/postern.conf" && \
 	$(MAKE) -s install DESTDIR="$$d" >/dev/null && grep -q "changed by the admin" "$$d$(CONFIG)" || \
 	  { echo "install-check: install overwrote a changed $(CONFIG)"; exit 1; } && \
+	grep -q '^enabled = true$$' "$$jail" || { echo "install-check: install overwrote an enabled fail2ban jail"; exit 1; } && \
+	cmp -s "$$filter" dist/fail2ban/filter.d/postern.conf || \
+	  { echo "install-check: install did not update an unchanged fail2ban filter"; exit 1; } && \
 	$(MAKE) -s uninstall DESTDIR="$$d" >/dev/null && \
-	left=$$(cd "$$d" && find . -type f) && [ "$$left" = "./$(patsubst /%,%,$(CONFIG))" ] || \
-	  { echo "install-check: after uninstall, want only the changed configuration, have:"; echo "$$left"; exit 1; } && \
+	left=$$(cd "$$d" && find . -type f | sort | tr '\n' ' ') && \
+	[ "$$left" = "./$(patsubst /%,%,$(SYSCONFDIR)/fail2ban/jail.d/postern.conf) ./$(patsubst /%,%,$(CONFIG)) " ] || \
+	  { echo "install-check: after uninstall, want only the changed configuration and jail, have:"; echo "$$left"; exit 1; } && \
 	echo "install-check: install and uninstall in DESTDIR ok" && \
 	src="$$tmp/src" && mkdir "$$src" && \
 	{ git ls-files -co --exclude-standard 2>/dev/null || find . -type f -not -path './.git/*'; } | \
