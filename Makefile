@@ -1,7 +1,8 @@
 # postern - a setuid CGI webmail for Maildir.
 #
 #   make            build ./postern
-#   make demo       run a demo on 127.0.0.1 (no root needed); MAILDIR=path serves that Maildir
+#   make demo       run a demo on 127.0.0.1 (no root needed); MAILDIR=path serves that Maildir,
+#                   PORT=n listens on port n (default 8025, or a free one when it is in use)
 #   make check      install what the tests need, then run every test
 #   make install    install (PREFIX, DESTDIR, CGIBINDIR, SYSCONFDIR; SETUID=no for the virtual-user mode)
 #   make uninstall  remove what install put there (the configuration only if unchanged)
@@ -34,7 +35,7 @@ APT_BUILD  := gcc libpam0g-dev libcrypt-dev
 APT_TEST   := apache2 chromium mandoc w3m whois curl ca-certificates openssl fonts-dejavu-core passwd login util-linux oathtool fail2ban \
               lighttpd nginx fcgiwrap dpkg-dev debhelper lintian fakeroot postfix
 
-.PHONY: all build demo check test unit e2e fuzz vet fmt-check man-check deps deps-apt deps-go deps-npm install postern-for-install uninstall clean bench repro-check install-check deb
+.PHONY: all build demo check test unit e2e fuzz vet fmt-check man-check deps deps-apt deps-build deps-go deps-npm install postern-for-install uninstall clean bench repro-check install-check deb
 
 all: build
 
@@ -45,37 +46,33 @@ build: postern
 # them with the paths it installs to.
 BUILDPATHS = printf '%s\n' "config: $(CONFIG)" "wrapper: $(LIBEXECDIR)/postern-sendmail"
 
+# A failed build names the Debian packages it lacks (cgo needs gcc and the
+# PAM and libcrypt headers), if that is why.
 postern: FORCE
-	CGO_ENABLED=1 $(GO) build $(GOFLAGS_BUILD) -o $@ ./cgi
+	CGO_ENABLED=1 $(GO) build $(GOFLAGS_BUILD) -o $@ ./cgi || { sh build/apt-deps.sh -n $(APT_BUILD); exit 1; }
 	@$(BUILDPATHS) >postern.paths
 FORCE:
 
-demo: postern
-	$(GO) run ./demo -cgi ./postern $(if $(MAILDIR),-maildir "$(MAILDIR)")
+# The demo installs the build's Debian packages first (as root; as another
+# user it names the apt-get command and stops). PORT chooses the port;
+# without it the demo takes 8025, or a free port when 8025 is in use.
+PORT ?=
+demo: deps-build
+	@$(MAKE) --no-print-directory postern
+	$(GO) run ./demo -cgi ./postern $(if $(PORT),-addr 127.0.0.1:$(PORT)) $(if $(MAILDIR),-maildir "$(MAILDIR)")
 
 # --- dependencies -------------------------------------------------------
 
 deps: deps-apt deps-go deps-npm
 
-# Debian packages, through apt-get when running as root; otherwise they
-# must be there already.
+# Debian packages, through apt-get when running as root (build/apt-deps.sh);
+# otherwise it names the apt-get command, and make check runs what it can.
 deps-apt:
-	@missing=""; for p in $(APT_BUILD) $(APT_TEST); do \
-	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing:$$missing"; \
-	    policy=""; if [ ! -e /usr/sbin/policy-rc.d ]; then \
-	      printf '#!/bin/sh\n# postern make deps-apt: start no daemons\nexit 101\n' >/usr/sbin/policy-rc.d; \
-	      chmod 755 /usr/sbin/policy-rc.d; policy=1; fi; \
-	    printf 'postfix postfix/main_mailer_type select Local only\npostfix postfix/mailname string localhost\n' | debconf-set-selections; \
-	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
-	    status=$$?; if [ -n "$$policy" ]; then rm -f /usr/sbin/policy-rc.d; fi; \
-	    [ $$status = 0 ] || exit $$status; \
-	  else echo "missing Debian packages:$$missing (install them as root)"; \
-	  fi; \
-	fi
+	@sh build/apt-deps.sh -w $(APT_BUILD) $(APT_TEST)
+
+# What the build needs: as root installed, else named, and make stops.
+deps-build:
+	@sh build/apt-deps.sh $(APT_BUILD)
 
 deps-go:
 	$(GO) mod download
