@@ -35,7 +35,7 @@ APT_BUILD  := gcc libpam0g-dev libcrypt-dev
 APT_TEST   := apache2 chromium mandoc w3m whois curl ca-certificates openssl fonts-dejavu-core passwd login util-linux oathtool fail2ban \
               lighttpd nginx fcgiwrap dpkg-dev debhelper lintian fakeroot postfix
 
-.PHONY: all build demo check test unit e2e fuzz vet fmt-check man-check deps deps-apt deps-build deps-go deps-npm install postern-for-install uninstall clean bench repro-check install-check deb
+.PHONY: all build demo check test unit e2e fuzz vet fmt-check man-check deps deps-apt deps-build deps-go deps-npm install postern-for-install uninstall clean bench bench-prepare repro-check install-check deb
 
 all: build
 
@@ -288,7 +288,11 @@ clean:
 
 # postern and Debian's SqWebMail under Apache on loopback, on the same
 # generated Maildirs (as root; 100,000 messages take long). SIZES picks the
-# mailboxes; results go to bench/results/.
+# mailboxes; results go to bench/results/. Every tool either side uses is
+# installed (bench-prepare) and checked before anything is measured.
 SIZES ?= 1000 10000 100000
 bench:
 	SIZES="$(SIZES)" sh bench/run.sh
+
+bench-prepare:
+	sh bench/run.sh prepare

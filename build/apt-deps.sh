@@ -34,6 +34,7 @@ fi
 missing() {
     m=""
     for p in "$@"; do
+        case " $m " in *" $p "*) continue ;; esac
         dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || m="$m $p"
     done
     echo "${m# }"

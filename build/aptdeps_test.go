@@ -161,3 +161,14 @@ func TestAptDepsNotDebian(t *testing.T) {
 		t.Errorf("apt-deps.sh without dpkg-query = %v, %q; want success and a note", err, out)
 	}
 }
+
+// TestAptDepsOnce: a package named twice is installed once.
+func TestAptDepsOnce(t *testing.T) {
+	f := newFakeSystem(t, "0")
+	if status, _, stderr := f.run(t, "wrk", "gcc", "wrk"); status != 0 {
+		t.Fatalf("apt-deps.sh wrk gcc wrk = %d, %q", status, stderr)
+	}
+	if log := f.read("apt-get.log"); !strings.HasSuffix(log, "--no-install-recommends wrk gcc\n") {
+		t.Errorf("apt-deps.sh wrk gcc wrk ran apt-get %q, want each package once", log)
+	}
+}

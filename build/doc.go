@@ -8,6 +8,7 @@
 //     -n to name the package that is missing.
 //   - layout_test.go keeps README.md's layout paragraph equal to the
 //     package directories of the tree, goversion_test.go the documents'
-//     Go version equal to go.mod's go line, and makefile_test.go checks
-//     what make demo runs.
+//     Go version equal to go.mod's go line, makefile_test.go checks
+//     what make demo runs, and bench_test.go that bench/run.sh and
+//     bench/bench.py stop before measuring when a tool is missing.
 package build
