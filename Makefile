@@ -155,8 +155,9 @@ F2B := filter.d jail.d
 postern-for-install:
 	@want=$$($(BUILDPATHS)); \
 	if [ -f postern ] && [ "$$(cat postern.paths 2>/dev/null)" = "$$want" ]; then exit 0; fi; \
-	if [ -f postern ]; then what="./postern was built for other paths ($$(cat postern.paths 2>/dev/null | tr '\n' ' '))"; \
-	else what="there is no ./postern"; fi; \
+	if [ ! -f postern ]; then what="there is no ./postern"; \
+	elif [ ! -f postern.paths ]; then what="./postern has no postern.paths to say which paths it was built for"; \
+	else what="./postern was built for other paths ($$(echo $$(cat postern.paths)))"; fi; \
 	if command -v $(GO) >/dev/null 2>&1; then \
 	  echo "install: $$what; building it for" $$want; $(MAKE) --no-print-directory postern; \
 	else \
