@@ -1,7 +1,8 @@
 # postern - a setuid CGI webmail for Maildir.
 #
 #   make            build ./postern
-#   make demo       run a demo on 127.0.0.1 (no root needed); MAILDIR=path serves that Maildir
+#   make demo       run a demo on 127.0.0.1 (no root needed); MAILDIR=path serves that Maildir,
+#                   PORT=n listens on port n (default 8025, or a free one when it is in use)
 #   make check      install what the tests need, then run every test
 #   make install    install (PREFIX, DESTDIR, CGIBINDIR, SYSCONFDIR; SETUID=no for the virtual-user mode)
 #   make uninstall  remove what install put there (the configuration only if unchanged)
@@ -31,45 +32,47 @@ export GOFLAGS := -tags=sqlite_fts5
 
 # Debian packages the build and the tests need.
 APT_BUILD  := gcc libpam0g-dev libcrypt-dev
-APT_TEST   := apache2 chromium mandoc w3m whois curl ca-certificates openssl fonts-dejavu-core passwd login util-linux oathtool fail2ban \
+APT_TEST   := apache2 chromium mandoc w3m whois curl ca-certificates openssl fonts-dejavu-core passwd login util-linux oathtool fail2ban time \
               lighttpd nginx fcgiwrap dpkg-dev debhelper lintian fakeroot postfix
 
-.PHONY: all build demo check test unit e2e fuzz vet fmt-check man-check deps deps-apt deps-go deps-npm install uninstall clean bench repro-check install-check deb
+.PHONY: all build demo check test unit e2e fuzz vet fmt-check man-check deps deps-apt deps-build deps-go deps-npm install postern-for-install uninstall clean bench bench-prepare repro-check install-check deb
 
 all: build
 
 build: postern
 
+# The build writes the paths it compiled in next to the program, in the
+# form of `postern -version`'s lines after the first: make install compares
+# them with the paths it installs to.
+BUILDPATHS = printf '%s\n' "config: $(CONFIG)" "wrapper: $(LIBEXECDIR)/postern-sendmail"
+
+# A failed build names the Debian packages it lacks (cgo needs gcc and the
+# PAM and libcrypt headers), if that is why.
 postern: FORCE
-	CGO_ENABLED=1 $(GO) build $(GOFLAGS_BUILD) -o $@ ./cgi
+	CGO_ENABLED=1 $(GO) build $(GOFLAGS_BUILD) -o $@ ./cgi || { sh build/apt-deps.sh -n $(APT_BUILD); exit 1; }
+	@$(BUILDPATHS) >postern.paths
 FORCE:
 
-demo: postern
-	$(GO) run ./demo -cgi ./postern $(if $(MAILDIR),-maildir "$(MAILDIR)")
+# The demo installs the build's Debian packages first (as root; as another
+# user it names the apt-get command and stops). PORT chooses the port;
+# without it the demo takes 8025, or a free port when 8025 is in use.
+PORT ?=
+demo: deps-build
+	@$(MAKE) --no-print-directory postern
+	$(GO) run ./demo -cgi ./postern $(if $(PORT),-addr 127.0.0.1:$(PORT)) $(if $(MAILDIR),-maildir "$(MAILDIR)")
 
 # --- dependencies -------------------------------------------------------
 
 deps: deps-apt deps-go deps-npm
 
-# Debian packages, through apt-get when running as root; otherwise they
-# must be there already.
+# Debian packages, through apt-get when running as root (build/apt-deps.sh);
+# otherwise it names the apt-get command, and make check runs what it can.
 deps-apt:
-	@missing=""; for p in $(APT_BUILD) $(APT_TEST); do \
-	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "installing:$$missing"; \
-	    policy=""; if [ ! -e /usr/sbin/policy-rc.d ]; then \
-	      printf '#!/bin/sh\n# postern make deps-apt: start no daemons\nexit 101\n' >/usr/sbin/policy-rc.d; \
-	      chmod 755 /usr/sbin/policy-rc.d; policy=1; fi; \
-	    printf 'postfix postfix/main_mailer_type select Local only\npostfix postfix/mailname string localhost\n' | debconf-set-selections; \
-	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
-	    status=$$?; if [ -n "$$policy" ]; then rm -f /usr/sbin/policy-rc.d; fi; \
-	    [ $$status = 0 ] || exit $$status; \
-	  else echo "missing Debian packages:$$missing (install them as root)"; \
-	  fi; \
-	fi
+	@sh build/apt-deps.sh -w $(APT_BUILD) $(APT_TEST)
+
+# What the build needs: as root installed, else named, and make stops.
+deps-build:
+	@sh build/apt-deps.sh $(APT_BUILD)
 
 deps-go:
 	$(GO) mod download
@@ -138,10 +141,31 @@ OWNER := $(if $(filter 0,$(shell id -u)),-o root -g root)
 SNIPPETS := apache/postern.conf lighttpd/postern.conf nginx/postern.conf
 WRAPPER := $(wildcard wrapper/postern-sendmail)
 WRAPPERMAN := $(wildcard wrapper/postern-sendmail.8)
+# The fail2ban filter and jail (disabled), as postern.conf in
+# SYSCONFDIR/fail2ban/filter.d and jail.d. Each replaces an installed copy
+# only when that is still the one install put there before (DATADIR keeps
+# it), so that an enabled jail or an edited filter stays.
+F2B := filter.d jail.d
 
-# install builds only when there is no ./postern yet: `sudo make install`
-# after `make` must not need Go in root's PATH.
-install: $(if $(wildcard postern),,postern)
+# install never ships a program built for other paths than those it
+# installs to: when ./postern is missing, or postern.paths (written by the
+# build) differs from this install's paths, it builds ./postern again;
+# without Go (sudo with root's PATH) it refuses and says what to run.
+# `sudo make install` after `make` with the same variables needs no Go.
+postern-for-install:
+	@want=$$($(BUILDPATHS)); \
+	if [ -f postern ] && [ "$$(cat postern.paths 2>/dev/null)" = "$$want" ]; then exit 0; fi; \
+	if [ ! -f postern ]; then what="there is no ./postern"; \
+	elif [ ! -f postern.paths ]; then what="./postern has no postern.paths to say which paths it was built for"; \
+	else what="./postern was built for other paths ($$(echo $$(cat postern.paths)))"; fi; \
+	if command -v $(GO) >/dev/null 2>&1; then \
+	  echo "install: $$what; building it for" $$want; $(MAKE) --no-print-directory postern; \
+	else \
+	  echo "install: $$what and $(GO) is not in PATH to build it for" $$want"; run make with the same variables as make install (as a user with Go), then install" >&2; \
+	  exit 1; \
+	fi
+
+install: postern-for-install
 	install -d $(DESTDIR)$(CGIBINDIR) $(DESTDIR)$(SYSCONFDIR)/postern $(DESTDIR)$(SYSCONFDIR)/pam.d \
 	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(addprefix $(DESTDIR)$(DATADIR)/,apache lighttpd nginx)
 ifeq ($(SETUID),yes)
@@ -155,6 +179,16 @@ endif
 	else install -m 0644 dist/pam.d/postern $(DESTDIR)$(SYSCONFDIR)/pam.d/postern; fi
 	install -m 0644 dist/postern.conf $(DESTDIR)$(DATADIR)/postern.conf
 	install -m 0644 dist/pam.d/postern $(DESTDIR)$(DATADIR)/pam.d-postern
+	install -d $(addprefix $(DESTDIR)$(SYSCONFDIR)/fail2ban/,$(F2B)) $(addprefix $(DESTDIR)$(DATADIR)/fail2ban/,$(F2B))
+	@for f in $(F2B); do \
+	  conf=$(DESTDIR)$(SYSCONFDIR)/fail2ban/$$f/postern.conf; shipped=$(DESTDIR)$(DATADIR)/fail2ban/$$f/postern.conf; \
+	  if [ ! -e "$$conf" ] || { [ -e "$$shipped" ] && cmp -s "$$conf" "$$shipped"; }; then \
+	    install -m 0644 dist/fail2ban/$$f/postern.conf "$$conf" || exit 1; \
+	  elif ! cmp -s "$$conf" dist/fail2ban/$$f/postern.conf; then \
+	    echo "kept $$conf (changed); the new default is $(DATADIR)/fail2ban/$$f/postern.conf"; \
+	  fi; \
+	  install -m 0644 dist/fail2ban/$$f/postern.conf "$$shipped" || exit 1; \
+	done
 	for f in $(SNIPPETS); do install -m 0644 dist/$$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
 	install -m 0644 man/postern.conf.5 $(DESTDIR)$(MANDIR)/man5/postern.conf.5
 	install -m 0644 man/postern.8 $(DESTDIR)$(MANDIR)/man8/postern.8
@@ -170,14 +204,18 @@ endif
 uninstall:
 	rm -f $(DESTDIR)$(CGIBINDIR)/postern $(DESTDIR)$(LIBEXECDIR)/postern-sendmail \
 	  $(DESTDIR)$(MANDIR)/man5/postern.conf.5 $(DESTDIR)$(MANDIR)/man8/postern.8 $(DESTDIR)$(MANDIR)/man8/postern-sendmail.8
-	@for f in $(CONFIG):postern.conf $(SYSCONFDIR)/pam.d/postern:pam.d-postern; do \
+	@for f in $(CONFIG):postern.conf $(SYSCONFDIR)/pam.d/postern:pam.d-postern \
+	  $(foreach f,$(F2B),$(SYSCONFDIR)/fail2ban/$(f)/postern.conf:fail2ban/$(f)/postern.conf); do \
 	  conf=$(DESTDIR)$${f%%:*}; shipped=$(DESTDIR)$(DATADIR)/$${f#*:}; \
 	  if [ ! -e "$$conf" ]; then :; \
 	  elif [ -e "$$shipped" ] && cmp -s "$$conf" "$$shipped"; then rm -f "$$conf" && echo "removed $$conf (unchanged)"; \
 	  else echo "left $$conf in place: it was changed; remove it by hand if it is no longer wanted"; fi; \
 	done
-	rm -f $(DESTDIR)$(DATADIR)/postern.conf $(DESTDIR)$(DATADIR)/pam.d-postern $(addprefix $(DESTDIR)$(DATADIR)/,$(SNIPPETS))
-	-rmdir $(addprefix $(DESTDIR)$(DATADIR)/,apache lighttpd nginx) $(DESTDIR)$(DATADIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SYSCONFDIR)/postern 2>/dev/null
+	rm -f $(DESTDIR)$(DATADIR)/postern.conf $(DESTDIR)$(DATADIR)/pam.d-postern $(addprefix $(DESTDIR)$(DATADIR)/,$(SNIPPETS)) \
+	  $(foreach f,$(F2B),$(DESTDIR)$(DATADIR)/fail2ban/$(f)/postern.conf)
+	-rmdir $(addprefix $(DESTDIR)$(DATADIR)/,apache lighttpd nginx $(addprefix fail2ban/,$(F2B)) fail2ban) $(DESTDIR)$(DATADIR) \
+	  $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SYSCONFDIR)/postern 2>/dev/null
+	-rmdir $(addprefix $(DESTDIR)$(SYSCONFDIR)/fail2ban/,$(F2B)) $(DESTDIR)$(SYSCONFDIR)/fail2ban 2>/dev/null
 
 # install and uninstall into a staging DESTDIR: every file arrives, the
 # program setuid, a changed configuration survives install and uninstall,
@@ -187,17 +225,47 @@ install-check: postern
 	$(MAKE) -s install DESTDIR="$$d" >/dev/null && \
 	for f in $(CGIBINDIR)/postern $(CONFIG) $(SYSCONFDIR)/pam.d/postern $(MANDIR)/man8/postern.8 \
 	  $(MANDIR)/man5/postern.conf.5 $(addprefix $(DATADIR)/,$(SNIPPETS)) \
-	  $(if $(WRAPPER),$(LIBEXECDIR)/postern-sendmail) $(if $(WRAPPERMAN),$(MANDIR)/man8/postern-sendmail.8); do \
+	  $(if $(WRAPPER),$(LIBEXECDIR)/postern-sendmail) $(if $(WRAPPERMAN),$(MANDIR)/man8/postern-sendmail.8) \
+	  $(foreach f,$(F2B),$(SYSCONFDIR)/fail2ban/$(f)/postern.conf $(DATADIR)/fail2ban/$(f)/postern.conf); do \
 	  test -f "$$d$$f" || { echo "install-check: $$f not installed"; exit 1; }; \
 	done && \
+	jail="$$d$(SYSCONFDIR)/fail2ban/jail.d/postern.conf" && filter="$$d$(SYSCONFDIR)/fail2ban/filter.d/postern.conf" && \
+	grep -q '^enabled *= *false$$' "$$jail" || { echo "install-check: the fail2ban jail is not disabled"; exit 1; } && \
+	f2b=$$(POSTERN_FAIL2BAN_FILTER="$$filter" $(GO) test -count=1 -v -run '^TestFail2banFilter$$' ./audit 2>&1); \
+	case "$$f2b" in *"--- PASS: TestFail2banFilter"*) ;; \
+	  *"--- SKIP: TestFail2banFilter"*) echo "install-check: fail2ban-regex is missing: the installed filter was not tried";; \
+	  *) echo "install-check: fail2ban-regex with the installed filter:"; echo "$$f2b"; exit 1;; esac && \
 	test -u "$$d$(CGIBINDIR)/postern" || { echo "install-check: $(CGIBINDIR)/postern is not setuid"; exit 1; } && \
+	paths=$$("$$d$(CGIBINDIR)/postern" -version | tail -n +2) && [ "$$paths" = "$$($(BUILDPATHS))" ] || \
+	  { echo "install-check: the installed program's paths are not this install's:"; echo "$$paths"; exit 1; } && \
 	echo "# changed by the admin" >>"$$d$(CONFIG)" && \
+	sed -i 's/^enabled *= *false$$/enabled = true/' "$$jail" && \
+	echo "# an older version" | tee -a "$$filter" >>"$$d$(DATADIR)/fail2ban/filter.d/postern.conf" && \
 	$(MAKE) -s install DESTDIR="$$d" >/dev/null && grep -q "changed by the admin" "$$d$(CONFIG)" || \
 	  { echo "install-check: install overwrote a changed $(CONFIG)"; exit 1; } && \
+	grep -q '^enabled = true$$' "$$jail" || { echo "install-check: install overwrote an enabled fail2ban jail"; exit 1; } && \
+	cmp -s "$$filter" dist/fail2ban/filter.d/postern.conf || \
+	  { echo "install-check: install did not update an unchanged fail2ban filter"; exit 1; } && \
 	$(MAKE) -s uninstall DESTDIR="$$d" >/dev/null && \
-	left=$$(cd "$$d" && find . -type f) && [ "$$left" = "./$(patsubst /%,%,$(CONFIG))" ] || \
-	  { echo "install-check: after uninstall, want only the changed configuration, have:"; echo "$$left"; exit 1; } && \
-	echo "install-check: install and uninstall in DESTDIR ok"
+	left=$$(cd "$$d" && find . -type f | sort | tr '\n' ' ') && \
+	[ "$$left" = "./$(patsubst /%,%,$(SYSCONFDIR)/fail2ban/jail.d/postern.conf) ./$(patsubst /%,%,$(CONFIG)) " ] || \
+	  { echo "install-check: after uninstall, want only the changed configuration and jail, have:"; echo "$$left"; exit 1; } && \
+	echo "install-check: install and uninstall in DESTDIR ok" && \
+	src="$$tmp/src" && mkdir "$$src" && \
+	{ git ls-files -co --exclude-standard 2>/dev/null || find . -type f -not -path './.git/*'; } | \
+	  grep -v '^e2e/browser/node_modules/' | tar -cf - -T - | tar -xf - -C "$$src" && \
+	$(MAKE) -s -C "$$src" postern PREFIX=/usr/local >/dev/null && \
+	$(MAKE) -s -C "$$src" install PREFIX=/opt/ptcheck DESTDIR="$$tmp/other" >/dev/null && \
+	paths=$$("$$tmp/other$(CGIBINDIR)/postern" -version) && \
+	case "$$paths" in *"wrapper: /opt/ptcheck/libexec/postern/postern-sendmail"*) ;; \
+	  *) echo "install-check: make install PREFIX=/opt/ptcheck after make PREFIX=/usr/local installed a program for:"; \
+	     echo "$$paths"; exit 1;; esac && \
+	$(MAKE) -s -C "$$src" postern PREFIX=/usr/local >/dev/null && \
+	if out=$$($(MAKE) -s -C "$$src" install PREFIX=/opt/ptcheck GO=/nonexistent/go DESTDIR="$$tmp/refused" 2>&1); then \
+	  echo "install-check: make install PREFIX=/opt/ptcheck without Go installed a program built for /usr/local"; exit 1; fi && \
+	case "$$out" in *"not in PATH to build it"*) ;; *) echo "install-check: without Go, install said: $$out"; exit 1;; esac && \
+	[ ! -e "$$tmp/refused" ] || { echo "install-check: a refused install left files in DESTDIR"; exit 1; } && \
+	echo "install-check: install rebuilds a program built for another PREFIX, or without Go refuses: ok"
 
 # --- Debian package ---------------------------------------------------------
 
@@ -214,14 +282,18 @@ deb:
 	cp "$$tmp"/*.deb "$$tmp"/*.buildinfo "$$tmp"/*.changes $(DEBOUT)/ && ls -l $(DEBOUT)
 
 clean:
-	rm -f postern
+	rm -f postern postern.paths
 	rm -rf deb-out
 
 # --- benchmarks (not part of check) ---------------------------------------
 
 # postern and Debian's SqWebMail under Apache on loopback, on the same
 # generated Maildirs (as root; 100,000 messages take long). SIZES picks the
-# mailboxes; results go to bench/results/.
+# mailboxes; results go to bench/results/. Every tool either side uses is
+# installed (bench-prepare) and checked before anything is measured.
 SIZES ?= 1000 10000 100000
 bench:
 	SIZES="$(SIZES)" sh bench/run.sh
+
+bench-prepare:
+	sh bench/run.sh prepare

@@ -464,13 +464,10 @@ class Bench:
             r["thread_messages"] = row[1]
             log("thread of %d messages" % row[1])
 
-        # -- throughput on the warm list page
-        if shutil.which("wrk"):
-            url = "http://127.0.0.1:%d/cgi-bin/postern/list?f=INBOX" % self.srv.port
-            for conns, threads in ((1, 1), (8, 2)):
-                self.wrk("wrk_c%d" % conns, url, conns, threads, a.wrk_secs, c.cookie)
-        else:
-            log("wrk not installed: no throughput rows")
+        # -- throughput on the warm list page (main checked that wrk is there)
+        url = "http://127.0.0.1:%d/cgi-bin/postern/list?f=INBOX" % self.srv.port
+        for conns, threads in ((1, 1), (8, 2)):
+            self.wrk("wrk_c%d" % conns, url, conns, threads, a.wrk_secs, c.cookie)
 
     def wrk(self, name, url, conns, threads, secs, cookie):
         c0 = self.srv.cpu_ms()
@@ -497,11 +494,23 @@ class Bench:
         subprocess.run(["userdel", "-r", self.user], capture_output=True)
 
 
+# The programs bench.py runs (sh bench/run.sh prepare installs them): a
+# run stops before it measures anything when one is missing, rather than
+# leave rows out.
+TOOLS = ("go", "gcc", "wrk", "/usr/sbin/apache2", "/usr/bin/time", "setpriv", "useradd", "userdel",
+         "chpasswd", "chown", "chmod", "du")
+
+
+def missing_tools():
+    return [t for t in TOOLS if not (os.access(t, os.X_OK) if t.startswith("/") else shutil.which(t))]
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--sizes", default="1000 10000 100000")
     p.add_argument("--gen", default=os.path.join(ROOT, "..", "shared", "bench", "genmaildir.py"))
-    p.add_argument("--out", required=True, help="JSON lines file to append results to")
+    p.add_argument("--out", help="JSON lines file to append results to (required to measure)")
+    p.add_argument("--check-tools", action="store_true", help="only check that every tool is there")
     p.add_argument("--n-login", type=int, default=15)
     p.add_argument("--n-warm", type=int, default=30)
     p.add_argument("--n-cold", type=int, default=5)
@@ -509,6 +518,14 @@ def main():
     p.add_argument("--wrk-secs", type=int, default=15)
     p.add_argument("--keep", action="store_true", help="keep the users (for a look afterwards)")
     a = p.parse_args()
+    missing = missing_tools()
+    if missing:
+        sys.exit("bench.py: missing tools: %s; as root, sh bench/run.sh prepare installs them" % " ".join(missing))
+    if a.check_tools:
+        print("bench.py: every tool is there")
+        return
+    if not a.out:
+        p.error("--out is required")
     if os.getuid() != 0:
         sys.exit("bench.py: must run as root")
     tmp = "/tmp/postern-bench-%s" % secrets.token_hex(4)

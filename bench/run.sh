@@ -2,21 +2,80 @@
 # run.sh - make bench: postern and Debian's SqWebMail on the same generated
 # Maildirs, measured over HTTP in the same run, with the ratio per row.
 #
+#   sh bench/run.sh           prepare, then measure (as root)
+#   sh bench/run.sh prepare   only install what the bench uses, and check it
+#   sh bench/run.sh check     only check that every tool is there (any user)
+#
 # As root. SIZES (default "1000 10000 100000") picks the mailboxes; 100,000
 # takes long, run it in the background. SKIP_SQW=1 measures postern only.
 # Results: bench/results/<RUN>.md (and the raw .jsonl of both programs).
 # The SqWebMail side is ../shared/bench/sqwebmail/bench.sh, called as is
 # (it stands SqWebMail up with setup.sh when it is not answering).
+#
+# Before it measures anything, the run installs every Debian package that
+# either side uses (build/apt-deps.sh), and stops if a tool is still
+# missing: a missing wrk once left postern's throughput rows empty while
+# the SqWebMail side installed it later in the same run.
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(dirname "$HERE")
 SHARED=${SHARED:-$ROOT/../shared/bench}
+# apache2, useradd and the SqWebMail daemon are in the sbin directories.
+PATH=$PATH:/usr/sbin:/sbin
+
+# What the postern side (bench.py) uses: the build (Go is checked, not
+# installed: Debian's is too old, see INSTALL), a private Apache, users,
+# /usr/bin/time, setpriv and wrk.
+POSTERN_PKGS="gcc libpam0g-dev libcrypt-dev apache2 wrk time util-linux passwd python3"
+POSTERN_TOOLS="go gcc python3 apache2 wrk time setpriv useradd userdel chpasswd"
+# What ../shared/bench/sqwebmail (setup.sh, bench.sh, bench.py) uses: the
+# package list of its setup.sh, installed here before anything is measured.
+SQW_PKGS="apache2 sqwebmail courier-authdaemon courier-authlib maildrop ispell iamerican curl python3 wrk hyperfine w3m sysstat procps"
+SQW_TOOLS="curl python3 wrk setsid webmaild"
+
+# words prints its arguments once each, in order.
+words() {
+    w=""
+    for a; do case " $w " in *" $a "*) ;; *) w="${w:+$w }$a" ;; esac; done
+    echo "$w"
+}
+# shellcheck disable=SC2086 # one word per name
+packages() { if [ "${SKIP_SQW:-0}" = 1 ]; then words $POSTERN_PKGS; else words $POSTERN_PKGS $SQW_PKGS; fi; }
+# shellcheck disable=SC2086
+tools() { if [ "${SKIP_SQW:-0}" = 1 ]; then words $POSTERN_TOOLS; else words $POSTERN_TOOLS $SQW_TOOLS; fi; }
+
+# check_tools fails, naming them, when tools of the run are missing.
+check_tools() {
+    missing=""
+    for t in $(tools); do
+        # A path: a shell's keyword or builtin (bash's time) is not the tool.
+        case $(command -v "$t" 2>/dev/null) in /*) ;; *) missing="$missing $t" ;; esac
+    done
+    if [ -n "$missing" ]; then
+        echo "bench: missing tools:$missing; as root, sh bench/run.sh prepare installs them (Go: see INSTALL, section 1)" >&2
+        return 1
+    fi
+}
+
+case ${1:-} in
+check) check_tools; echo "bench: every tool is there: $(tools)"; exit 0 ;;
+prepare | "") ;;
+*) echo "usage: sh bench/run.sh [prepare | check]" >&2; exit 2 ;;
+esac
+[ "$(id -u)" = 0 ] || { echo "bench: must run as root" >&2; exit 1; }
+log() { printf '[%s] bench: %s\n' "$(date +%H:%M:%S)" "$*"; }
+
+log "preparing: $(packages)"
+# shellcheck disable=SC2046 # one word per package
+sh "$ROOT/build/apt-deps.sh" $(packages)
+check_tools
+log "every tool is there: $(tools)"
+[ "${1:-}" = prepare ] && exit 0
+
 SIZES=${SIZES:-"1000 10000 100000"}
 RUN=${RUN:-postern-$(date +%Y%m%d-%H%M%S)}
 OUT="$HERE/results"
-[ "$(id -u)" = 0 ] || { echo "bench: must run as root" >&2; exit 1; }
 mkdir -p "$OUT"
-log() { printf '[%s] bench: %s\n' "$(date +%H:%M:%S)" "$*"; }
 
 {
     echo "run: $RUN"

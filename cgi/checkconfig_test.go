@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"postern/config"
 )
 
 // fakeSystem knows the users www-data, nobody and root, and the files in
@@ -176,7 +178,7 @@ func TestCommand(t *testing.T) {
 		wantOut    string
 		wantErr    string
 	}{
-		{"version", []string{"-version"}, true, 1000, gate.ExitOK, "postern " + version + "\n", ""},
+		{"version", []string{"-version"}, true, 1000, gate.ExitOK, "postern " + version + "\nconfig: " + config.Path + "\nwrapper: " + config.DefaultWrapper + "\n", ""},
 		// A user may run the setuid binary but not read its configuration.
 		{"check-config as user while setuid", []string{"-check-config"}, true, 1000, gate.ExitCaller, "", "-check-config is for root"},
 		{"check-config as root", []string{"-check-config"}, true, 0, -1, "", ""},

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"postern/config"
 	"postern/gate"
 	"postern/privdrop"
 )
@@ -38,7 +39,7 @@ func command(args []string, setuid bool, cfgPath string) int {
 func commandAs(args []string, setuid bool, uid int, cfgPath string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("postern", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	showVersion := fs.Bool("version", false, "print the version and exit")
+	showVersion := fs.Bool("version", false, "print the version and the paths compiled in, and exit")
 	check := fs.Bool("check-config", false, "check the configuration file, report each problem and exit (root only)")
 	if err := fs.Parse(args); err != nil {
 		return gate.ExitUsage
@@ -49,7 +50,7 @@ func commandAs(args []string, setuid bool, uid int, cfgPath string, stdout, stde
 	}
 	switch {
 	case *showVersion:
-		fmt.Fprintln(stdout, "postern", version)
+		fmt.Fprint(stdout, versionText())
 		return gate.ExitOK
 	case *check:
 		if setuid && uid != 0 {
@@ -63,4 +64,11 @@ func commandAs(args []string, setuid bool, uid int, cfgPath string, stdout, stde
 		return gate.ExitNotCGI
 	}
 	return gate.ExitUsage
+}
+
+// versionText is what -version prints: the version, then the paths
+// compiled in (-ldflags -X), one "name: path" line each, as the Makefile
+// writes them to postern.paths so that make install can compare them.
+func versionText() string {
+	return fmt.Sprintf("postern %s\nconfig: %s\nwrapper: %s\n", version, config.Path, config.DefaultWrapper)
 }

@@ -17,8 +17,11 @@
 // that Maildir and removed, or its old content put back, at exit; the
 // session files postern makes under DIR/postern/ stay.
 //
-// The server listens only on a loopback address and serves / as a redirect
-// to /postern/, and /postern/ and below through postern.
+// The server listens only on a loopback address, 127.0.0.1:8025 unless
+// -addr says otherwise (make demo PORT=n gives -addr 127.0.0.1:n), and
+// serves / as a redirect to /postern/, and /postern/ and below through
+// postern. When port 8025 is in use it takes a free port instead (the URL
+// it prints says which); a port chosen with -addr is that port or an error.
 //
 // Run as root, the demo never lets postern run as root: it drops its own
 // privileges before it writes anything but its temporary directory, to
@@ -46,10 +49,15 @@ import (
 	"time"
 )
 
+// defaultAddr is where the demo listens without -addr; when its port is
+// taken, the demo listens on a free port of the same host instead.
+var defaultAddr = "127.0.0.1:8025"
+
 // options are the command line flags.
 type options struct {
 	cgi      string // the postern binary
 	addr     string // loopback host:port to listen on
+	addrSet  bool   // -addr was given: that port or none
 	maildir  string // an existing Maildir to serve instead of a sample
 	user     string // the demo virtual user
 	password string
@@ -71,7 +79,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs := flag.NewFlagSet("postern-demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.cgi, "cgi", "", "the postern `binary` to run as CGI (required unless -generate)")
-	fs.StringVar(&o.addr, "addr", "127.0.0.1:8025", "loopback `host:port` to listen on (port 0 picks a free one)")
+	fs.StringVar(&o.addr, "addr", defaultAddr, "loopback `host:port` to listen on (port 0 picks a free one; without -addr, a free one when the default's is in use)")
 	fs.StringVar(&o.maildir, "maildir", "", "serve this existing Maildir `dir` instead of a generated sample")
 	fs.StringVar(&o.user, "user", "demo", "the demo user `name`")
 	fs.StringVar(&o.password, "password", "demo", "the demo user's `password`")
@@ -81,6 +89,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	fs.Visit(func(f *flag.Flag) { o.addrSet = o.addrSet || f.Name == "addr" })
 	switch {
 	case fs.NArg() > 0:
 		return nil, fmt.Errorf("demo: unexpected argument %q", fs.Arg(0))
@@ -150,9 +159,9 @@ func serve(o *options, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer d.cleanup(stderr)
-	ln, err := net.Listen("tcp", o.addr)
+	ln, err := listen(o.addr, o.addrSet, stderr)
 	if err != nil {
-		return fmt.Errorf("demo: %w", err)
+		return err
 	}
 	defer ln.Close()
 	if err := d.dropPrivileges(); err != nil {
@@ -183,6 +192,30 @@ func serve(o *options, stdout, stderr io.Writer) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return srv.Shutdown(ctx)
+}
+
+// listen listens on addr. When its port is in use, an address given with
+// -addr (explicit) is an error that says so; the default address gives way
+// to a free port of the same host, and stderr says which.
+func listen(addr string, explicit bool, stderr io.Writer) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	switch {
+	case err == nil:
+		return ln, nil
+	case !errors.Is(err, syscall.EADDRINUSE):
+		return nil, fmt.Errorf("demo: %w", err)
+	case explicit:
+		return nil, fmt.Errorf("demo: %s is in use: choose another port (make demo PORT=n, or -addr host:n; port 0 picks a free one)", addr)
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	if ln, err = net.Listen("tcp", net.JoinHostPort(host, "0")); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	fmt.Fprintf(stderr, "postern demo: %s is in use; listening on %s instead\n", addr, ln.Addr())
+	return ln, nil
 }
 
 // newHandler redirects / to /postern/ and runs postern for /postern/ and

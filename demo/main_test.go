@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -23,6 +24,9 @@ import (
 // tests run their own binary), so the server tests need no go build.
 func TestMain(m *testing.M) {
 	if os.Getenv("POSTERN_DEMO_RUN_MAIN") == "1" {
+		if a := os.Getenv("POSTERN_DEMO_DEFAULT_ADDR"); a != "" {
+			defaultAddr = a // a port the test holds, instead of 8025
+		}
 		os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
@@ -72,6 +76,106 @@ func TestParseFlags(t *testing.T) {
 		if (err == nil) != tt.ok {
 			t.Errorf("parseFlags(%q) = %v, want ok %v", tt.args, err, tt.ok)
 		}
+	}
+}
+
+// busyPort listens on a free loopback port until the test ends and
+// returns its address.
+func busyPort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	return ln.Addr().String()
+}
+
+// freePort returns a loopback address whose port was free a moment ago.
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func TestListen(t *testing.T) {
+	busy := busyPort(t)
+	for _, tt := range []struct {
+		addr     string
+		explicit bool
+		wantErr  string // "" for a listener
+		samePort bool
+	}{
+		{busy, false, "", false}, // the default's port is taken: a free one
+		{busy, true, "demo: " + busy + " is in use: choose another port (make demo PORT=n", false},
+		{"127.0.0.1:0", true, "", false},
+		{"127.0.0.1:99999", true, "demo: ", false}, // not a port: an error, no fallback
+	} {
+		var stderr strings.Builder
+		ln, err := listen(tt.addr, tt.explicit, &stderr)
+		if tt.wantErr != "" {
+			if err == nil || !strings.HasPrefix(err.Error(), tt.wantErr) {
+				t.Errorf("listen(%q, explicit %v) = %v, want an error %q...", tt.addr, tt.explicit, err, tt.wantErr)
+			}
+			if ln != nil {
+				ln.Close()
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("listen(%q, explicit %v) = %v, want a listener", tt.addr, tt.explicit, err)
+			continue
+		}
+		got := ln.Addr().String()
+		ln.Close()
+		if host, _, _ := net.SplitHostPort(got); host != "127.0.0.1" || got == busy {
+			t.Errorf("listen(%q, explicit %v) listens on %s, want another port of 127.0.0.1", tt.addr, tt.explicit, got)
+		}
+		if tt.addr == busy && !strings.Contains(stderr.String(), busy+" is in use; listening on "+got) {
+			t.Errorf("listen(%q) said %q, want it to name the port it took", tt.addr, stderr.String())
+		}
+	}
+}
+
+// TestDemoDefaultPortBusy: when the default port is in use, the demo
+// serves on a free one and prints its URL.
+func TestDemoDefaultPortBusy(t *testing.T) {
+	busy := busyPort(t)
+	t.Setenv("POSTERN_DEMO_DEFAULT_ADDR", busy)
+	r := startDemo(t, "-cgi", fakeCGI(t), "-count", "5")
+	u, err := url.Parse(r.url)
+	if err != nil || u.Host == busy || u.Hostname() != "127.0.0.1" {
+		t.Fatalf("demo with %s in use printed URL %s, want another port of 127.0.0.1", busy, r.url)
+	}
+	if body := get(t, r.url); !strings.Contains(body, "path=/ ") {
+		t.Errorf("GET %s = %q, want the CGI's answer", r.url, body)
+	}
+}
+
+// TestDemoPort: a port given with -addr (make demo PORT=n) is the one the
+// demo serves on; when it is in use, the demo stops and says so.
+func TestDemoPort(t *testing.T) {
+	addr := freePort(t)
+	r := startDemo(t, "-cgi", fakeCGI(t), "-count", "5", "-addr", addr)
+	if want := "http://" + addr + "/postern/"; r.url != want {
+		t.Errorf("demo -addr %s printed URL %s, want %s", addr, r.url, want)
+	}
+	if body := get(t, r.url); !strings.Contains(body, "path=/ ") {
+		t.Errorf("GET %s = %q, want the CGI's answer", r.url, body)
+	}
+	r.stop(t)
+
+	busy := busyPort(t)
+	var stdout, stderr strings.Builder
+	if code := run([]string{"-cgi", fakeCGI(t), "-count", "5", "-addr", busy}, &stdout, &stderr); code != 1 {
+		t.Errorf("run(-addr %s in use) = %d, want 1", busy, code)
+	}
+	if want := busy + " is in use: choose another port"; !strings.Contains(stderr.String(), want) || stdout.Len() != 0 {
+		t.Errorf("run(-addr %s in use): stdout %q, stderr %q; want no URL and %q", busy, stdout.String(), stderr.String(), want)
 	}
 }
 

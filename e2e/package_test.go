@@ -6,9 +6,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
+
+	"postern/audit"
 )
 
 // TestDebianPackage builds the .deb with `make deb` (dpkg-buildpackage
@@ -111,12 +114,17 @@ func TestDebianPackage(t *testing.T) {
 	if out, err := runAs(env.a, nil, program, "-version").Output(); err != nil || !strings.HasPrefix(string(out), "postern 0.") {
 		t.Errorf("%s -version as %s = %q, %v, want the version", program, env.a.name, out, err)
 	}
+	if out, err := run(program, "-version"); err != nil || !strings.Contains(out, "\nconfig: /etc/postern/postern.conf\nwrapper: /usr/libexec/postern/postern-sendmail\n") {
+		t.Errorf("%s -version = %q, %v, want the packaged paths compiled in", program, out, err)
+	}
 	conffiles, _ := os.ReadFile("/var/lib/dpkg/info/postern.conffiles")
-	for _, c := range []string{"/etc/postern/postern.conf", "/etc/pam.d/postern", "/etc/apache2/conf-available/postern.conf"} {
+	for _, c := range []string{"/etc/postern/postern.conf", "/etc/pam.d/postern", "/etc/apache2/conf-available/postern.conf",
+		"/etc/fail2ban/filter.d/postern.conf", "/etc/fail2ban/jail.d/postern.conf"} {
 		if !strings.Contains(string(conffiles), c+"\n") {
 			t.Errorf("conffiles = %q, want %s in it", conffiles, c)
 		}
 	}
+	packagedFail2ban(t)
 
 	// The packaged snippet, included as a2enconf would, with the packaged
 	// configuration (web_user = www-data).
@@ -149,6 +157,45 @@ func TestDebianPackage(t *testing.T) {
 	}
 	if out, _ := exec.Command("dpkg-statoverride", "--list", program).Output(); len(out) > 0 {
 		t.Errorf("after purge, dpkg-statoverride --list %s = %q, want nothing", program, out)
+	}
+}
+
+// packagedFail2ban checks the installed fail2ban jail (disabled, for the
+// filter postern) and runs fail2ban-regex with the installed filter on
+// audit lines as rsyslog writes them to auth.log: it must match the
+// failures and nothing else.
+func packagedFail2ban(t *testing.T) {
+	t.Helper()
+	jail, err := os.ReadFile("/etc/fail2ban/jail.d/postern.conf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`(?m)^\[postern\]\n(?:.*\n)*enabled *= *false\n(?:.*\n)*filter *= *postern\n`).Match(jail) {
+		t.Errorf("/etc/fail2ban/jail.d/postern.conf is not a disabled jail [postern] with filter postern:\n%s", jail)
+	}
+	if _, err := exec.LookPath("fail2ban-regex"); err != nil {
+		lacking(t, "fail2ban-regex (Debian package fail2ban): %v", err)
+	}
+	var lines []string
+	failures := 0
+	for _, l := range []struct {
+		ev               audit.Event
+		ip, user, reason string
+		ban              bool
+	}{
+		{audit.LoginFailed, "192.0.2.1", "ptbob", "wrong password", true},
+		{audit.LoginLocked, "192.0.2.2", "ptbob", "", true},
+		{audit.SessionRefused, "192.0.2.3", "ptbob.pam", "bad token", true},
+		{audit.LoginOK, "198.51.100.1", "ptbob", "", false},
+		{audit.SessionRefused, "198.51.100.2", "ptbob.pam", "idle timeout", false},
+	} {
+		lines = append(lines, "Dec  6 05:41:00 testhost postern[1234]: "+audit.Format(l.ev, l.ip, l.user, l.reason))
+		if l.ban {
+			failures++
+		}
+	}
+	if matched, out := fail2banRegex(t, "/etc/fail2ban/filter.d/postern.conf", lines); matched != failures {
+		t.Errorf("fail2ban-regex with the installed filter matched %d lines, want %d:\n%s", matched, failures, out)
 	}
 }
 

@@ -152,28 +152,46 @@ func TestBruteForceAndAudit(t *testing.T) {
 		}
 	}
 	failures := want["login failed"] + want["login locked"]
+	if matched, out := fail2banRegex(t, filepath.Join(env.root, "dist/fail2ban/filter.d/postern.conf"), plain); matched != failures {
+		t.Errorf("fail2ban-regex matched %d of the lines, want %d failures:\n%s\nlog:\n%s", matched, failures, out, strings.Join(plain, "\n"))
+	}
+}
+
+// fail2banRegex runs Debian's fail2ban-regex with the fail2ban filter
+// file filter (and the system's common.conf) on the auth.log lines, and
+// returns how many lines it matched and its output.
+func fail2banRegex(t *testing.T, filter string, lines []string) (matched int, out string) {
+	t.Helper()
 	logFile := filepath.Join(t.TempDir(), "auth.log")
-	os.WriteFile(logFile, []byte(strings.Join(plain, "\n")+"\n"), 0o644)
+	if err := os.WriteFile(logFile, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	conf := t.TempDir()
-	os.MkdirAll(filepath.Join(conf, "filter.d"), 0o755)
+	if err := os.MkdirAll(filepath.Join(conf, "filter.d"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for src, dst := range map[string]string{
-		"/etc/fail2ban/filter.d/common.conf":                           "common.conf",
-		filepath.Join(env.root, "dist/fail2ban/filter.d/postern.conf"): "postern.conf",
+		"/etc/fail2ban/filter.d/common.conf": "common.conf",
+		filter:                               "postern.conf",
 	} {
 		data, err := os.ReadFile(src)
 		if err != nil {
 			t.Fatal(err)
 		}
-		os.WriteFile(filepath.Join(conf, "filter.d", dst), data, 0o644)
+		if err := os.WriteFile(filepath.Join(conf, "filter.d", dst), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	out, err := exec.Command("fail2ban-regex", "--config", conf, logFile, "postern").CombinedOutput()
+	b, err := exec.Command("fail2ban-regex", "--config", conf, logFile, "postern").CombinedOutput()
 	if err != nil {
-		t.Fatalf("fail2ban-regex: %v\n%s", err, out)
+		t.Fatalf("fail2ban-regex: %v\n%s", err, b)
 	}
-	m := regexp.MustCompile(`Lines: (\d+) lines, \d+ ignored, (\d+) matched`).FindStringSubmatch(string(out))
-	if m == nil || m[2] != strconv.Itoa(failures) {
-		t.Errorf("fail2ban-regex matched %v of the lines, want %d failures:\n%s\nlog:\n%s", m, failures, out, strings.Join(plain, "\n"))
+	m := regexp.MustCompile(`Lines: (\d+) lines, \d+ ignored, (\d+) matched`).FindSubmatch(b)
+	if m == nil {
+		t.Fatalf("fail2ban-regex printed no count of matched lines:\n%s", b)
 	}
+	matched, _ = strconv.Atoi(string(m[2]))
+	return matched, string(b)
 }
 
 // TestRequireHTTPS: with require_https on (the default), a login over
