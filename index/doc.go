@@ -34,9 +34,8 @@
 // once, whether it is not read at all, partly or fully. (Mail added or
 // removed between two pages shifts the later pages, as with any list by
 // offset.) The first list of a folder extraction has not read thus
-// reads all of it once, whatever the time budget: at 10,000 messages
-// about a quarter of what extracting them costs (BenchmarkFirstList,
-// BenchmarkUpdate).
+// reads all of it once, whatever the time budget: a quarter to a third
+// of what extracting it costs (BenchmarkFirstList, BenchmarkUpdate).
 //
 // Limits: at most Limits.MaxMessageBytes of a message file are read and at
 // most Limits.MaxPartText bytes of decoded text per text part are indexed
