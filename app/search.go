@@ -260,37 +260,25 @@ func spanText(l templates.Line) string {
 	return b.String()
 }
 
-// listFromIndex is one page of a folder from the index, with the rows
-// not yet indexed summarized on the spot. ok is false when the index is
-// not usable (the caller falls back to maildir.Store.List).
+// listFromIndex is one page of a folder from the index, which reads the
+// list values of the messages it has not read yet before it lists them,
+// so that the order does not change between pages while the index fills.
+// ok is false when the index is not usable (the caller falls back to
+// maildir.Store.List).
 func (a *app) listFromIndex(folder string, key maildir.SortKey, desc bool, offset, limit int) (page []maildir.Entry, total int, ok bool) {
 	x, prog, ok := a.index()
 	if !ok {
 		return nil, 0, false
 	}
-	// A small folder is finished now so that its order does not change
-	// between pages while the index fills.
+	// A small folder is indexed whole now (its text for search and its
+	// conversations), not over the next requests.
 	if _, err := x.Finish(folder, finishAtOnce); err != nil {
 		logf("index of %s: %v", a.acct.User, err)
 	}
-	page, total, pending, err := x.List(folder, key, desc, offset, limit)
+	page, total, _, err := x.List(folder, key, desc, offset, limit)
 	if err != nil {
 		logf("index list of %s: %v", a.acct.User, err)
 		return nil, 0, false
-	}
-	if pending > 0 {
-		for i := range page {
-			if page[i].From != "" || page[i].Subject != "" {
-				continue
-			}
-			if path, err := a.store.MessagePath(folder, page[i].Key); err == nil {
-				if f, err := os.Open(path); err == nil {
-					s := summarize(io.LimitReader(f, maildir.MaxSummarizeBytes))
-					f.Close()
-					page[i].Summary = s
-				}
-			}
-		}
 	}
 	a.idxProgress = prog
 	return page, total, true

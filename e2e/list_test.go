@@ -1,8 +1,11 @@
 package e2e
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -115,5 +118,57 @@ func TestPrefsPageSize(t *testing.T) {
 	wantStatus(t, r, http.StatusOK)
 	if n := len(listRows(r.doc)); n != 10 {
 		t.Errorf("%s with pagesize 10: %d rows, want 10", r, n)
+	}
+}
+
+// TestListPagesWhileIndexing pages through a folder of 600 messages whose
+// dates, senders, subjects and sizes tie, each order with a new index
+// and an index_budget of 50ms: each request indexes some dozens of
+// messages, and the one that finds at most 500 left finishes the folder
+// (a smaller budget is spent on the scan alone). Every message must be
+// listed once, whatever each request indexed before its page.
+func TestListPagesWhileIndexing(t *testing.T) {
+	a := env.a
+	const n = 600
+	dir := folderDir(a, "Bulk")
+	if err := makeMaildir(dir); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	for i := 0; i < n; i++ {
+		msg := fmt.Sprintf("From: %s\r\nSubject: %s\r\nDate: %s\r\n\r\n%s",
+			[]string{"Bob <b@x.org>", "bob <b@x.org>", "alice@x.org"}[i%3],
+			[]string{"Budget", "budget", "Zeta", ""}[i%4],
+			[]string{"Mon, 1 Jan 2001 10:00:00 +0000", "Tue, 2 Jan 2001 10:00:00 +0000"}[i%2],
+			strings.Repeat("text\r\n", 1+i%5))
+		// Delivered in a burst, in no order of the dates.
+		name := fmt.Sprintf("%d.M%dP1.bulk:2,S", 1700000000+(i*37%n)/100, i)
+		if err := os.WriteFile(filepath.Join(dir, "cur", name), []byte(msg), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := chownTree(a, dir); err != nil {
+		t.Fatal(err)
+	}
+	withConfig(t, env.baseConf+"index_budget = 50ms\n")
+	c := loggedIn(t, a)
+	for _, sort := range []string{"sort=date&order=desc", "sort=date&order=asc", "sort=from&order=asc", "sort=subject&order=desc", "sort=size&order=asc"} {
+		idx := filepath.Join(a.maildir, "postern", "index.sqlite")
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Remove(idx + suffix)
+		}
+		path := "/list?f=Bulk&" + sort
+		seen := map[string]int{}
+		rows := c.allRows(path)
+		for _, r := range rows {
+			seen[r.id]++
+		}
+		twice := 0
+		for _, k := range seen {
+			twice += k - 1
+		}
+		if len(seen) != n || twice != 0 {
+			t.Errorf("GET %s, every page: %d rows, %d messages, %d listed twice; want each of %d once", path, len(rows), len(seen), twice, n)
+		}
 	}
 }

@@ -66,6 +66,30 @@ func BenchmarkList(b *testing.B) {
 	}
 }
 
+// BenchmarkFirstList is the first list of a folder of n messages that
+// extraction has not read yet (an index that has only scanned it): List
+// reads the list columns of every message first. Compare with
+// BenchmarkUpdate, which reads them all for their text.
+func BenchmarkFirstList(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		box := benchBox(b, n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				box.fresh()
+				if _, err := box.x.Update(1); err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if _, _, _, err := box.x.List("INBOX", maildir.SortDate, true, 0, 50); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "msgs/s")
+		})
+	}
+}
+
 // BenchmarkOpenList is a request's work: open the index, scan, list.
 func BenchmarkOpenList(b *testing.B) {
 	box := benchBox(b, 10000)

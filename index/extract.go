@@ -61,9 +61,10 @@ func (x *Index) Update(budget time.Duration) (Progress, error) {
 }
 
 // Finish indexes the rest of a folder when at most most of its messages
-// are not read yet, whatever the time budget, so that a small folder's
-// list is in its final order at once. It reports whether the folder is
-// complete.
+// are not read yet, whatever the time budget, so that a small folder is
+// searched and listed by conversation in full at once (its list by
+// message is in its final order anyway: see List). It reports whether
+// the folder is complete.
 func (x *Index) Finish(folder string, most int) (bool, error) {
 	var n int
 	if err := x.db.QueryRow(`SELECT count(*) FROM msgs INDEXED BY msgs_todo_folder WHERE done = 0 AND folder = ?`, folder).Scan(&n); err != nil {

@@ -88,10 +88,16 @@ func (x *Index) FolderCounts() (map[string]FolderCount, error) {
 
 // List returns one page of a folder as the maildir package's List does
 // (sorted by key, ties by message key, reversed when desc) with the total.
-// The page's rows are found through the sort column's index; a page past
-// the middle is read from the other end, so every page costs the same.
-// pending is the number of the page's messages not yet read.
+// Messages of the folder whose list columns are still those of their
+// file name are read first (readHeads), so that the order is the same
+// at every stage of extraction. The page's rows are found through the
+// sort column's index; a page past the middle is read from the other
+// end, so every page costs the same. pending is the number of the page's
+// messages whose text is not indexed yet.
 func (x *Index) List(folder string, key maildir.SortKey, desc bool, offset, limit int) (page []maildir.Entry, total, pending int, err error) {
+	if err := x.readHeads(folder); err != nil {
+		return nil, 0, 0, err
+	}
 	total, err = x.Count(folder)
 	if err != nil {
 		return nil, 0, 0, err

@@ -17,8 +17,9 @@ import (
 
 // schemaVersion names the layout below; an index of another version is
 // deleted and rebuilt. It changes also when what message.ReadDigest
-// gives changes (6: the sender is message.Address.ListName, headers
-// decoded more leniently).
+// gives changes (6: the list values are read before a folder is listed
+// and final once read; the sender is message.Address.ListName; headers
+// are decoded more leniently).
 const schemaVersion = "6"
 
 // DefaultFile is the index's path under the Maildir when no directory is
@@ -60,7 +61,7 @@ var schema = []string{
 		subject TEXT NOT NULL DEFAULT '', subject_fold TEXT NOT NULL DEFAULT '', base TEXT NOT NULL DEFAULT '',
 		attach INTEGER NOT NULL DEFAULT 0, malformed INTEGER NOT NULL DEFAULT 0,
 		msgid TEXT NOT NULL DEFAULT '', refs TEXT NOT NULL DEFAULT '', thread TEXT NOT NULL DEFAULT '',
-		done INTEGER NOT NULL DEFAULT 0,
+		done INTEGER NOT NULL DEFAULT 0, head INTEGER NOT NULL DEFAULT 0,
 		UNIQUE(folder, key))`,
 	`CREATE INDEX IF NOT EXISTS msgs_date ON msgs(folder, date, key)`,
 	`CREATE INDEX IF NOT EXISTS msgs_sender ON msgs(folder, sender_fold, key)`,
@@ -69,6 +70,9 @@ var schema = []string{
 	`CREATE INDEX IF NOT EXISTS msgs_alldate ON msgs(date)`,
 	`CREATE INDEX IF NOT EXISTS msgs_todo ON msgs(date) WHERE done = 0`,
 	`CREATE INDEX IF NOT EXISTS msgs_todo_folder ON msgs(folder, date) WHERE done = 0`,
+	// The rows whose list columns are still from the file name
+	// (heads.go).
+	`CREATE INDEX IF NOT EXISTS msgs_heads ON msgs(folder) WHERE head = 0`,
 	// Counting a folder's rows would read its whole index: keep counts,
 	// of all messages, of the unread ones (no S flag) and of the
 	// conversations.

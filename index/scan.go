@@ -210,7 +210,8 @@ func (x *Index) diff(folder, curPath string) error {
 	for _, k := range renamed {
 		n := names[files[k]]
 		_, err := tx.Exec(`UPDATE msgs SET name = ?, sub = 'cur', flags = ?,
-			done = CASE WHEN done = 2 THEN 0 ELSE done END WHERE folder = ? AND key = ?`, n, flagsOf(n), folder, k)
+			done = CASE WHEN done = 2 THEN 0 ELSE done END, head = CASE WHEN head = 2 THEN 0 ELSE head END
+			WHERE folder = ? AND key = ?`, n, flagsOf(n), folder, k)
 		if err != nil {
 			return fmt.Errorf("index: scan %q: %w", folder, err)
 		}

@@ -10,7 +10,8 @@ import (
 // The statements of extraction, in the order of stmtSQL.
 const (
 	stGone            = iota // a file gone: read it again when it shows up
-	stUpdate                 // a message's columns
+	stHead                   // a message's list columns, unless final already
+	stUpdate                 // its other columns
 	stText                   // its text
 	stThreadByID             // the thread of a message-id (threadKey)
 	stThreadBySubject        // the thread of the last message with a base subject
@@ -19,10 +20,10 @@ const (
 
 // stmtSQL holds the text of the statements of extraction.
 var stmtSQL = [stCount]string{
-	stGone: `UPDATE msgs SET done = 2 WHERE id = ?`,
-	stUpdate: `UPDATE msgs SET size = ?, date = ?, sender = ?, sender_fold = ?, subject = ?, subject_fold = ?,
-		base = ?, attach = ?, malformed = ?, msgid = ?, refs = ?, thread = ?, done = 1 WHERE id = ?`,
-	stText: `INSERT INTO fts(rowid, subject, sender, rcpt, body, attach) VALUES(?, ?, ?, ?, ?, ?)`,
+	stGone:   `UPDATE msgs SET done = 2 WHERE id = ?`,
+	stHead:   headSQL,
+	stUpdate: `UPDATE msgs SET base = ?, msgid = ?, refs = ?, thread = ?, done = 1 WHERE id = ?`,
+	stText:   `INSERT INTO fts(rowid, subject, sender, rcpt, body, attach) VALUES(?, ?, ?, ?, ?, ?)`,
 	// "msgid <> ''" lets SQLite use the partial index msgs_msgid.
 	stThreadByID:      `SELECT thread FROM msgs WHERE msgid = ? AND msgid <> '' AND thread <> '' LIMIT 1`,
 	stThreadBySubject: `SELECT thread FROM msgs WHERE base = ? AND base <> '' AND thread <> '' AND id <> ? ORDER BY date DESC LIMIT 1`,
@@ -81,14 +82,12 @@ func (w *stmts) write(t todoRow, d *doc) error {
 	if err != nil {
 		return err
 	}
-	var date int64
-	if !d.Date.IsZero() {
-		date = d.Date.Unix()
-	} else {
-		date = keyTime(t.key)
+	// The list columns first: the thread joins its conversation (a
+	// trigger on done) with its final date.
+	if _, err := w.st[stHead].Exec(headArgs(t.id, t.key, d.size, d.Summary)...); err != nil {
+		return fmt.Errorf("index: extract: %w", err)
 	}
-	_, err = w.st[stUpdate].Exec(d.size, date, d.From, strings.ToLower(d.From), d.Subject, strings.ToLower(d.Subject),
-		base, d.HasAttachment, d.Malformed, d.msgid, strings.Join(d.refs, " "), thread, t.id)
+	_, err = w.st[stUpdate].Exec(base, d.msgid, strings.Join(d.refs, " "), thread, t.id)
 	if err != nil {
 		return fmt.Errorf("index: extract: %w", err)
 	}
