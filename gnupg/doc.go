@@ -1,0 +1,69 @@
+// Package gnupg runs the user's own GnuPG (gpg for OpenPGP, gpgsm for
+// S/MIME) to verify signatures and decrypt, and reads its answers from
+// the status lines only.
+//
+// # How it runs GnuPG
+//
+// A Runner runs as the user, after the privilege drop (package app), and
+// never as root. Each call has a fixed argv:
+//
+//	gpg --homedir HOME --batch --no-tty --status-fd 3 --with-colons
+//	    --enable-special-filenames --no-greeting --pinentry-mode loopback
+//	    [--passphrase-fd 5] OPTIONS COMMAND -- FILES
+//
+// where FILES are "-" (standard input, the data) and "-&4" (a pipe on
+// fd 4, a detached signature). Nothing from a message is ever an
+// argument: every byte of mail reaches GnuPG on a pipe. A passphrase is
+// written to the pipe on fd 5 and never placed in argv or the
+// environment; the environment is PATH=/usr/bin:/bin, LC_ALL=C and
+// GNUPGHOME. Verification and decryption add --no-auto-key-retrieve,
+// --no-auto-key-locate and --disable-dirmngr (gpg), --disable-dirmngr
+// (gpgsm): no key is fetched from the network while a message is read
+// (a fetch would tell a key server who reads what) and no dirmngr is
+// started. So gpgsm checks no CRL or OCSP: a revoked S/MIME certificate
+// is found revoked only when its CRL is already in the user's cache.
+//
+// Each call runs in its own process group with a time limit
+// (Runner.Timeout, default 10 s: the group is killed, ErrTimeout) and a
+// size limit on its output (Runner.MaxOutput, default 32 MiB: killed,
+// ErrTooLarge, nothing returned). A missing program is ErrMissing.
+// Output is kept in memory only; nothing is written to disk. The
+// status output is read up to MaxStatusBytes.
+//
+// GnuPG may start the user's gpg-agent for HOME, which stays running
+// after the call (it is the user's own, shared with the user's shell
+// sessions, and caches passphrases for as long as the user's
+// gpg-agent.conf says). No other process outlives a call.
+//
+// # What it reads
+//
+// Only the status lines ("[GNUPG:] KEYWORD ARGS", doc/DETAILS of
+// GnuPG, "Format of the --status-fd output"); GnuPG's human messages go
+// to the log at most. Unknown keywords and extra arguments are ignored,
+// as DETAILS asks. A signature is NEWSIG up to the next NEWSIG; its
+// verdict is the one of GOODSIG, BADSIG, EXPSIG, EXPKEYSIG, REVKEYSIG or
+// ERRSIG (rc 9: no public key) that DETAILS guarantees for each
+// signature; VALIDSIG gives the fingerprints and time, TRUST_* the key's
+// validity (gpgsm: the certificate chain; TRUST_UNDEFINED's error token
+// says why). A decryption is OK only with DECRYPTION_OKAY and neither
+// DECRYPTION_FAILED nor BADMDC.
+//
+// # EFAIL
+//
+// gpg writes plaintext to its output before it knows whether the
+// integrity check passes (a message without MDC is decrypted, written,
+// then failed). Decrypt therefore returns plaintext only when the
+// decryption is OK and integrity protected (GOODMDC, or DECRYPTION_INFO
+// with an AEAD algorithm), and wipes the output otherwise: a message
+// without integrity protection is refused (Decryption.NoIntegrity) even
+// from a GnuPG that would let it through. CMS EnvelopedData has no
+// integrity check: DecryptSMIME returns its content with Integrity
+// false, and the caller must show it as it shows any untrusted mail
+// (sanitized, remote content blocked, never merged with other parts).
+//
+// # Not done here
+//
+// Key management (listing, import, generation), signing and encrypting,
+// and the agent's passphrase cache (forgetting a passphrase after the
+// request) are for the Keys page and the compose side.
+package gnupg
