@@ -45,12 +45,35 @@
 // signature spoofing class of bugs of "Johnny, you are fired", USENIX
 // Security 2019).
 //
-// The signed content of a multipart/signed is the first part's bytes
-// exactly as they stand in the message, header included, up to but not
-// including the line break before the boundary (RFC 3156 section 5, RFC
-// 8551 section 3.5.3). Nothing is canonicalised here: a message stored
-// with LF line ends is verified as stored, and GnuPG's verdict on it is
-// the answer (gpg canonicalises text signatures itself).
+// The signed content of a multipart/signed (Item.Signed) is the first
+// part's bytes exactly as they stand in the message, header included,
+// up to but not including the line break before the boundary (RFC 3156
+// section 5, RFC 8551 section 3.5.3). Verify gives it to GnuPG with
+// every bare LF made CRLF, the canonical form both RFCs sign (a Maildir
+// stores LF); nothing else is changed.
+//
+// # Verifying and decrypting
+//
+// Verify asks the user's GnuPG (a Verifier: gnupg.Runner) about one
+// signed item and returns a State per signature (Good, Untrusted: valid
+// but by a key or chain the user's GnuPG does not hold valid, Bad,
+// UnknownKey with its key id, Expired, Revoked, Failed, Missing,
+// Unverifiable) with the signer's user id or certificate subject, its
+// fingerprint, its addresses from the user's keyring and whether one of
+// them is the From address of the message holding the part
+// (Item.From: the attached message's for an item inside one). Content
+// is the text GnuPG says it verified (clearsigned, opaque), kept only
+// when the signature is good: that, not the part around it, is what a
+// page may show as signed.
+//
+// Decrypt decrypts one encrypted item with a passphrase that is only
+// passed on (gnupg puts it on a pipe) and returns the plaintext in
+// memory, with the items recognised inside it (signed inside encrypted:
+// their Whole is relative to the plaintext) and the signatures gpg
+// checked while decrypting. An OpenPGP message without integrity
+// protection is refused (NoIntegrity) and its plaintext never returned.
+// The caller keeps plaintext for the one request: no disk, no cache, no
+// index, no log.
 //
 // # Part paths
 //
@@ -65,6 +88,12 @@
 // Limits bound the bytes read, the bytes kept per part (a longer part is
 // recognised but marked Truncated and not verified), the parts and the
 // nesting. Recognise never fails on broken mail: what it cannot read is
-// not an item. It does no cryptography and runs no program; it decodes
-// base64 and quoted-printable leniently and nothing else (no uuencode).
+// not an item. Recognise does no cryptography and runs no program
+// (Verify and Decrypt do, through their Verifier and Decrypter); it
+// decodes base64 and quoted-printable leniently and nothing else (no
+// uuencode). The From address is read with net/mail, or as the last
+// <...> when net/mail refuses the field; a From with several addresses
+// matches no signer. Not done here: protected headers (the encrypted
+// Subject), S/MIME signatures inside OpenPGP encryption are found but
+// verified like any other, CRL and OCSP checks (see package gnupg).
 package mailcrypto

@@ -112,6 +112,11 @@ type Item struct {
 	Parts []string
 	// HTML is set for an inline block found in a text/html part.
 	HTML bool
+	// From is the address (lower case) of the From field of the
+	// message holding the item (the attached message's for an item
+	// inside one), "" when there is none or it holds several: what a
+	// signer's address is compared with.
+	From string
 
 	// Signed is the signed content exactly as sent: for a
 	// multipart/signed, the raw bytes of its first part, header
@@ -153,7 +158,7 @@ func Recognise(r io.Reader, lim Limits) ([]Item, error) {
 // RecogniseBytes is Recognise on a message held in memory.
 func RecogniseBytes(raw []byte, lim Limits) []Item {
 	lim = lim.withDefaults()
-	rc := &recogniser{raw: raw, lim: lim}
+	rc := &recogniser{raw: raw, lim: lim, from: map[string]string{}}
 	rc.walk(parseTree(raw, lim), "")
 	return rc.items
 }
@@ -162,6 +167,7 @@ type recogniser struct {
 	raw   []byte
 	lim   Limits
 	items []Item
+	from  map[string]string // embedded path -> From address
 }
 
 // walk visits e, inside the attached message at path embedded ("" for
@@ -169,6 +175,9 @@ type recogniser struct {
 func (rc *recogniser) walk(e *entity, embedded string) {
 	// Only the outer message's own entity is its whole body.
 	outer := e.isTop && embedded == ""
+	if e.isTop {
+		rc.from[embedded] = fromAddress(e.header["from"])
+	}
 	switch {
 	case e.typ == "multipart/signed":
 		rc.signed(e, embedded, outer)
@@ -209,7 +218,10 @@ func (rc *recogniser) walk(e *entity, embedded string) {
 	}
 }
 
-func (rc *recogniser) add(it Item) { rc.items = append(rc.items, it) }
+func (rc *recogniser) add(it Item) {
+	it.From = rc.from[it.Embedded]
+	rc.items = append(rc.items, it)
+}
 
 // signed recognises a multipart/signed (RFC 1847) and walks its content.
 func (rc *recogniser) signed(e *entity, embedded string, outer bool) {
