@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -157,6 +158,7 @@ func TestAddresses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	slices.Sort(got) // gpg lists user ids in its own order
 	if g := strings.Join(got, " "); g != "alice@example.org alice@work.example" {
 		t.Errorf("Addresses = %q, want both addresses in lower case", g)
 	}
