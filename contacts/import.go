@@ -71,7 +71,10 @@ func Detect(data []byte) string {
 		strings.HasPrefix(strings.TrimSpace(text), "# abook addressbook"):
 		return FormatAbook
 	}
-	for _, line := range strings.Split(text, "\n") {
+	// mutt: an "alias" line among the first lines, before anything that
+	// is not a muttrc command.
+	lines := strings.Split(text, "\n")
+	for _, line := range lines[:min(len(lines), 200)] {
 		f := strings.Fields(line)
 		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
 			continue
@@ -79,12 +82,21 @@ func Detect(data []byte) string {
 		if f[0] == "alias" {
 			return FormatMutt
 		}
-		break
+		if !muttCommands[f[0]] {
+			break
+		}
 	}
 	if _, err := detectCSV(data); err == nil {
 		return FormatCSV
 	}
 	return ""
+}
+
+// muttCommands are the muttrc commands found beside aliases, for Detect.
+var muttCommands = map[string]bool{
+	"source": true, "set": true, "unset": true, "unalias": true, "group": true, "ungroup": true,
+	"alternates": true, "lists": true, "subscribe": true, "my_hdr": true, "macro": true, "bind": true,
+	"color": true, "mailboxes": true, "ignore": true, "unignore": true, "send-hook": true, "folder-hook": true,
 }
 
 // Duplicate is an imported contact that has an address of a contact

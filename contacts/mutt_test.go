@@ -84,8 +84,10 @@ func TestDetect(t *testing.T) {
 		{"# abook addressbook file\n", FormatAbook},
 		{"Display Name,Primary Email\n", FormatCSV},
 		{"hello\n", ""},
-		// a mutt file that starts with another command is not told from prose
-		{"set x=1\nalias a a@example.org\n", ""},
+		// other muttrc commands before the first alias
+		{"source ~/.mutt/x\nset x=1\n\nalias a a@example.org\n", FormatMutt},
+		// prose is not a mutt file, even with an alias later
+		{"hello world\nalias a a@example.org\n", ""},
 	}
 	for _, tt := range tests {
 		if got := Detect([]byte(tt.in)); got != tt.want {
