@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"mime/multipart"
 	"net/http"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -311,5 +312,86 @@ func TestContactsFromMessageAndCompose(t *testing.T) {
 	}
 	if strings.Join(values, "|") != "Tester <tester@example.org>|Testers" {
 		t.Errorf("%s: datalist = %q", r, values)
+	}
+}
+
+// TestContactsSendToGroup: a group name in To is expanded to its members
+// when the form is sent, through the real Postfix; the delivered message
+// names them in its To header. The recipients are then collected (and
+// offered first in compose); with collecting turned off in the
+// preferences, the next send collects nothing.
+func TestContactsSendToGroup(t *testing.T) {
+	m := needPostfix(t)
+	withConfig(t, sendConfig(m.wrapper, ""))
+	freshBook(t, env.a)
+	c := loggedIn(t, env.a)
+	for _, who := range []struct{ name, addr string }{{"Bee Member", addr(env.b)}, {"Ay Member", addr(env.a)}} {
+		r := c.saveContact(c.get("/contact/new"), map[string]string{"name": who.name, "email": who.addr, "groups": "Crew"})
+		wantStatus(t, r, http.StatusSeeOther)
+	}
+	tag := randomHex(4)
+	v := c.composeForm("?to=Crew")
+	if v.Get("to") != "Crew" {
+		t.Errorf("compose?to=Crew: To = %q", v.Get("to"))
+	}
+	v.Set("subject", "Group "+tag)
+	v.Set("body", "to the crew\r\n")
+	v.Set("action", "send")
+	r := c.postCompose(v)
+	wantStatus(t, r, http.StatusOK)
+	if byID(r.doc, "sent-notice") == nil {
+		t.Fatalf("%s: no #sent-notice; body: %.1200s", r, r.body)
+	}
+	files := waitMail(t, m, env.b, "INBOX", "Group "+tag, 1)
+	waitMail(t, m, env.a, "INBOX", "Group "+tag, 1)
+	b, _ := os.ReadFile(files[0])
+	head, _, _ := bytes.Cut(b, []byte("\r\n\r\n"))
+	if len(head) == len(b) {
+		head, _, _ = bytes.Cut(b, []byte("\n\n"))
+	}
+	to := ""
+	for _, line := range strings.Split(strings.ReplaceAll(string(head), "\r\n", "\n"), "\n") {
+		if strings.HasPrefix(line, "To:") || to != "" && (strings.HasPrefix(line, " ") || strings.HasPrefix(line, "\t")) {
+			to += line
+		} else if to != "" {
+			break
+		}
+	}
+	list, err := mail.ParseAddressList(strings.TrimSpace(strings.TrimPrefix(to, "To:")))
+	got := map[string]string{}
+	for _, a := range list {
+		got[a.Address] = a.Name
+	}
+	if err != nil || len(got) != 2 || got[addr(env.a)] != "Ay Member" || got[addr(env.b)] != "Bee Member" {
+		t.Errorf("delivered To header = %q (%v), want both members by name and no group; header:\n%s", to, err, head)
+	}
+
+	// Collected: both members, offered in compose; then forgotten.
+	r = c.get("/contacts/collected")
+	for _, a := range []*account{env.a, env.b} {
+		if findFirst(r.doc, func(n *html.Node) bool { return isElem(n, "tr") && attr(n, "data-address") == addr(a) }) == nil {
+			t.Errorf("%s: %s not collected; body: %.1000s", r, addr(a), r.body)
+		}
+	}
+	wantStatus(t, c.post("/contacts/collected", url.Values{"csrf": {c.csrf()}, "op": {"clear"}}), http.StatusSeeOther)
+	if r = c.get("/contacts/collected"); byID(r.doc, "no-collected") == nil {
+		t.Errorf("%s: addresses left after clearing", r)
+	}
+	// Collecting off: the next send collects nothing.
+	p := formValues(t, c.get("/prefs"), "prefs")
+	p.Del("collect")
+	wantStatus(t, c.post("/prefs", p), http.StatusOK)
+	t.Cleanup(func() {
+		p.Set("collect", "1")
+		c.post("/prefs", p)
+	})
+	v = c.composeForm("")
+	v.Set("to", addr(env.b))
+	v.Set("subject", "Uncollected "+tag)
+	v.Set("action", "send")
+	wantStatus(t, c.postCompose(v), http.StatusOK)
+	waitMail(t, m, env.b, "INBOX", "Uncollected "+tag, 1)
+	if r = c.get("/contacts/collected"); byID(r.doc, "no-collected") == nil {
+		t.Errorf("%s: an address was collected with collecting off", r)
 	}
 }
