@@ -79,6 +79,8 @@ var routes = map[string]map[string]handler{
 	"/contacts/import/confirm": {"POST": (*app).importConfirm},
 	"/contacts/export":         {"GET": (*app).contactsExport},
 	"/contacts/collected":      {"GET": (*app).collectedPage, "POST": (*app).collectedOp},
+	"/complete":                {"GET": (*app).complete},
+	"/complete.js":             {"GET": (*app).completeJS},
 }
 
 func (a *app) route(w httpcgi.ResponseWriter, r *httpcgi.Request) {

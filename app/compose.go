@@ -67,6 +67,7 @@ func (a *app) compose(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	}
 	p := a.page(r, title)
 	p.Compose = a.composeData(d, st)
+	allowScript(w)
 	render(w, httpcgi.StatusOK, "compose", p)
 	return nil
 }

@@ -51,6 +51,7 @@ func (a *app) send(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		p.Notice = notice
 		p.Compose = a.composeData(d, st)
 		p.Compose.Problem, p.Compose.Output = problem, output
+		allowScript(w)
 		render(w, status, "compose", p)
 		return nil
 	}

@@ -7,10 +7,12 @@ import (
 	"net/mail"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 )
@@ -393,5 +395,38 @@ func TestContactsSendToGroup(t *testing.T) {
 	waitMail(t, m, env.b, "INBOX", "Uncollected "+tag, 1)
 	if r = c.get("/contacts/collected"); byID(r.doc, "no-collected") == nil {
 		t.Errorf("%s: an address was collected with collecting off", r)
+	}
+}
+
+// TestContactsBrowser runs e2e/browser/contacts.mjs in headless Chromium
+// with JavaScript off, then on: add, edit in two tabs, import, export,
+// complete in compose, send to a group through the private Postfix;
+// the group's member gets the message with its name in To.
+func TestContactsBrowser(t *testing.T) {
+	dir := filepath.Join(env.root, "e2e", "browser")
+	needBrowser(t, dir)
+	m := needPostfix(t)
+	withConfig(t, sendConfig(m.wrapper, ""))
+	for _, js := range []string{"off", "on"} {
+		t.Run("js="+js, func(t *testing.T) {
+			freshBook(t, env.a)
+			tag := randomHex(3)
+			cmd := exec.Command("node", "--test", "--test-reporter=spec", "contacts.mjs")
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(),
+				"BASE_URL="+env.base, "USER_A="+env.a.name, "PASS_A="+env.a.pass,
+				"JS="+js, "TAG="+tag, "MEMBER="+addr(env.b), "CHROMIUM="+chromiumBin,
+			)
+			out, err := runTimeout(cmd, 3*time.Minute)
+			t.Logf("contacts.mjs (js=%s):\n%s", js, out)
+			if err != nil {
+				t.Fatalf("contacts.mjs (js=%s): %v", js, err)
+			}
+			files := waitMail(t, m, env.b, "INBOX", "Crew mail "+tag, 1)
+			b, _ := os.ReadFile(files[0])
+			if !bytes.Contains(b, []byte("To: \"Bee Member "+tag+"\" <"+addr(env.b)+">")) {
+				t.Errorf("B's copy does not name B in To:\n%.600s", b)
+			}
+		})
 	}
 }
