@@ -78,14 +78,13 @@ const maxSuggestions = 200
 // addresses, then contacts, then groups, as contacts.Complete ranks
 // them for an empty prefix.
 func (a *app) suggestions() []templates.Suggestion {
-	s := a.book()
-	b, err := s.LoadIndex()
+	found, err := a.book().Complete("", maxSuggestions)
 	if err != nil {
 		logf("address book of %s: %v", a.acct.User, err)
 		return nil
 	}
 	var out []templates.Suggestion
-	for _, c := range contacts.Complete(b, s.LoadCollected(), "", maxSuggestions) {
+	for _, c := range found {
 		label := c.Value
 		if c.Kind == contacts.KindGroup {
 			label = "group of " + plural(c.Members, "contact")
@@ -118,12 +117,8 @@ const maxPeople = 20
 // people are the addresses of a message (From, Reply-To, To, Cc), each
 // once, with whether the book has them.
 func (a *app) people(v *message.View) []templates.Person {
-	b, err := a.book().LoadIndex()
-	if err != nil {
-		logf("address book of %s: %v", a.acct.User, err)
-		return nil
-	}
 	var out []templates.Person
+	var addrs []string
 	seen := map[string]bool{}
 	for _, list := range [][]message.Address{v.From, v.ReplyTo, v.To, v.Cc} {
 		for _, ad := range list {
@@ -132,8 +127,16 @@ func (a *app) people(v *message.View) []templates.Person {
 				continue
 			}
 			seen[k] = true
-			out = append(out, templates.Person{Name: ad.Name, Address: ad.Addr, Known: b.ByAddress(ad.Addr) != nil})
+			out = append(out, templates.Person{Name: ad.Name, Address: ad.Addr})
+			addrs = append(addrs, ad.Addr)
 		}
+	}
+	known, err := a.book().Known(addrs)
+	if err != nil {
+		logf("address book of %s: %v", a.acct.User, err)
+	}
+	for i := range out {
+		out[i].Known = known[out[i].Address]
 	}
 	return out
 }

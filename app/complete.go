@@ -43,12 +43,11 @@ func (a *app) complete(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	}
 	out := []completion{}
 	if q != "" {
-		s := a.book()
-		b, err := s.LoadIndex()
+		found, err := a.book().Complete(q, maxCompletions)
 		if err != nil {
 			return contactsErr(err)
 		}
-		for _, c := range contacts.Complete(b, s.LoadCollected(), q, maxCompletions) {
+		for _, c := range found {
 			label := c.Value
 			if c.Kind == contacts.KindGroup {
 				label = "group of " + plural(c.Members, "contact")

@@ -1,10 +1,13 @@
 package contacts
 
 import (
+	"bytes"
 	"cmp"
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"postern/internal/privfile"
 )
 
 // Kinds of Candidate, in the order Complete ranks them.
@@ -31,6 +34,94 @@ type Candidate struct {
 // its name, a word of its name, its nickname or its address; every
 // candidate matches an empty prefix. col may be nil.
 func Complete(b *Book, col *Collected, prefix string, max int) []Candidate {
+	data := b.indexBytes("")
+	_, rest, _ := bytes.Cut(data, []byte("\n"))
+	return completeIndex(string(rest), col, prefix, max)
+}
+
+// Complete is Complete of the store's book and collected addresses,
+// read from the completion index (IndexFile) without building the
+// book: what a request for completion pays.
+func (s Store) Complete(prefix string, max int) ([]Candidate, error) {
+	col := s.LoadCollected()
+	if rest, ok := s.indexData(); ok {
+		return completeIndex(rest, col, prefix, max), nil
+	}
+	b, err := s.LoadIndex()
+	if err != nil {
+		return nil, err
+	}
+	return Complete(b, col, prefix, max), nil
+}
+
+// indexData returns the lines of the index after its header, when the
+// index belongs to the book file there.
+func (s Store) indexData() (string, bool) {
+	stamp := s.bookStamp()
+	if stamp == "none" {
+		return "", true
+	}
+	data, err := privfile.Read(s.path(IndexFile), MaxBookBytes)
+	if err != nil {
+		return "", false
+	}
+	head, rest, ok := strings.Cut(string(data), "\n")
+	return rest, ok && head == indexMagic+" "+stamp
+}
+
+// Known reports which of addrs a contact has (without case), from the
+// completion index.
+func (s Store) Known(addrs []string) (map[string]bool, error) {
+	known := map[string]bool{}
+	rest, ok := s.indexData()
+	if !ok {
+		b, err := s.LoadIndex()
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range addrs {
+			known[a] = b.ByAddress(a) != nil
+		}
+		return known, nil
+	}
+	eachEntry(rest, func(e *entry) {
+		for item := range strings.SplitSeq(e.emails, recordSep) {
+			_, addr, _ := strings.Cut(item, " ")
+			for _, a := range addrs {
+				if strings.EqualFold(a, addr) {
+					known[a] = true
+				}
+			}
+		}
+	})
+	return known, nil
+}
+
+// entry is a line of the index, its fields not split further.
+type entry struct {
+	uid, name, nick, org, emails, groups string
+}
+
+// eachEntry calls fn for every well-formed line of index lines data.
+func eachEntry(data string, fn func(*entry)) {
+	var e entry
+	for data != "" {
+		var line string
+		line, data, _ = strings.Cut(data, "\n")
+		var ok [5]bool
+		e.uid, line, ok[0] = strings.Cut(line, unitSep)
+		e.name, line, ok[1] = strings.Cut(line, unitSep)
+		e.nick, line, ok[2] = strings.Cut(line, unitSep)
+		e.org, line, ok[3] = strings.Cut(line, unitSep)
+		e.emails, e.groups, ok[4] = strings.Cut(line, unitSep)
+		if ok == [5]bool{true, true, true, true, true} {
+			fn(&e)
+		}
+	}
+}
+
+// completeIndex is Complete over index lines.
+func completeIndex(data string, col *Collected, prefix string, max int) []Candidate {
 	prefix = strings.TrimSpace(prefix)
 	var out []Candidate
 	seen := map[string]bool{}
@@ -45,44 +136,60 @@ func Complete(b *Book, col *Collected, prefix string, max int) []Candidate {
 			}
 		}
 	}
-	type hit struct {
-		key string
-		c   *Contact
-	}
+	type hit struct{ key, uid, name, emails string }
 	var hits []hit
-	for i := range b.Contacts {
-		c := &b.Contacts[i]
-		if len(c.Emails) == 0 {
-			continue
+	groupIdx := map[string]int{}
+	var groups []Group
+	eachEntry(data, func(e *entry) {
+		if e.emails == "" {
+			return
 		}
-		ok := matches(prefix, c.Name) || hasPrefixFold(c.Nickname, prefix)
-		for j := 0; !ok && j < len(c.Emails); j++ {
-			ok = hasPrefixFold(c.Emails[j].Address, prefix)
+		for g := range strings.SplitSeq(e.groups, recordSep) {
+			if g == "" {
+				continue
+			}
+			k := strings.ToLower(g)
+			if j, ok := groupIdx[k]; ok {
+				groups[j].Members++
+				continue
+			}
+			groupIdx[k] = len(groups)
+			groups = append(groups, Group{Name: g, Members: 1})
+		}
+		ok := matches(prefix, e.name) || hasPrefixFold(e.nick, prefix)
+		for item := range strings.SplitSeq(e.emails, recordSep) {
+			if ok {
+				break
+			}
+			_, addr, _ := strings.Cut(item, " ")
+			ok = hasPrefixFold(addr, prefix)
 		}
 		if ok {
-			hits = append(hits, hit{strings.ToLower(c.Name), c})
+			hits = append(hits, hit{strings.ToLower(e.name), e.uid, e.name, e.emails})
 		}
-	}
+	})
 	slices.SortFunc(hits, func(a, b hit) int {
 		if n := cmp.Compare(a.key, b.key); n != 0 {
 			return n
 		}
-		return cmp.Compare(a.c.UID, b.c.UID)
+		return cmp.Compare(a.uid, b.uid)
 	})
 	for _, h := range hits {
-		for _, e := range h.c.Emails {
+		for item := range strings.SplitSeq(h.emails, recordSep) {
 			if len(out) >= max {
 				return out
 			}
-			k := strings.ToLower(e.Address)
+			_, addr, _ := strings.Cut(item, " ")
+			k := strings.ToLower(addr)
 			if seen[k] {
 				continue
 			}
 			seen[k] = true
-			out = append(out, Candidate{Kind: KindContact, Name: h.c.Name, Address: e.Address, Value: FormatAddress(h.c.Name, e.Address)})
+			out = append(out, Candidate{Kind: KindContact, Name: h.name, Address: addr, Value: FormatAddress(h.name, addr)})
 		}
 	}
-	for _, g := range b.groupsWithAddress() {
+	slices.SortFunc(groups, func(a, b Group) int { return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	for _, g := range groups {
 		if len(out) >= max {
 			break
 		}
@@ -90,30 +197,6 @@ func Complete(b *Book, col *Collected, prefix string, max int) []Candidate {
 			out = append(out, Candidate{Kind: KindGroup, Name: g.Name, Members: g.Members, Value: g.Name})
 		}
 	}
-	return out
-}
-
-// groupsWithAddress is Groups counting only the members with an address,
-// without the groups that have none.
-func (b *Book) groupsWithAddress() []Group {
-	idx := map[string]int{}
-	var out []Group
-	for i := range b.Contacts {
-		c := &b.Contacts[i]
-		if len(c.Emails) == 0 {
-			continue
-		}
-		for _, g := range c.Groups {
-			k := strings.ToLower(g)
-			if j, ok := idx[k]; ok {
-				out[j].Members++
-				continue
-			}
-			idx[k] = len(out)
-			out = append(out, Group{Name: g, Members: 1})
-		}
-	}
-	slices.SortFunc(out, func(a, b Group) int { return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
 	return out
 }
 

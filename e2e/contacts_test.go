@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"mime/multipart"
 	"net/http"
 	"net/mail"
@@ -9,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -429,4 +432,72 @@ func TestContactsBrowser(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestContactsCompleteLarge: a book of 10,000 contacts written by another
+// program (as make bench writes it): the first completion builds the
+// index, the next ones read it. It logs the latency over HTTP (the
+// target is 20 ms; the figure depends on the machine's load, so it is
+// reported, not asserted) and checks the answers.
+func TestContactsCompleteLarge(t *testing.T) {
+	freshBook(t, env.a)
+	first := []string{"Ann", "Bob", "Carol", "Dan", "Eve", "Frank", "Gina", "Hugo", "Ines", "Jürgen"}
+	var b strings.Builder
+	for i := range 10000 {
+		fmt.Fprintf(&b, "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:urn:uuid:00000000-0000-4000-8000-%012d\r\nFN:%s Family%d\r\n"+
+			"EMAIL;TYPE=home:p%d@example.org\r\nEMAIL;TYPE=work:w%d@corp.example\r\nCATEGORIES:group%d\r\nEND:VCARD\r\n",
+			i, first[i%len(first)], i, i, i, i%50)
+	}
+	c := loggedIn(t, env.a) // makes postern/ in the Maildir
+	dir := filepath.Join(env.a.maildir, "postern")
+	path := filepath.Join(dir, "contacts.vcf")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	os.Chown(path, env.a.uid, env.a.gid)
+	var lat []time.Duration
+	for i := range 21 {
+		start := time.Now()
+		r := c.get("/complete?q=ann+family1")
+		d := time.Since(start)
+		wantStatus(t, r, http.StatusOK)
+		var got []struct{ Value, Label string }
+		if err := json.Unmarshal(r.body, &got); err != nil || len(got) != 20 || got[0].Value != "Ann Family10 <p10@example.org>" {
+			t.Fatalf("%s = %.300s (%v), want 20 candidates, Ann Family10 first", r, r.body, err)
+		}
+		if i == 0 {
+			t.Logf("first request (reads the vCard, writes the index): %v", d)
+			continue
+		}
+		lat = append(lat, d)
+	}
+	// The same request with nothing to complete (the book is not read):
+	// what any request of this CGI costs on this machine now.
+	var base []time.Duration
+	for range 20 {
+		start := time.Now()
+		wantStatus(t, c.get("/complete?q="), http.StatusOK)
+		base = append(base, time.Since(start))
+	}
+	slices.Sort(lat)
+	slices.Sort(base)
+	t.Logf("GET /complete at 10,000 contacts over HTTP (CGI under Apache): median %v, max %v of %d; "+
+		"the same request without a prefix (no book read): median %v; load average %s",
+		lat[len(lat)/2], lat[len(lat)-1], len(lat), base[len(base)/2], loadavg())
+	if fi, err := os.Stat(filepath.Join(dir, "contacts.idx")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("the completion index: %v, %v", fi, err)
+	}
+	r := c.get("/compose")
+	if n := len(findAll(byID(r.doc, "addressbook"), func(n *html.Node) bool { return isElem(n, "option") })); n != 200 {
+		t.Errorf("%s: datalist of %d options, want the bound, 200", r, n)
+	}
+}
+
+func loadavg() string {
+	b, _ := os.ReadFile("/proc/loadavg")
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
 }
