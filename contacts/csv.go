@@ -125,7 +125,7 @@ func readCSV(data []byte) (*Result, error) {
 		}
 		col := func(name string) string {
 			if i, ok := cols[strings.ToLower(name)]; ok && i < len(rec) {
-				return strings.TrimSpace(rec[i])
+				return undefuse(strings.TrimSpace(rec[i]))
 			}
 			return ""
 		}
@@ -288,7 +288,8 @@ func thunderbirdRow(col func(string) string) Contact {
 // "First Name" and "Last Name" (whole in "First Name" when it has a
 // comma, "Lee, Ann"), as many "E-mail n" and "Phone n" column
 // pairs as the contact with the most has (at least one), and the groups
-// in "Labels" after Google's "* myContacts".
+// in "Labels" after Google's "* myContacts". A cell that a spreadsheet
+// would take for a formula is defused (see defuse).
 func WriteCSV(w io.Writer, list []Contact) error {
 	ne, np := 1, 1
 	for _, c := range list {
@@ -330,6 +331,9 @@ func WriteCSV(w io.Writer, list []Contact) error {
 				rec = append(rec, "", "")
 			}
 		}
+		for i := range rec {
+			rec[i] = defuse(rec[i])
+		}
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("contacts: %w", err)
 		}
@@ -339,6 +343,25 @@ func WriteCSV(w io.Writer, list []Contact) error {
 		return fmt.Errorf("contacts: %w", err)
 	}
 	return nil
+}
+
+// defuse keeps a spreadsheet from taking a cell for a formula: a value
+// that begins with "=" or "@" is written after a "'" (OWASP's advice for
+// CSV injection), which readCSV removes again. "+" and "-" are left
+// alone: phone numbers begin with them.
+func defuse(s string) string {
+	if strings.HasPrefix(s, "=") || strings.HasPrefix(s, "@") || strings.HasPrefix(s, "'=") || strings.HasPrefix(s, "'@") {
+		return "'" + s
+	}
+	return s
+}
+
+// undefuse reverses defuse.
+func undefuse(s string) string {
+	if strings.HasPrefix(s, "'") && defuse(s[1:]) == s {
+		return s[1:]
+	}
+	return s
 }
 
 func capital(s string) string {

@@ -73,3 +73,27 @@ func TestExportGolden(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVFormula: a name or note a spreadsheet would run as a formula is
+// written defused, and reads back as it was.
+func TestCSVFormula(t *testing.T) {
+	list := []Contact{
+		{Name: `=HYPERLINK("http://evil.example","x")`, Note: "@SUM(1)", Emails: []Email{{TypeOther, "a@example.org"}}, Phones: []Phone{{TypeCell, "+1 555"}, {TypeHome, "-5"}}},
+		{Name: "'=already quoted", Note: "''", Emails: []Email{{TypeOther, "b@example.org"}}},
+	}
+	var b bytes.Buffer
+	if err := WriteCSV(&b, list); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(b.String(), "\r\n")[1:] {
+		for _, cell := range strings.Split(line, ",") {
+			if c := strings.TrimLeft(cell, `"`); strings.HasPrefix(c, "=") || strings.HasPrefix(c, "@") {
+				t.Errorf("a cell begins with a formula: %q in\n%s", cell, b.String())
+			}
+		}
+	}
+	res, err := ReadCSV(&b)
+	if err != nil || show(res.Contacts) != show(list) {
+		t.Errorf("read back:\n%s\nwant\n%s", show(res.Contacts), show(list))
+	}
+}
