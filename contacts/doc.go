@@ -71,6 +71,17 @@
 // matches the start of the name, of any of its words, of the nickname,
 // of the address and of the group name, without case.
 //
+// Reading the vCard file of 10,000 contacts costs more than a hundred
+// milliseconds, too much for every compose page of a CGI program. So
+// Update also writes IndexFile (contacts.idx, mode 600): one line per
+// contact with its UID, name, nickname, organisation, addresses and
+// groups, stamped with the book file's inode, size and modification
+// time. Store.Complete and Store.Known read it line by line without
+// building the book (BenchmarkLoadComplete: under 12 ms of CPU at 10,000
+// contacts); LoadIndex gives the lists their contacts from it. When the
+// stamp does not match (another program changed the book), the book is
+// read and the index written again.
+//
 // # Limits
 //
 // MaxContacts, MaxFieldsPerContact, MaxValueBytes, MaxImportBytes,
@@ -81,7 +92,11 @@
 //
 // Postal addresses, birthdays and photos are kept but not edited;
 // contacts are not synchronised with CardDAV; no importer runs a program
-// or reads another file than the one it is given.
+// or reads another file than the one it is given. A card of the book file
+// that this package cannot show (a group card, vCard 2.1) is kept and
+// written back; the parts of a shown card it drops (an invalid address,
+// a property over the limits) are lost at the next write. CSV export
+// writes Google's layout only.
 package contacts
 
 // Limits. The book and every import are refused whole beyond them.
