@@ -68,6 +68,19 @@ var routes = map[string]map[string]handler{
 	"/totp":               {"POST": (*app).totpOp},
 	"/totp/qr":            {"GET": (*app).totpQR},
 	"/totp-login":         {"GET": (*app).totpLoginForm, "POST": (*app).totpLogin},
+
+	"/contacts":                {"GET": (*app).contactsList},
+	"/contacts/groups":         {"POST": (*app).dissolveGroup},
+	"/contact":                 {"GET": (*app).contactView, "POST": (*app).contactSave},
+	"/contact/new":             {"GET": (*app).contactForm},
+	"/contact/edit":            {"GET": (*app).contactForm},
+	"/contacts/add":            {"POST": (*app).contactQuickAdd},
+	"/contacts/import":         {"GET": (*app).importForm, "POST": (*app).importUpload},
+	"/contacts/import/confirm": {"POST": (*app).importConfirm},
+	"/contacts/export":         {"GET": (*app).contactsExport},
+	"/contacts/collected":      {"GET": (*app).collectedPage, "POST": (*app).collectedOp},
+	"/complete":                {"GET": (*app).complete},
+	"/complete.js":             {"GET": (*app).completeJS},
 }
 
 func (a *app) route(w httpcgi.ResponseWriter, r *httpcgi.Request) {
@@ -87,9 +100,9 @@ func (a *app) route(w httpcgi.ResponseWriter, r *httpcgi.Request) {
 		a.fail(w, r, &httpError{status: httpcgi.StatusMethodNotAllowed, public: "This page does not take that kind of request."})
 		return
 	}
-	if method == httpcgi.MethodPost && uploadRoutes[path] {
+	if limits := uploadRoutes[path]; method == httpcgi.MethodPost && limits != nil {
 		// The compose form, with its files: bounded by compose.ParseForm.
-		if err := a.parseUpload(r); err != nil {
+		if err := a.parseUpload(r, limits(a)); err != nil {
 			a.fail(w, r, err)
 			return
 		}

@@ -55,6 +55,9 @@ func (a *app) compose(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	case q.Get("forward") != "":
 		d, st, err = a.startFrom(q, a.forward(q.Get("forward")))
 		st.mark, title = "P", "Forward"
+	default:
+		// A link from the address book: "write to" a contact or a group.
+		d.To = q.Get("to")
 	}
 	if err != nil {
 		return err
@@ -67,6 +70,7 @@ func (a *app) compose(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	}
 	p := a.page(r, title)
 	p.Compose = a.composeData(d, st)
+	allowScript(w)
 	render(w, httpcgi.StatusOK, "compose", p)
 	return nil
 }
@@ -187,6 +191,8 @@ func (a *app) composeData(d *compose.Draft, st formState) *templates.ComposeData
 		OrigFolder: st.origFolder, OrigID: st.origID, OrigMark: st.mark,
 		MaxFile: templates.HumanSize(int64(a.cfg.MaxAttachmentSize)),
 		Drafts:  a.cfg.Drafts,
+
+		Suggestions: a.suggestions(),
 	}
 	for _, att := range d.Attachments {
 		typ := att.ContentType

@@ -25,6 +25,7 @@ type userPrefs struct {
 	PageSize      int      `json:"page_size"`
 	PreferText    bool     `json:"prefer_text,omitempty"`    // show the text part of messages that have one
 	RemoteSenders []string `json:"remote_senders,omitempty"` // always load remote content from these
+	NoCollect     bool     `json:"no_collect,omitempty"`     // do not collect the addresses mail is sent to
 }
 
 // prefs reads the preferences; a missing or broken file gives defaults.
@@ -42,6 +43,7 @@ func (a *app) prefs() userPrefs {
 		p.PageSize = stored.PageSize
 	}
 	p.PreferText = stored.PreferText
+	p.NoCollect = stored.NoCollect
 	if len(stored.RemoteSenders) <= maxRemoteSenders {
 		p.RemoteSenders = stored.RemoteSenders
 	}
@@ -54,7 +56,7 @@ func (a *app) prefsPage(w httpcgi.ResponseWriter, r *httpcgi.Request, notice str
 	p := a.page(r, "Preferences")
 	p.Notice = notice
 	up := a.prefs()
-	p.Prefs = &templates.PrefsData{PageSize: up.PageSize, PageSizes: pageSizes, PreferText: up.PreferText, RemoteSenders: up.RemoteSenders}
+	p.Prefs = &templates.PrefsData{PageSize: up.PageSize, PageSizes: pageSizes, PreferText: up.PreferText, RemoteSenders: up.RemoteSenders, NoCollect: up.NoCollect}
 	render(w, httpcgi.StatusOK, "prefs", p)
 	return nil
 }
@@ -71,6 +73,7 @@ func (a *app) savePrefs(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	p := a.prefs()
 	p.PageSize = n
 	p.PreferText = r.PostForm.Get("prefertext") != ""
+	p.NoCollect = r.PostForm.Get("collect") == ""
 	drop := map[string]bool{}
 	for _, s := range r.PostForm["forget"] {
 		drop[s] = true

@@ -117,6 +117,8 @@ func (a *app) message(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	}
 	d.ReplyURL, d.ReplyAllURL = compose("reply", "1"), compose("reply", "all")
 	d.ForwardURL, d.ForwardAttachURL = compose("forward", "inline"), compose("forward", "attach")
+	d.URL = link(r, "/msg", ref)
+	d.People = a.people(v)
 	if m.folder == a.cfg.Drafts && m.part == "" {
 		d.EditURL = link(r, "/compose", url.Values{"draft": {m.id}})
 	}

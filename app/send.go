@@ -51,6 +51,7 @@ func (a *app) send(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		p.Notice = notice
 		p.Compose = a.composeData(d, st)
 		p.Compose.Problem, p.Compose.Output = problem, output
+		allowScript(w)
 		render(w, status, "compose", p)
 		return nil
 	}
@@ -60,6 +61,9 @@ func (a *app) send(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		return show(httpcgi.StatusBadRequest, "That From address is not one you may use; choose one from the list.", "", "")
 	}
 	d.From = mail.Address{Address: from}
+	if action == "send" {
+		a.expandGroups(d)
+	}
 	if !compose.ValidToken(d.Token) {
 		return badRequest("This form is not valid (its token is missing). Open the compose page again.", nil)
 	}
@@ -124,6 +128,7 @@ func (a *app) send(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		return show(httpcgi.StatusBadGateway, problem, output, "")
 	}
 	a.afterSend(d, st, tokens)
+	a.collect(d)
 	p := a.page(r, "Message sent")
 	p.Compose = &templates.ComposeData{Sent: true, SentURL: a.sentURL(r, tokens, d.Token)}
 	render(w, httpcgi.StatusOK, "compose", p)

@@ -16,11 +16,15 @@ import (
 	"postern/templates"
 )
 
-// uploadRoutes are the POST routes whose body is the compose form: route
-// parses them with compose.ParseForm (bounded, files streamed into the
+// uploadRoutes are the POST routes whose body is a form with files (the
+// compose form, a file to import), with the limits of each: route parses
+// them with compose.ParseForm (bounded, files streamed into the
 // session's upload directory) instead of r.ParseForm, then checks the
 // CSRF token from the parsed values.
-var uploadRoutes = map[string]bool{"/send": true}
+var uploadRoutes = map[string]func(*app) compose.Limits{
+	"/send":            (*app).limits,
+	"/contacts/import": importLimits,
+}
 
 // Uploaded files live in <Maildir>/postern/uploads/<session id>/ (mode
 // 700) as "upload-<digits>" (mode 600, made by compose.ParseForm or
@@ -55,8 +59,11 @@ func (a *app) uploadDir() string {
 // parseUpload reads the compose form of r into a.upload and r.PostForm.
 // A body over the limits is refused with 413 before or while reading;
 // nothing already in the upload directory is touched.
-func (a *app) parseUpload(r *httpcgi.Request) error {
-	lim := a.limits()
+func (a *app) parseUpload(r *httpcgi.Request, lim compose.Limits) error {
+	tooLarge := tooLarge
+	if a.req.Path == "/contacts/import" {
+		tooLarge = importTooLarge
+	}
 	if r.ContentLength > lim.MaxTotalBytes {
 		return tooLarge(&compose.TooLargeError{Limit: "total", Max: lim.MaxTotalBytes})
 	}

@@ -9,7 +9,8 @@ with `postern index` run as the user, and measures the rows of issue 7:
 
   login, folders, list_cold (first list after one delivery), list_warm,
   list_p100, list_last, read_plain, read_mime, att_small, download_5mb,
-  search_word, search_from, thread, wrk_c1, wrk_c8 (warm list)
+  search_word, search_from, complete_10k, compose_10k (an address book of
+  10,000 contacts), thread, wrk_c1, wrk_c8 (warm list)
 
 with the client's latency (median, p95), the CPU of Apache and its CGI
 children per request, and, for some rows, the peak RSS and CPU of one
@@ -330,6 +331,23 @@ class Bench:
             cpu.append((float(u) + float(s)) * 1000)
         return {"postern_maxrss_kb": max(rss), "postern_cpu_ms_median": round(statistics.median(cpu), 2)}
 
+    def address_book(self, n):
+        """Writes a vCard 4.0 book of n contacts into the Maildir."""
+        first = ["Ann", "Bob", "Carol", "Dan", "Eve", "Frank", "Gina", "Hugo", "Ines", "J\u00fcrgen"]
+        cards = []
+        for i in range(n):
+            cards.append("BEGIN:VCARD\r\nVERSION:4.0\r\nUID:urn:uuid:00000000-0000-4000-8000-%012d\r\n"
+                         "FN:%s Family%d\r\nEMAIL;TYPE=home:p%d@example.org\r\nEMAIL;TYPE=work:w%d@corp.example\r\n"
+                         "CATEGORIES:group%d\r\nEND:VCARD\r\n" % (i, first[i % len(first)], i, i, i, i % 50))
+        d = os.path.join(self.maildir, "postern")
+        os.makedirs(d, mode=0o700, exist_ok=True)
+        path = os.path.join(d, "contacts.vcf")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("".join(cards))
+        for p in (d, path):
+            os.chown(p, self.uid, self.gid)
+        os.chmod(path, 0o600)
+
     def deliver(self, seed):
         subprocess.run([sys.executable, self.a.gen, "--maildir", self.maildir, "--count", "1",
                         "--all-new", "--append", "--seed", str(seed), "--start", "2024-07-01",
@@ -450,6 +468,13 @@ class Bench:
         frm = re.search(rb'<td class="from">([^<]+)</td>', data)
         who = frm.group(1).decode().split()[0] if frm else "alice"
         self.repeat("search_from", c, "/search?q=" + urllib.parse.quote("from:" + who), a.n_warm, check=b'id="results"')
+
+        # -- the address book: 10,000 contacts, completion as you type
+        #    (GET /complete, the target is 20 ms) and the compose page
+        #    with its datalist; the first request builds the index.
+        self.address_book(10000)
+        self.repeat("complete_10k", c, "/complete?q=ann", a.n_warm, check=b'"value"', direct=True)
+        self.repeat("compose_10k", c, "/compose", a.n_warm, check=b'id="addressbook"')
 
         # -- the largest conversation (up to 50 messages)
         db = sqlite3.connect("file:%s?mode=ro" % idx, uri=True)

@@ -25,6 +25,8 @@ OWN = [
     ("list_threads", "list by conversation, page 1"),
     ("search_word", "search one word, all folders"),
     ("search_from", "search from:, all folders"),
+    ("complete_10k", "address completion, 10,000 contacts (target 20 ms)"),
+    ("compose_10k", "compose page with its datalist, 10,000 contacts"),
     ("thread", "open a conversation"),
     ("download_50mb", "download a ~50 MB attachment"),
 ]

@@ -23,6 +23,11 @@ type ComposeData struct {
 	Problem string // why the last action failed ("" when it did not)
 	Output  string // the mail system's error output after a failed send
 
+	// Suggestions fill the datalist of To, Cc and Bcc: collected
+	// addresses, contacts, groups (bounded).
+	Suggestions []Suggestion
+	Groups      []string // groups named in the fields, expanded when sent
+
 	Sent    bool   // the message was sent (or already had been)
 	SentURL string // the copy in the Sent folder, "" if unknown
 	Drafts  string // the drafts folder's name

@@ -29,6 +29,11 @@ type Page struct {
 
 	Security  *SecurityData
 	TOTPLogin *TOTPLoginData
+
+	Contacts  *ContactsData
+	Contact   *ContactData
+	Import    *ImportData
+	Collected *CollectedData
 }
 
 // LoginData is the login page.
@@ -175,6 +180,8 @@ type MessageData struct {
 	// template's attribute costs html/template a table of every HTML
 	// entity, built in each CGI process.)
 	ReplyURL, ReplyAllURL, ForwardURL, ForwardAttachURL string
+	People                                              []Person // its addresses, for "Add to contacts"
+	URL                                                 string   // this page, to come back to
 }
 
 // PrefsData is the preferences page.
@@ -183,6 +190,7 @@ type PrefsData struct {
 	PageSizes     []int
 	PreferText    bool
 	RemoteSenders []string
+	NoCollect     bool // do not remember the addresses mail is sent to
 }
 
 // HTMLFrame is one sanitized HTML part of a message; its URL addresses

@@ -8,7 +8,9 @@
 // named by the template_dir configuration key; the rest stay embedded.
 //
 // The pages need no JavaScript and work in text browsers: forms, links and
-// tables only. The stylesheet is inlined in every page and allowed by its
+// tables only. One script adds to one page: complete.js completes the
+// addresses of the compose form as they are typed (the page works the
+// same without it). The stylesheet is inlined in every page and allowed by its
 // hash in the Content-Security-Policy (see StyleHash), so a page is one
 // request and no 'unsafe-inline' is needed.
 package templates
@@ -28,11 +30,11 @@ import (
 	"strings"
 )
 
-//go:embed html/*.html html/style.css
+//go:embed html/*.html html/style.css html/complete.js
 var embedded embed.FS
 
 // Pages lists the content templates; each is rendered inside layout.html.
-var Pages = []string{"login", "error", "folders", "list", "message", "prefs", "security", "totp", "compose", "search", "thread"}
+var Pages = []string{"login", "error", "folders", "list", "message", "prefs", "security", "totp", "compose", "search", "thread", "contacts", "contact", "import", "collected"}
 
 // Set is the set of pages. Each page is parsed the first time it is
 // rendered: a CGI process renders one page, and parsing all of them cost
@@ -139,6 +141,14 @@ func (s *Set) StyleHash() string { return "'" + s.hash + "'" }
 
 // CSS returns the stylesheet.
 func (s *Set) CSS() string { return s.css }
+
+// CompleteJS is the compose page's completion script (html/complete.js,
+// never overridden: the CSP allows it as 'self'), the only script
+// postern serves.
+func CompleteJS() []byte {
+	b, _ := embedded.ReadFile("html/complete.js")
+	return b
+}
 
 // Bytes renders page whole: a template error never leaves half a page,
 // and the caller still chooses the status when it fails.

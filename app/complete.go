@@ -1,0 +1,67 @@
+package app
+
+import (
+	"encoding/json"
+	"strings"
+
+	"postern/contacts"
+	"postern/httpcgi"
+	"postern/templates"
+)
+
+// The compose page is the only one with a script: complete.js, served by
+// postern itself, asks /complete as the user types. Its CSP adds
+// script-src 'self' (that file) and connect-src 'self' (that request)
+// to what every page has; no inline script, no eval.
+const scriptCSP = "; script-src 'self'; connect-src 'self'"
+
+// allowScript extends the response's CSP for the compose page.
+func allowScript(w httpcgi.ResponseWriter) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", h.Get("Content-Security-Policy")+scriptCSP)
+}
+
+// Completion answers at most maxCompletions candidates for a prefix of
+// at most maxPrefix bytes.
+const (
+	maxCompletions = 20
+	maxPrefix      = 256
+)
+
+// completion is one candidate as complete.js reads it.
+type completion struct {
+	Value string `json:"value"`
+	Label string `json:"label"`
+}
+
+// complete answers GET /complete?q=prefix with the ranked candidates as
+// JSON (contacts.Complete: collected, contacts, groups).
+func (a *app) complete(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	if len(q) > maxPrefix {
+		return badRequest("The text to complete is too long.", nil)
+	}
+	out := []completion{}
+	if q != "" {
+		found, err := a.book().Complete(q, maxCompletions)
+		if err != nil {
+			return contactsErr(err)
+		}
+		for _, c := range found {
+			label := c.Value
+			if c.Kind == contacts.KindGroup {
+				label = "group of " + plural(c.Members, "contact")
+			}
+			out = append(out, completion{Value: c.Value, Label: label})
+		}
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	return json.NewEncoder(w).Encode(out)
+}
+
+// completeJS serves the completion script.
+func (a *app) completeJS(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
+	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	_, err := w.Write(templates.CompleteJS())
+	return err
+}
