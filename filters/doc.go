@@ -63,7 +63,8 @@
 // patterns with every ASCII character other than letters, digits and
 // space escaped by a backslash (so regular-expression specials, '/', '$'
 // variable substitution and backticks are literal), and maildrop strings
-// single-quoted (no substitution) with '\' and '\” escaped. What cannot
+// single-quoted (no substitution) with backslash and apostrophe escaped
+// by a backslash. What cannot
 // be written as a literal is refused by Validate with a message that says
 // what: control characters (line breaks included) in a condition, a
 // folder name, an address or the vacation subject; an address that is not
@@ -92,8 +93,10 @@
 // compiler (Checker): sievec(1) into a temporary binary, or maildrop in
 // manual mode on a copy whose first statement is exit (maildrop parses the
 // whole file before it runs any of it, so a syntax error is found and
-// nothing is delivered). If it does not compile the old script stays and
-// the error, with the compiler's output, goes to the user.
+// nothing is delivered; maildrop reads /etc/maildroprc before it, so a
+// site whose maildroprc delivers by itself cannot use this check). If it
+// does not compile the old script stays and the error, with the
+// compiler's output, goes to the user.
 //
 // Not supported: body tests, regular expressions typed by the user,
 // header tests on decoded MIME parts, more than one vacation text, rules

@@ -226,7 +226,7 @@ func maildropEscape(s string) string {
 }
 
 // maildropString writes s as a single-quoted maildrop literal: no
-// variable substitution; '\' and '\” escaped.
+// variable substitution; backslash and apostrophe escaped by a backslash.
 func maildropString(s string) string {
 	s = strings.ReplaceAll(s, `\`, `\\`)
 	s = strings.ReplaceAll(s, `'`, `\'`)
