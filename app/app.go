@@ -46,7 +46,9 @@ var routes = map[string]map[string]handler{
 	"/login":              {"GET": (*app).home},
 	"/logout":             {"POST": (*app).logout},
 	"/compose":            {"GET": (*app).compose},
-	"/send":               {"POST": (*app).send},
+	gate.SendPath:         {"POST": (*app).send},
+	gate.FiltersPath:      {"GET": (*app).filtersGet, "POST": (*app).filtersPost},
+	gate.VacationPath:     {"GET": (*app).vacationGet, "POST": (*app).vacationPost},
 	"/folders":            {"GET": (*app).folders, "POST": (*app).folderOp},
 	"/list":               {"GET": (*app).list},
 	"/search":             {"GET": (*app).search},
@@ -128,6 +130,8 @@ func (a *app) page(r *httpcgi.Request, title string) *templates.Page {
 		Base:  scriptName(r),
 		CSRF:  a.sess.CSRF,
 		User:  a.acct.User,
+
+		FiltersOn: a.filtersOn(),
 	}
 }
 

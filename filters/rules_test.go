@@ -94,3 +94,20 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestSummary(t *testing.T) {
+	s := sample()
+	tests := []struct {
+		r    Rule
+		want string
+	}{
+		{s.Rules[1], `If From is "boss@example.org" or Subject matches "*urgent?* \\ \"now\"": flag, copy to Boss, forward to me@example.net (keep a copy)`},
+		{s.Rules[2], `If Subject contains "a \"quote\" \\ ${HOME} ` + "`id`" + ` $X /x/ (a|b) [c] 50% ü" and To does not contain "me@example.org" and size is over 98 KB: mark read, move to Junk`},
+		{s.Rules[6], "Every message: stop"},
+	}
+	for _, tt := range tests {
+		if got := tt.r.Summary(); got != tt.want {
+			t.Errorf("Summary() = %s, want %s", got, tt.want)
+		}
+	}
+}

@@ -18,6 +18,8 @@ type Page struct {
 	Logo   bool   // the site has a logo, served at Base + "/logo"
 	Query  string // the search box's text
 
+	FiltersOn bool // the site writes filters: the Filters and Vacation links
+
 	Login   *LoginData
 	Folders *FoldersData
 	List    *ListData
@@ -26,6 +28,9 @@ type Page struct {
 	Compose *ComposeData
 	Search  *SearchData
 	Thread  *ThreadData
+
+	Filters  *FiltersData
+	Vacation *VacationData
 
 	Security  *SecurityData
 	TOTPLogin *TOTPLoginData

@@ -23,6 +23,13 @@ func samplePages() map[string]*Page {
 			Text:        []TextPart{{Lines: []Line{{Spans: []Span{{Text: "see "}, {Text: "http://x.example/", URL: "http://x.example/"}, {Text: "javascript", URL: "javascript:alert(1)"}}}, {Quote: 2, Spans: []Span{{Text: "quoted"}}}}}},
 			Attachments: []Attachment{{Name: "a.pdf", Type: "application/pdf", Size: "1 KB", URL: "/x/part?f=INBOX&id=k1&part=2"}}}},
 		"prefs": {User: "alice", CSRF: "c", Prefs: &PrefsData{PageSize: 50, PageSizes: []int{10, 50}}},
+		"filters": {User: "alice", CSRF: "c", FiltersOn: true, Error: "<script>x</script>", Filters: &FiltersData{Language: "sieve",
+			Rules: []RuleRow{{Index: 0, Name: "<b>n</b>", Summary: `If Subject contains "<script>": move to A`, First: true, EditURL: "/x/filters?edit=0"},
+				{Index: 1, Summary: "Every message: stop", Disabled: true, Last: true, EditURL: "/x/filters?edit=1"}},
+			Folders: []string{"INBOX", "A<b>"},
+			Form: &RuleForm{Index: -1, Conditions: []ConditionRow{{N: 0, Field: "header", Header: "List-Id", Op: "notcontains", Value: `"><script>`}},
+				Actions: []ActionRow{{N: 0, Kind: "move", Folder: "A<b>"}, {N: 1, Kind: "forwardcopy", Address: "x@y.org"}}}}},
+		"vacation": {User: "alice", CSRF: "c", FiltersOn: true, Vacation: &VacationData{Enabled: true, Subject: "</textarea><script>", Text: "</textarea><script>alert(1)</script>", Days: 7, Inactive: "include it"}},
 	}
 }
 
