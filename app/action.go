@@ -139,6 +139,15 @@ func actionNotice(q url.Values) string {
 		return what + " deleted for good."
 	case "empty":
 		return "Trash emptied."
+	case "spam", "ham":
+		s := what + " moved to " + to + " and reported as spam."
+		if q.Get("done") == "ham" {
+			s = what + " moved to " + to + " and reported as not spam."
+		}
+		if lf, err := strconv.Atoi(q.Get("lf")); err == nil && lf > 0 && lf <= n {
+			s += fmt.Sprintf(" The spam filter could not learn from %d of them.", lf)
+		}
+		return s
 	}
 	return ""
 }

@@ -49,6 +49,7 @@ var routes = map[string]map[string]handler{
 	gate.SendPath:         {"POST": (*app).send},
 	gate.FiltersPath:      {"GET": (*app).filtersGet, "POST": (*app).filtersPost},
 	gate.VacationPath:     {"GET": (*app).vacationGet, "POST": (*app).vacationPost},
+	gate.SpamPath:         {"POST": (*app).spamOp},
 	"/folders":            {"GET": (*app).folders, "POST": (*app).folderOp},
 	"/list":               {"GET": (*app).list},
 	"/search":             {"GET": (*app).search},

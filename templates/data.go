@@ -86,6 +86,7 @@ type SortLink struct {
 type ListData struct {
 	Folder    string
 	IsTrash   bool
+	IsJunk    bool // the Spam buttons say "Not spam"
 	Rows      []ListRow
 	Targets   []FolderItem // folders to move or copy to
 	Total     int
@@ -166,6 +167,9 @@ type MessageData struct {
 	IsTrash     bool
 	Back        string
 	EditURL     string // a draft: resume it in the compose form
+	IsJunk      bool   // the spam button says "Not spam"
+	Verdicts    []Verdict
+	RuleLinks   []Link // "make a rule from this message", when filters are on
 	// Reply, reply to all, forward inline and as an attachment. (Links
 	// with more than one parameter are made here: a literal "&" in a
 	// template's attribute costs html/template a table of every HTML
@@ -185,4 +189,15 @@ type PrefsData struct {
 type HTMLFrame struct {
 	URL     string // the sanitized document, for the sandboxed frame
 	Sandbox string // the frame's sandbox attribute
+}
+
+// Verdict is a spam or authentication verdict in words; Bad is a warning.
+type Verdict struct {
+	Text string
+	Bad  bool
+}
+
+// Link is a labelled local URL.
+type Link struct {
+	Label, URL string
 }
