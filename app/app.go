@@ -133,6 +133,7 @@ func (a *app) page(r *httpcgi.Request, title string) *templates.Page {
 		User:  a.acct.User,
 
 		FiltersOn: a.filtersOn(),
+		Quota:     a.quotaBar(),
 	}
 }
 

@@ -2,7 +2,9 @@ package app
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"postern/quota"
 	"time"
 
 	"postern/compose"
@@ -77,8 +79,21 @@ func (a *app) deliverCopy(folder string, d *compose.Draft, flags string) (string
 	if _, err := d.BuildDraft(tmp, time.Now(), ""); err != nil {
 		return "", fmt.Errorf("building the copy for %s: %w", folder, err)
 	}
+	size, err := tmp.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return "", err
+	}
+	if err := quota.Check(a.acct.Maildir, size); err != nil {
+		return "", err
+	}
 	if _, err := tmp.Seek(0, 0); err != nil {
 		return "", err
 	}
-	return a.store.Deliver(folder, tmp, flags)
+	key, err := a.store.Deliver(folder, tmp, flags)
+	if err == nil {
+		if qerr := quota.Add(a.acct.Maildir, size); qerr != nil {
+			logf("quota of %s: %v", a.acct.User, qerr)
+		}
+	}
+	return key, err
 }

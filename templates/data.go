@@ -19,6 +19,7 @@ type Page struct {
 	Query  string // the search box's text
 
 	FiltersOn bool // the site writes filters: the Filters and Vacation links
+	Quota     *QuotaData
 
 	Login   *LoginData
 	Folders *FoldersData
@@ -200,4 +201,11 @@ type Verdict struct {
 // Link is a labelled local URL.
 type Link struct {
 	Label, URL string
+}
+
+// QuotaData is the quota bar of every page, when the Maildir has a quota.
+type QuotaData struct {
+	Used, Limit string // "9.0 MB", "10 MB"; messages when the count is the limit that binds
+	Percent     int
+	Warn        bool // over quota.WarnPercent
 }

@@ -16,7 +16,7 @@ func samplePages() map[string]*Page {
 	return map[string]*Page{
 		"login":   {Login: &LoginData{Failed: true, User: `<b>"x"`, AllowUnbound: true}},
 		"error":   {Error: "<script>alert(1)</script>", Status: 400},
-		"folders": {User: "alice", CSRF: "c", Folders: &FoldersData{Folders: folders, Trash: "Trash"}},
+		"folders": {User: "alice", CSRF: "c", Folders: &FoldersData{Folders: folders, Trash: "Trash"}, Quota: &QuotaData{Used: "9 MB", Limit: "10 MB", Percent: 90, Warn: true}},
 		"list": {User: "alice", CSRF: "c", List: &ListData{Folder: "INBOX", Total: 1, Page: 1, Pages: 1, First: 1, Last: 1, Targets: folders,
 			Rows: []ListRow{{ID: "k1", From: "Bob <b>", Subject: "<img src=x onerror=alert(1)>", Date: "Jan 2", Size: "1.0 KB", Attach: true}}}},
 		"message": {User: "alice", CSRF: "c", Message: &MessageData{Folder: "INBOX", ID: "k1", Subject: "Hi", From: "Bob",
