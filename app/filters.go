@@ -248,6 +248,15 @@ func (a *app) filterTarget() filters.Target {
 // message of a refusal, or "" when all is saved.
 func (a *app) installFilters(set *filters.Set) (int, string) {
 	t := a.filterTarget()
+	if set.Validate() == nil {
+		// maildrop cannot deliver to a missing folder.
+		for _, name := range set.Folders() {
+			if err := a.ensureFolder(name); err != nil {
+				logf("filters of %s: folder %q: %v", a.acct.User, name, err)
+				return httpcgi.StatusInternalServerError, "Not saved: the folder " + name + " could not be created."
+			}
+		}
+	}
 	res, err := filters.Install(t, set)
 	var ve *filters.ValueError
 	var ce *filters.CompileError

@@ -47,9 +47,13 @@
 // # Generated scripts
 //
 // Sieve (RFC 5228, with fileinto, copy RFC 3894, imap4flags RFC 5232,
-// vacation RFC 5230, envelope, date RFC 5260 and relational RFC 5231)
-// for Dovecot's Pigeonhole; folders are named with '.' between levels,
-// as Dovecot's Maildir++ layout does. maildrop(1) filter language
+// vacation RFC 5230, envelope, date RFC 5260, relational RFC 5231 and
+// mailbox RFC 5490 for fileinto :create, since a fileinto to a missing
+// folder makes Pigeonhole drop every action of the script) for Dovecot's
+// Pigeonhole; folders are named with '.' between levels, as Dovecot's
+// Maildir++ layout does. maildrop cannot create a folder, and a delivery
+// to a missing one fails: the caller creates the folders of a Set
+// (Set.Folders) before it installs it. maildrop(1) filter language
 // (~/.mailfilter, as SqWebMail writes it), folders named by their
 // Maildir++ directory, the vacation through mailbot(1) with -d/-D (the
 // once-per-sender database needs maildrop's GDBM support, as Debian's

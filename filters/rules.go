@@ -307,3 +307,21 @@ func text(what, s string, max int) string {
 	}
 	return ""
 }
+
+// Folders are the folders the enabled rules move or copy to, each once.
+func (s *Set) Folders() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range s.Rules {
+		if r.Disabled {
+			continue
+		}
+		for _, a := range r.Actions {
+			if (a.Kind == ActMove || a.Kind == ActCopy) && !seen[a.Folder] {
+				seen[a.Folder] = true
+				out = append(out, a.Folder)
+			}
+		}
+	}
+	return out
+}

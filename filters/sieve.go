@@ -142,11 +142,11 @@ func sieveActions(r *Rule, need map[string]bool) []string {
 			need["imap4flags"] = true
 			flags = append(flags, `addflag "\\Flagged";`)
 		case ActCopy:
-			need["fileinto"], need["copy"] = true, true
-			copies = append(copies, "fileinto :copy "+sieveQuote(a.Folder)+";")
+			need["fileinto"], need["copy"], need["mailbox"] = true, true, true
+			copies = append(copies, "fileinto :copy :create "+sieveQuote(a.Folder)+";")
 		case ActMove:
-			need["fileinto"] = true
-			end = append(end, "fileinto "+sieveQuote(a.Folder)+";")
+			need["fileinto"], need["mailbox"] = true, true
+			end = append(end, "fileinto :create "+sieveQuote(a.Folder)+";")
 			stop = true
 		case ActForward:
 			if a.Keep {

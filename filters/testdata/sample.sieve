@@ -1,5 +1,5 @@
 # Written by postern from postern/filters.json: change the rules on postern's Filters page, edits here are lost.
-require ["copy", "date", "envelope", "fileinto", "imap4flags", "relational", "vacation"];
+require ["copy", "date", "envelope", "fileinto", "imap4flags", "mailbox", "relational", "vacation"];
 
 # vacation
 if allof (not exists "list-id",
@@ -17,21 +17,21 @@ Bye";
 
 # rule 1
 if header :contains "list-id" "debian-devel.lists.debian.org" {
-    fileinto "Lists.Debian";
+    fileinto :create "Lists.Debian";
     stop;
 }
 
 # rule 2
 if anyof (header :is "from" "boss@example.org", header :matches "subject" "*urgent?* \\\\ \"now\"") {
     addflag "\\Flagged";
-    fileinto :copy "Boss";
+    fileinto :copy :create "Boss";
     redirect :copy "me@example.net";
 }
 
 # rule 3
 if allof (header :contains "subject" "a \"quote\" \\ ${HOME} `id` $X /x/ (a|b) [c] 50% ü", not header :contains "to" "me@example.org", size :over 100000) {
     addflag "\\Seen";
-    fileinto "Junk";
+    fileinto :create "Junk";
     stop;
 }
 
