@@ -54,7 +54,9 @@
 // Maildir++ layout does. maildrop cannot create a folder, and a delivery
 // to a missing one fails: the caller creates the folders of a Set
 // (Set.Folders) before it installs it. maildrop(1) filter language
-// (~/.mailfilter, as SqWebMail writes it), folders named by their
+// (~/.mailfilter, as SqWebMail writes it), which first sets DEFAULT to
+// the Maildir (maildrop's compiled-in default is the mbox in /var/mail,
+// which postern does not read), folders named by their
 // Maildir++ directory, the vacation through mailbot(1) with -d/-D (the
 // once-per-sender database needs maildrop's GDBM support, as Debian's
 // has), -r for the own addresses and the text and subject from files

@@ -62,6 +62,9 @@ func (s *Set) Maildrop(o Maildrop) ([]byte, error) {
 	}
 	var b bytes.Buffer
 	b.WriteString(Marker + "\n")
+	// maildrop's compiled-in default is the mbox in /var/mail; postern
+	// reads the Maildir.
+	fmt.Fprintf(&b, "DEFAULT=%s\n", maildropString(o.Maildir+"/"))
 	if s.Vacation.Enabled {
 		if err := maildropVacation(&b, &s.Vacation, o); err != nil {
 			return nil, err
