@@ -59,6 +59,8 @@ func TestRunRulesKinds(t *testing.T) {
 		{"compiler Exec", comp.Exec, []string{"/usr/bin/sievec", "/usr/bin/doveconf"}, []string{"/usr/bin/maildrop", "/usr/bin/sa-learn", cfg.Wrapper()}},
 		{"compiler RW", comp.RW, []string{"/home/alice", "/home/alice/Maildir"}, nil},
 		{"compiler RO", comp.RO, []string{"/etc/dovecot", "/usr/lib"}, nil},
+		{"compiler Symlink", comp.Symlink, []string{"/home/alice"}, nil},
+		{"learner Symlink", learn.Symlink, nil, []string{"/home/alice"}},
 		{"learner Exec", learn.Exec, []string{"/usr/bin/sa-learn", "/usr/bin/rspamc"}, []string{"/usr/bin/sievec", cfg.Wrapper()}},
 		{"learner RW", learn.RW, []string{"/home/alice"}, nil},
 		{"learner RO", learn.RO, []string{"/usr/share/perl5", "/etc/spamassassin"}, nil},
@@ -166,6 +168,10 @@ func TestRunRulesReal(t *testing.T) {
 	learn := []string{"/usr/bin/sa-learn", "--spam"}
 	if err := run("sieve", RunsCompiler, sievec...); err != nil {
 		t.Errorf("sievec in the compiler's sandbox: %v", err)
+	}
+	// Dovecot's active script is a link, which the sandbox lets it make.
+	if err := run("sieve", RunsCompiler, "/bin/ln", "-s", "sieve/x.sieve", filepath.Join(home, ".dovecot.sieve")); err == nil {
+		t.Error("ln ran in the compiler's sandbox (only the compiler may)")
 	}
 	if err := run("maildrop", RunsCompiler, maildrop...); err != nil {
 		t.Errorf("maildrop in the compiler's sandbox: %v", err)

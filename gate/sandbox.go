@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path/filepath"
 
 	"postern/auth"
 	"postern/config"
@@ -146,8 +147,9 @@ func sandboxAsRoot(cfg *config.Config, cfgPath string, acct *auth.Account, runs 
 //     and landlock_send_write.
 //   - RunsCompiler: the compiler of filter_language (sievec or maildrop)
 //     and landlock_filter_exec; landlock_filter_read; the home read-write
-//     (the scripts and the active script's link are there). Nothing with
-//     filter_language = none.
+//     (the scripts are there) and, for Sieve, symbolic links in the
+//     directory of sieve_active (Dovecot's active script is one).
+//     Nothing with filter_language = none.
 //   - RunsLearner: the programs of learn_spam and learn_ham;
 //     landlock_learn_read and landlock_learn_write.
 func runRules(cfg *config.Config, cfgPath string, acct *auth.Account, runs Program) sandbox.Rules {
@@ -175,6 +177,10 @@ func runRules(cfg *config.Config, cfgPath string, acct *auth.Account, runs Progr
 		}
 		exec = append(exec, paths(cfg.LandlockFilterExec)...)
 		ro, rw = paths(cfg.LandlockFilterRead), []string{acct.Home}
+		if cfg.FilterLanguage == "sieve" && cfg.SieveActive != "" {
+			// The active script is a symbolic link to postern's.
+			r.Symlink = []string{filepath.Dir(config.ForAccount(cfg.SieveActive, acct.User, acct.Home))}
+		}
 	case RunsLearner:
 		for _, c := range []string{cfg.LearnSpam, cfg.LearnHam} {
 			if argv := config.Command(c); len(argv) > 0 {
