@@ -32,7 +32,9 @@
 // that mail a rule files away is answered too, and never answers (RFC
 // 3834 section 2): mail with an Auto-Submitted header other than "no",
 // Precedence bulk, list or junk, a List-Id header, an empty envelope
-// sender, or a spam verdict (X-Spam-Flag: YES). The Sieve interpreter
+// sender (Sieve's envelope "from"; maildrop's FROM, which is
+// MAILER-DAEMON without one, and an empty Return-Path:), or a spam
+// verdict (X-Spam-Flag: YES). The Sieve interpreter
 // (Pigeonhole) and mailbot both add "Auto-Submitted: auto-replied" to the
 // reply. Pigeonhole answers the envelope sender; mailbot answers the
 // Reply-To or From address (its -f does not change the reply's To).

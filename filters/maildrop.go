@@ -92,7 +92,12 @@ func (s *Set) Maildrop(o Maildrop) ([]byte, error) {
 func maildropVacation(b *bytes.Buffer, v *Vacation, o Maildrop) error {
 	dir := filepath.Join(o.Maildir, "postern")
 	tests := []string{
-		`$SENDER ne ""`,
+		// The envelope sender is FROM (maildrop -f, else Return-Path:,
+		// else MAILER-DAEMON); an empty Return-Path gives the user's own
+		// name, so the header is tested too.
+		`$FROM ne ""`,
+		`$FROM ne "MAILER-DAEMON"`,
+		`!/^Return-Path: *<>/`,
 		`!/^List-Id:/`,
 		`!/^Precedence: *(bulk|list|junk)/`,
 		`(!/^Auto-Submitted:/ || /^Auto-Submitted: *no *$/)`,

@@ -225,13 +225,16 @@ func TestMaildropVacation(t *testing.T) {
 		os.WriteFile(filepath.Join(state, name), data, 0o600)
 	}
 	personal := "From: A <a@example.net>\nTo: me@example.org\nSubject: hi\n\nbody\n"
-	deliver(t, root, script, personal, "SENDER=a@example.net")
-	deliver(t, root, script, personal, "SENDER=a@example.net") // once per sender
-	deliver(t, root, script, "From: b@example.net\nTo: other@example.org\nSubject: hi\n\nx\n", "SENDER=b@example.net")
+	// maildrop's FROM is the envelope sender: -f, else Return-Path:.
+	rp := func(s string) string { return "Return-Path: <" + s + ">\n" }
+	deliver(t, root, script, rp("a@example.net")+personal)
+	deliver(t, root, script, rp("a@example.net")+personal) // once per sender
+	deliver(t, root, script, rp("b@example.net")+"From: b@example.net\nTo: other@example.org\nSubject: hi\n\nx\n")
 	for _, h := range []string{"List-Id: <l.example.net>", "Precedence: bulk", "Auto-Submitted: auto-replied", "X-Spam-Flag: YES"} {
-		deliver(t, root, script, "From: c@example.net\nTo: me@example.org\n"+h+"\nSubject: hi\n\nx\n", "SENDER=c@example.net")
+		deliver(t, root, script, rp("c@example.net")+"From: c@example.net\nTo: me@example.org\n"+h+"\nSubject: hi\n\nx\n")
 	}
-	deliver(t, root, script, personal, "SENDER=") // a bounce
+	deliver(t, root, script, rp("")+"From: d@example.net\nTo: me@example.org\nSubject: bounce\n\nx\n") // a bounce
+	deliver(t, root, script, "From: e@example.net\nTo: me@example.org\nSubject: no sender\n\nx\n")     // FROM is MAILER-DAEMON
 	sent, _ := os.ReadFile(out)
 	if n := strings.Count(string(sent), "ARGS: "); n != 1 {
 		t.Fatalf("%d replies sent, want 1:\n%s", n, sent)
@@ -242,7 +245,7 @@ func TestMaildropVacation(t *testing.T) {
 			t.Errorf("the reply has no %q:\n%s", want, sent)
 		}
 	}
-	if got := count(t, root, ""); got != 8 {
-		t.Errorf("INBOX has %d messages, want all 8", got)
+	if got := count(t, root, ""); got != 9 {
+		t.Errorf("INBOX has %d messages, want all 9", got)
 	}
 }
