@@ -8,6 +8,7 @@ import (
 
 	"postern/httpcgi"
 	"postern/maildir"
+	"postern/templates"
 )
 
 // maxSelected bounds how many messages one action may name.
@@ -31,6 +32,15 @@ func (a *app) action(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		if err := maildir.ValidKey(id); err != nil {
 			return badRequest("That is not a valid message id.", err)
 		}
+	}
+	if learn := f.Get("learn"); learn == "spam" || learn == "ham" {
+		// The list's Spam button in a browser without formaction: ask
+		// again, from a form that goes to /spam (the one request that
+		// may run the learn command).
+		p := a.page(r, "Spam")
+		p.Spam = &templates.SpamData{Folder: folder, Back: backTo(r, link(r, "/list", url.Values{"f": {folder}})), Learn: learn, Junk: a.cfg.Junk, IDs: ids}
+		render(w, httpcgi.StatusOK, "spam", p)
+		return nil
 	}
 	op := f.Get("op")
 	dest := f.Get("dest")

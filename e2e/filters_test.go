@@ -228,7 +228,16 @@ func TestSpamButton(t *testing.T) {
 	withConfig(t, env.baseConf+"learn_spam = "+saLearn+" --spam\nlearn_ham = "+saLearn+" --ham\n")
 	key := newMessage(t, a, "Subject: cheap pills\nFrom: spammer@example.net\n\nbuy cheap pills now, best price\n")
 	c := loggedIn(t, a)
-	r := c.postForm("/spam", url.Values{"f": {"INBOX"}, "id": {key}, "learn": {"spam"}})
+	// A browser without formaction sends the list's form to /action:
+	// it is asked again, from a form that goes to /spam.
+	r := c.postForm("/action", url.Values{"f": {"INBOX"}, "id": {key}, "learn": {"spam"}, "op": {"read"}, "dest": {"INBOX"}})
+	if form := byID(r.doc, "spam-confirm"); r.status != http.StatusOK || form == nil || !strings.HasSuffix(attr(form, "action"), "/spam") {
+		t.Fatalf("%s with learn=spam: status %d, want 200 and form#spam-confirm to /spam; %.1500s", r, r.status, r.body)
+	}
+	if len(mailWith(a, "INBOX", "cheap pills")) != 1 {
+		t.Fatal("the confirmation page moved the message already")
+	}
+	r = c.postForm("/spam", url.Values{"f": {"INBOX"}, "id": {key}, "learn": {"spam"}})
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("%s: status %d, want 303; %.1000s", r, r.status, r.body)
 	}

@@ -31,6 +31,7 @@ type Page struct {
 	Thread  *ThreadData
 
 	Filters  *FiltersData
+	Spam     *SpamData
 	Vacation *VacationData
 
 	Security  *SecurityData
@@ -208,4 +209,11 @@ type QuotaData struct {
 	Used, Limit string // "9.0 MB", "10 MB"; messages when the count is the limit that binds
 	Percent     int
 	Warn        bool // over quota.WarnPercent
+}
+
+// SpamData confirms the Spam / Not spam button of the message list in a
+// browser that sent the list's form to /action (no formaction support).
+type SpamData struct {
+	Folder, Back, Learn, Junk string
+	IDs                       []string
 }

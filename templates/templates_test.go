@@ -31,6 +31,7 @@ func samplePages() map[string]*Page {
 			Folders: []string{"INBOX", "A<b>"},
 			Form: &RuleForm{Index: -1, Conditions: []ConditionRow{{N: 0, Field: "header", Header: "List-Id", Op: "notcontains", Value: `"><script>`}},
 				Actions: []ActionRow{{N: 0, Kind: "move", Folder: "A<b>"}, {N: 1, Kind: "forwardcopy", Address: "x@y.org"}}}}},
+		"spam":     {User: "alice", CSRF: "c", Spam: &SpamData{Folder: "INBOX", Back: "/x/list?f=INBOX", Learn: "spam", Junk: "Junk<b>", IDs: []string{"k1", "k2\"><x>"}}},
 		"vacation": {User: "alice", CSRF: "c", FiltersOn: true, Vacation: &VacationData{Enabled: true, Subject: "</textarea><script>", Text: "</textarea><script>alert(1)</script>", Days: 7, Inactive: "include it"}},
 	}
 }
