@@ -77,7 +77,7 @@ func filterConfig(m *mta, lang, extra string) string {
 func setRules(t *testing.T, c *client, self, fwdTo string) {
 	t.Helper()
 	r := c.postForm("/filters", url.Values{"op": {"save"}, "i": {"-1"}, "name": {"file it"},
-		"cf0": {"subject"}, "co0": {"contains"}, "cv0": {`[filed] "quoted" \ ${HOME}`},
+		"cf0": {"subject"}, "co0": {"contains"}, "cv0": {ruleSubject},
 		"ak0": {"flag"}, "ak1": {"move"}, "af1": {"Filed"}})
 	if r.status != http.StatusSeeOther {
 		t.Fatalf("%s: status %d, want 303; body: %.2000s", r, r.status, r.body)
@@ -97,6 +97,27 @@ func setRules(t *testing.T, c *client, self, fwdTo string) {
 	wantStatus(t, page, http.StatusOK)
 	if n := len(findAll(page.doc, func(n *html.Node) bool { return hasClass(n, "rule") })); n != 2 {
 		t.Fatalf("/filters lists %d rules, want 2: %.2000s", n, page.body)
+	}
+}
+
+// ruleSubject is what the test's first rule looks for: quotes,
+// backslash and a Sieve variable that must stay text.
+const ruleSubject = `[filed] "quoted" \ ${HOME}`
+
+// setRulesBrowser sets the rules of setRules in headless Chromium
+// (e2e/browser/filters.test.mjs), JavaScript off.
+func setRulesBrowser(t *testing.T, a, v *account) {
+	t.Helper()
+	dir := filepath.Join(env.root, "e2e", "browser")
+	needBrowser(t, dir)
+	cmd := exec.Command("node", "--test", "--test-reporter=spec", "filters.test.mjs")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "FILTERS_PHASE=set", "BASE_URL="+env.base, "USER="+a.name, "PASS="+a.pass,
+		"SUBJECT="+ruleSubject, "FORWARD_TO="+addr(v), "SELF="+addr(a), "CHROMIUM="+chromiumBin)
+	out, err := runTimeout(cmd, 3*time.Minute)
+	t.Logf("filters.test.mjs:\n%s", out)
+	if err != nil {
+		t.Fatalf("filters.test.mjs: %v", err)
 	}
 }
 
@@ -161,8 +182,8 @@ func TestFiltersSieve(t *testing.T) {
 	deliverVia(t, a, "exec "+dovecotLDA+" -o mail_location=maildir:~/Maildir -o mail_plugins=sieve -o sendmail_path="+
 		filepath.Join(m.dir, "sendmail")+` -o postmaster_address=postmaster@localhost -f "$SENDER" -a "$RECIPIENT"`)
 	withConfig(t, filterConfig(m, "sieve", ""))
+	setRulesBrowser(t, a, v)
 	c := loggedIn(t, a)
-	setRules(t, c, addr(a), addr(v))
 	script, err := os.ReadFile(filepath.Join(a.home, "sieve", "postern.sieve"))
 	if err != nil {
 		t.Fatal(err)
