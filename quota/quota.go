@@ -17,8 +17,9 @@
 // that concurrent writers' lines stay whole. Deleting mail does not
 // append negative lines here: the delivery agent recalculates the file
 // (Dovecot when it is stale, maildrop when it grows), so the use shown
-// may stay high until the next delivery. A quota command (for quotas
-// kept outside the Maildir) is not supported.
+// may stay high until the next delivery; a copy between folders (which
+// adds a message) is not added either. A quota command (for quotas kept
+// outside the Maildir) is not supported.
 package quota
 
 import (
