@@ -64,11 +64,17 @@ func (a *app) action(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		if op == "move" {
 			err = a.store.Move(folder, ids, dest)
 		} else {
-			err = a.store.Copy(folder, ids, dest)
+			b, n := a.sizeOf(folder, ids)
+			if err = a.store.Copy(folder, ids, dest); err == nil {
+				a.quotaChange(b, n)
+			}
 		}
 	case "delete":
 		if folder == a.cfg.Trash {
-			err = a.store.Delete(folder, ids)
+			b, n := a.sizeOf(folder, ids)
+			if err = a.store.Delete(folder, ids); err == nil {
+				a.quotaChange(-b, -n)
+			}
 			break
 		}
 		if !a.store.Exists(a.cfg.Trash) {
@@ -92,9 +98,11 @@ func (a *app) action(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 // emptyTrash deletes every message in Trash for good.
 func (a *app) emptyTrash(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	if a.store.Exists(a.cfg.Trash) {
+		b, n := a.sizeOf(a.cfg.Trash, nil)
 		if err := a.store.Empty(a.cfg.Trash); err != nil {
 			return err
 		}
+		a.quotaChange(-b, -n)
 	}
 	back := backTo(r, link(r, "/list", url.Values{"f": {a.cfg.Trash}}))
 	httpcgi.Redirect(w, r, withNotice(back, "empty", 0, ""), httpcgi.StatusSeeOther)

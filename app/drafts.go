@@ -59,9 +59,12 @@ func (a *app) removeDraft(key string) {
 	if err != nil {
 		return
 	}
+	b, n := a.sizeOf(a.cfg.Drafts, []string{key})
 	if err := os.Remove(path); err != nil {
 		logf("removing draft %s of %s: %v", key, a.acct.User, err)
+		return
 	}
+	a.quotaChange(-b, -n)
 }
 
 // deliverCopy writes BuildDraft's message (with Bcc) into folder, which
@@ -91,9 +94,7 @@ func (a *app) deliverCopy(folder string, d *compose.Draft, flags string) (string
 	}
 	key, err := a.store.Deliver(folder, tmp, flags)
 	if err == nil {
-		if qerr := quota.Add(a.acct.Maildir, size); qerr != nil {
-			logf("quota of %s: %v", a.acct.User, qerr)
-		}
+		a.quotaChange(size, 1)
 	}
 	return key, err
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"time"
 
 	"postern/compose"
@@ -51,3 +53,52 @@ func (c *countWriter) Write(p []byte) (int, error) {
 }
 
 var _ io.Writer = (*countWriter)(nil)
+
+// quotaChange records mail added or removed for good in maildirsize.
+func (a *app) quotaChange(bytes, count int64) {
+	if count == 0 {
+		return
+	}
+	if err := quota.Add(a.acct.Maildir, bytes, count); err != nil {
+		logf("quota of %s: %v", a.acct.User, err)
+	}
+}
+
+// hasQuota reports whether the Maildir keeps a maildirsize.
+func (a *app) hasQuota() bool {
+	_, err := os.Lstat(filepath.Join(a.acct.Maildir, quota.File))
+	return err == nil
+}
+
+// sizeOf sums the sizes of the messages keys of folder (or, with keys
+// nil, of every message of folder), for maildirsize; 0, 0 without one.
+func (a *app) sizeOf(folder string, keys []string) (bytes, count int64) {
+	if !a.hasQuota() {
+		return 0, 0
+	}
+	add := func(path string) {
+		if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+			bytes += fi.Size()
+			count++
+		}
+	}
+	if keys != nil {
+		for _, k := range keys {
+			if p, err := a.store.MessagePath(folder, k); err == nil {
+				add(p)
+			}
+		}
+		return bytes, count
+	}
+	dir, err := a.store.FolderDir(folder)
+	if err != nil {
+		return 0, 0
+	}
+	for _, sub := range []string{"cur", "new"} {
+		names, _ := filepath.Glob(filepath.Join(dir, sub, "*"))
+		for _, n := range names {
+			add(n)
+		}
+	}
+	return bytes, count
+}

@@ -12,14 +12,11 @@
 // read; Courier rewrites the file when it grows past 5120 bytes, and a
 // longer one is read as far as the limit.
 //
-// Add appends "bytes 1" after postern delivered a message (a draft, a
-// Sent copy), as maildirquota(7) asks of every writer, with O_APPEND so
-// that concurrent writers' lines stay whole. Deleting mail does not
-// append negative lines here: the delivery agent recalculates the file
-// (Dovecot when it is stale, maildrop when it grows), so the use shown
-// may stay high until the next delivery; a copy between folders (which
-// adds a message) is not added either. A quota command (for quotas kept
-// outside the Maildir) is not supported.
+// Add appends "bytes count" when postern adds mail (a draft, a Sent
+// copy, a copy to another folder) or removes it for good (negative), as
+// maildirquota(7) asks of every writer, with O_APPEND so that concurrent
+// writers' lines stay whole. A quota command (for quotas kept outside the
+// Maildir) is not supported.
 package quota
 
 import (
@@ -132,9 +129,9 @@ func Check(maildir string, n int64) error {
 	return nil
 }
 
-// Add appends one message of n bytes to maildir's maildirsize, if it has
-// one.
-func Add(maildir string, n int64) error {
+// Add appends a change of bytes and count messages (negative for mail
+// removed) to maildir's maildirsize, if it has one.
+func Add(maildir string, bytes, count int64) error {
 	f, err := os.OpenFile(filepath.Join(maildir, File), os.O_WRONLY|os.O_APPEND|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
@@ -143,7 +140,7 @@ func Add(maildir string, n int64) error {
 		return fmt.Errorf("quota: %w", err)
 	}
 	defer f.Close()
-	if _, err := fmt.Fprintf(f, "%d 1\n", n); err != nil {
+	if _, err := fmt.Fprintf(f, "%d %d\n", bytes, count); err != nil {
 		return fmt.Errorf("quota: %w", err)
 	}
 	return nil

@@ -56,20 +56,22 @@ func TestCheckAdd(t *testing.T) {
 	if err := Check(dir, 1<<40); err != nil {
 		t.Errorf("Check(no maildirsize) = %v", err)
 	}
-	if err := Add(dir, 10); err != nil {
+	if err := Add(dir, 10, 1); err != nil {
 		t.Errorf("Add(no maildirsize) = %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, File)); err == nil {
 		t.Error("Add made a maildirsize")
 	}
 	os.WriteFile(filepath.Join(dir, File), []byte("1000S\n900 1\n"), 0o600)
-	if err := Add(dir, 50); err != nil {
+	if err := Add(dir, 50, 1); err != nil {
 		t.Fatal(err)
 	}
 	u, ok := Read(dir)
 	if !ok || u.Bytes != 950 || u.Count != 2 {
 		t.Errorf("Read after Add = %+v, %v", u, ok)
 	}
+	Add(dir, -100, -1)
+	Add(dir, 100, 1)
 	if err := Check(dir, 51); !errors.Is(err, ErrOver) {
 		t.Errorf("Check(51) = %v, want ErrOver", err)
 	}
