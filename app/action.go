@@ -8,6 +8,7 @@ import (
 
 	"postern/httpcgi"
 	"postern/maildir"
+	"postern/templates"
 )
 
 // maxSelected bounds how many messages one action may name.
@@ -32,6 +33,15 @@ func (a *app) action(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 			return badRequest("That is not a valid message id.", err)
 		}
 	}
+	if learn := f.Get("learn"); learn == "spam" || learn == "ham" {
+		// The list's Spam button in a browser without formaction: ask
+		// again, from a form that goes to /spam (the one request that
+		// may run the learn command).
+		p := a.page(r, "Spam")
+		p.Spam = &templates.SpamData{Folder: folder, Back: backTo(r, link(r, "/list", url.Values{"f": {folder}})), Learn: learn, Junk: a.cfg.Junk, IDs: ids}
+		render(w, httpcgi.StatusOK, "spam", p)
+		return nil
+	}
 	op := f.Get("op")
 	dest := f.Get("dest")
 	var err error
@@ -54,11 +64,17 @@ func (a *app) action(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		if op == "move" {
 			err = a.store.Move(folder, ids, dest)
 		} else {
-			err = a.store.Copy(folder, ids, dest)
+			b, n := a.sizeOf(folder, ids)
+			if err = a.store.Copy(folder, ids, dest); err == nil {
+				a.quotaChange(b, n)
+			}
 		}
 	case "delete":
 		if folder == a.cfg.Trash {
-			err = a.store.Delete(folder, ids)
+			b, n := a.sizeOf(folder, ids)
+			if err = a.store.Delete(folder, ids); err == nil {
+				a.quotaChange(-b, -n)
+			}
 			break
 		}
 		if !a.store.Exists(a.cfg.Trash) {
@@ -82,9 +98,11 @@ func (a *app) action(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 // emptyTrash deletes every message in Trash for good.
 func (a *app) emptyTrash(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	if a.store.Exists(a.cfg.Trash) {
+		b, n := a.sizeOf(a.cfg.Trash, nil)
 		if err := a.store.Empty(a.cfg.Trash); err != nil {
 			return err
 		}
+		a.quotaChange(-b, -n)
 	}
 	back := backTo(r, link(r, "/list", url.Values{"f": {a.cfg.Trash}}))
 	httpcgi.Redirect(w, r, withNotice(back, "empty", 0, ""), httpcgi.StatusSeeOther)
@@ -139,6 +157,15 @@ func actionNotice(q url.Values) string {
 		return what + " deleted for good."
 	case "empty":
 		return "Trash emptied."
+	case "spam", "ham":
+		s := what + " moved to " + to + " and reported as spam."
+		if q.Get("done") == "ham" {
+			s = what + " moved to " + to + " and reported as not spam."
+		}
+		if lf, err := strconv.Atoi(q.Get("lf")); err == nil && lf > 0 && lf <= n {
+			s += fmt.Sprintf(" The spam filter could not learn from %d of them.", lf)
+		}
+		return s
 	}
 	return ""
 }

@@ -46,7 +46,10 @@ var routes = map[string]map[string]handler{
 	"/login":              {"GET": (*app).home},
 	"/logout":             {"POST": (*app).logout},
 	"/compose":            {"GET": (*app).compose},
-	"/send":               {"POST": (*app).send},
+	gate.SendPath:         {"POST": (*app).send},
+	gate.FiltersPath:      {"GET": (*app).filtersGet, "POST": (*app).filtersPost},
+	gate.VacationPath:     {"GET": (*app).vacationGet, "POST": (*app).vacationPost},
+	gate.SpamPath:         {"POST": (*app).spamOp},
 	"/folders":            {"GET": (*app).folders, "POST": (*app).folderOp},
 	"/list":               {"GET": (*app).list},
 	"/search":             {"GET": (*app).search},
@@ -141,6 +144,9 @@ func (a *app) page(r *httpcgi.Request, title string) *templates.Page {
 		Base:  scriptName(r),
 		CSRF:  a.sess.CSRF,
 		User:  a.acct.User,
+
+		FiltersOn: a.filtersOn(),
+		Quota:     a.quotaBar(),
 	}
 }
 

@@ -2,7 +2,9 @@ package app
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"postern/quota"
 	"time"
 
 	"postern/compose"
@@ -57,9 +59,12 @@ func (a *app) removeDraft(key string) {
 	if err != nil {
 		return
 	}
+	b, n := a.sizeOf(a.cfg.Drafts, []string{key})
 	if err := os.Remove(path); err != nil {
 		logf("removing draft %s of %s: %v", key, a.acct.User, err)
+		return
 	}
+	a.quotaChange(-b, -n)
 }
 
 // deliverCopy writes BuildDraft's message (with Bcc) into folder, which
@@ -77,8 +82,19 @@ func (a *app) deliverCopy(folder string, d *compose.Draft, flags string) (string
 	if _, err := d.BuildDraft(tmp, time.Now(), ""); err != nil {
 		return "", fmt.Errorf("building the copy for %s: %w", folder, err)
 	}
+	size, err := tmp.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return "", err
+	}
+	if err := quota.Check(a.acct.Maildir, size); err != nil {
+		return "", err
+	}
 	if _, err := tmp.Seek(0, 0); err != nil {
 		return "", err
 	}
-	return a.store.Deliver(folder, tmp, flags)
+	key, err := a.store.Deliver(folder, tmp, flags)
+	if err == nil {
+		a.quotaChange(size, 1)
+	}
+	return key, err
 }

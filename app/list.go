@@ -85,6 +85,7 @@ func (a *app) list(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	d := &templates.ListData{
 		Folder:  folder,
 		IsTrash: folder == a.cfg.Trash,
+		IsJunk:  folder == a.cfg.Junk,
 		Total:   total,
 		Page:    pageNo,
 		Pages:   pagesN,

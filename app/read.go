@@ -9,6 +9,7 @@ import (
 	"postern/httpcgi"
 	"postern/maildir"
 	"postern/message"
+	"postern/spam"
 	"postern/templates"
 )
 
@@ -122,6 +123,21 @@ func (a *app) message(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	if m.folder == a.cfg.Drafts && m.part == "" {
 		d.EditURL = link(r, "/compose", url.Values{"draft": {m.id}})
 	}
+	d.IsJunk = m.folder == a.cfg.Junk
+	first := func(name string) string {
+		for _, h := range v.Headers {
+			if strings.EqualFold(h.Name, name) {
+				return h.Value
+			}
+		}
+		return ""
+	}
+	for _, vd := range spam.Verdicts(first) {
+		d.Verdicts = append(d.Verdicts, templates.Verdict{Text: vd.Text, Bad: vd.Bad})
+	}
+	if a.filtersOn() && m.part == "" {
+		d.RuleLinks = ruleLinks(r, v, first("List-Id"))
+	}
 	if all {
 		for _, h := range v.Headers {
 			d.Headers = append(d.Headers, templates.Field{Name: h.Name, Value: h.Value})
@@ -192,4 +208,34 @@ func displayName(att message.Attachment) string {
 		return name + exts
 	}
 	return name
+}
+
+// ruleLinks are the "make a rule from this message" links: the new rule
+// form with one condition from the sender, the list, or the subject.
+func ruleLinks(r *httpcgi.Request, v *message.View, listID string) []templates.Link {
+	rule := func(label string, q url.Values) templates.Link {
+		q.Set("edit", "new")
+		return templates.Link{Label: label, URL: link(r, "/filters", q)}
+	}
+	var out []templates.Link
+	if len(v.From) > 0 && v.From[0].Addr != "" {
+		out = append(out, rule("mail from "+v.From[0].Addr, url.Values{"field": {"from"}, "value": {v.From[0].Addr}}))
+	}
+	if id := listIDValue(listID); id != "" {
+		out = append(out, rule("mail of the list "+id, url.Values{"field": {"header"}, "header": {"List-Id"}, "value": {id}}))
+	}
+	if s := strings.TrimSpace(v.Subject); s != "" && len(s) <= 200 {
+		out = append(out, rule("this subject", url.Values{"field": {"subject"}, "value": {s}}))
+	}
+	return out
+}
+
+// listIDValue is the id of a List-Id header: the text between < and >
+// (RFC 2919), or "".
+func listIDValue(h string) string {
+	i, j := strings.LastIndexByte(h, '<'), strings.LastIndexByte(h, '>')
+	if i < 0 || j < i+2 || j-i > 256 {
+		return ""
+	}
+	return h[i+1 : j]
 }

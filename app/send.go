@@ -13,6 +13,7 @@ import (
 	"postern/compose"
 	"postern/httpcgi"
 	"postern/maildir"
+	"postern/quota"
 	"postern/templates"
 )
 
@@ -75,7 +76,13 @@ func (a *app) send(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	case "attach", "remove":
 		return show(httpcgi.StatusOK, "", "", "")
 	case "save":
+		if status, problem := a.quotaProblem(d, "the draft was not saved"); problem != "" {
+			return show(status, problem, "", "")
+		}
 		key, err := a.saveDraft(d, st.draft)
+		if errors.Is(err, quota.ErrOver) {
+			return show(httpcgi.StatusInsufficientStorage, "Your mailbox is full, so the draft was not saved. Delete some mail and empty the Trash, then try again: your text is still here.", "", "")
+		}
 		if err != nil {
 			logf("saving a draft for %s: %v", a.acct.User, err)
 			return show(httpcgi.StatusInternalServerError, "The draft could not be saved.", "", "")
@@ -98,6 +105,9 @@ func (a *app) send(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	envFrom, err := d.EnvelopeFrom()
 	if err != nil {
 		status, problem := formProblem(err)
+		return show(status, problem, "", "")
+	}
+	if status, problem := a.quotaProblem(d, "the message was not sent (its copy for "+a.cfg.Sent+" would not fit)"); problem != "" {
 		return show(status, problem, "", "")
 	}
 	tokens := compose.Tokens{Dir: filepath.Join(a.store.Root, "postern", sentTokensDir)}

@@ -179,6 +179,63 @@ type Config struct {
 	LandlockSendExec  string
 	LandlockSendRead  string
 	LandlockSendWrite string
+	// filter_language: the rule language of the site's delivery agent,
+	// which postern writes the user's filters and vacation reply in:
+	// "sieve" (Dovecot's Pigeonhole), "maildrop", or "none" (the Filters
+	// and Vacation pages are hidden). Default "none".
+	FilterLanguage string
+	// sieve_script: postern's Sieve script, relative to the user's home
+	// or absolute ("%u", "%h" for the user name and home). Default
+	// "sieve/postern.sieve".
+	SieveScript string
+	// sieve_active: the active script Dovecot runs (sieve_script's
+	// symbolic link is made there when nothing is), relative to the home
+	// or absolute; empty when the site activates scripts otherwise.
+	// Default ".dovecot.sieve".
+	SieveActive string
+	// sievec: Pigeonhole's compiler, which checks a script before it
+	// replaces the old one. Default "/usr/bin/sievec".
+	Sievec string
+	// maildrop_filter: the maildrop filter file postern writes, relative
+	// to the home or absolute. Default ".mailfilter".
+	MaildropFilter string
+	// maildrop: maildrop(1), which checks a filter file before it
+	// replaces the old one. Default "/usr/bin/maildrop".
+	Maildrop string
+	// mailbot: mailbot(1), which the maildrop rules run for the vacation
+	// reply at delivery. Default "/usr/bin/mailbot".
+	Mailbot string
+	// vacation_sendmail: the sendmail mailbot hands the reply to, at
+	// delivery. Default "/usr/sbin/sendmail".
+	VacationSendmail string
+	// landlock_filter_exec, landlock_filter_read: what the requests that
+	// save filters (they run sievec or maildrop) may also execute and
+	// read, besides the compiler itself and the shared libraries; they
+	// may write the user's home (the scripts are there). Defaults are
+	// what sievec needs: "/usr/bin/doveconf", "/etc/dovecot
+	// /usr/share/dovecot /etc/hosts /etc/host.conf /etc/resolv.conf
+	// /etc/maildroprc".
+	LandlockFilterExec string
+	LandlockFilterRead string
+	// junk: the display name of the folder the Spam button moves mail
+	// to. Default "Junk".
+	Junk string
+	// learn_spam, learn_ham: the command the Spam and Not spam buttons
+	// run as the user with the message on standard input: an absolute
+	// program and fixed arguments separated by spaces, such as
+	// "/usr/bin/sa-learn --spam"; empty to only move the message.
+	// Default "".
+	LearnSpam string
+	LearnHam  string
+	// landlock_learn_read, landlock_learn_write: what the learn command
+	// may also read, and read and write ("%u", "%h" for the user name
+	// and home). Defaults are SpamAssassin's on Debian: "/usr/share/perl5
+	// /usr/share/perl /etc/perl /usr/share/spamassassin /etc/spamassassin
+	// /etc/mail/spamassassin /var/lib/spamassassin /etc/hosts
+	// /etc/resolv.conf", "%h" (SpamAssassin makes ~/.spamassassin on
+	// its first run, and a Landlock rule needs an existing path).
+	LandlockLearnRead  string
+	LandlockLearnWrite string
 	// index_dir: the directory of each user's search index, "%u" standing
 	// for the user name; empty for "postern/index.sqlite" in the Maildir.
 	// Default "".
@@ -224,6 +281,23 @@ func Default() *Config {
 		Landlock:     true,
 		IndexDir:     "",
 		IndexBudget:  200 * time.Millisecond,
+
+		// Filters, vacation, spam.
+		FilterLanguage:     "none",
+		SieveScript:        "sieve/postern.sieve",
+		SieveActive:        ".dovecot.sieve",
+		Sievec:             "/usr/bin/sievec",
+		MaildropFilter:     ".mailfilter",
+		Maildrop:           "/usr/bin/maildrop",
+		Mailbot:            "/usr/bin/mailbot",
+		VacationSendmail:   "/usr/sbin/sendmail",
+		LandlockFilterExec: "/usr/bin/doveconf",
+		LandlockFilterRead: "/etc/dovecot /usr/share/dovecot /etc/hosts /etc/host.conf /etc/resolv.conf /etc/maildroprc",
+		Junk:               "Junk",
+		LearnSpam:          "",
+		LearnHam:           "",
+		LandlockLearnRead:  "/usr/share/perl5 /usr/share/perl /etc/perl /usr/share/spamassassin /etc/spamassassin /etc/mail/spamassassin /var/lib/spamassassin /etc/hosts /etc/resolv.conf",
+		LandlockLearnWrite: "%h",
 
 		// Compose and send.
 		MailDomain:        "",

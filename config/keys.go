@@ -60,6 +60,21 @@ var keys = []key{
 	stringKey("landlock_send_write", func(c *Config) *string { return &c.LandlockSendWrite }, pathList),
 	stringKey("index_dir", func(c *Config) *string { return &c.IndexDir }, optional(absPath)),
 	durationKey("index_budget", func(c *Config) *time.Duration { return &c.IndexBudget }),
+	stringKey("filter_language", func(c *Config) *string { return &c.FilterLanguage }, oneOf("none", "sieve", "maildrop")),
+	stringKey("sieve_script", func(c *Config) *string { return &c.SieveScript }, homePath),
+	stringKey("sieve_active", func(c *Config) *string { return &c.SieveActive }, optional(homePath)),
+	stringKey("sievec", func(c *Config) *string { return &c.Sievec }, program),
+	stringKey("maildrop_filter", func(c *Config) *string { return &c.MaildropFilter }, homePath),
+	stringKey("maildrop", func(c *Config) *string { return &c.Maildrop }, program),
+	stringKey("mailbot", func(c *Config) *string { return &c.Mailbot }, program),
+	stringKey("vacation_sendmail", func(c *Config) *string { return &c.VacationSendmail }, program),
+	stringKey("landlock_filter_exec", func(c *Config) *string { return &c.LandlockFilterExec }, pathList),
+	stringKey("landlock_filter_read", func(c *Config) *string { return &c.LandlockFilterRead }, pathList),
+	stringKey("junk", func(c *Config) *string { return &c.Junk }, folderName),
+	stringKey("learn_spam", func(c *Config) *string { return &c.LearnSpam }, optional(command)),
+	stringKey("learn_ham", func(c *Config) *string { return &c.LearnHam }, optional(command)),
+	stringKey("landlock_learn_read", func(c *Config) *string { return &c.LandlockLearnRead }, pathList),
+	stringKey("landlock_learn_write", func(c *Config) *string { return &c.LandlockLearnWrite }, pathList),
 }
 
 func stringKey(name string, field func(*Config) *string, check func(string) error) key {

@@ -91,6 +91,18 @@ func TestParseErrors(t *testing.T) {
 		{"sent = a..b\n", []string{"not a usable folder name"}},
 		{"drafts = ../x\n", []string{"not a usable folder name"}},
 		{"site_name = a\x00b\n", []string{"site_name: control character"}},
+		{"filter_language = procmail\n", []string{`filter_language: "procmail" is not one of none, sieve, maildrop`}},
+		{"sieve_script = ../x.sieve\n", []string{"not a path without .."}},
+		{"sieve_active = a b\n", []string{"not a path without"}},
+		{"maildrop_filter = %s/x\n", []string{"only %u and %h may follow %"}},
+		{"sievec = sievec\n", []string{"not an absolute path"}},
+		{"mailbot = /usr/bin/mail bot\n", []string{"not an absolute path"}},
+		{"junk = INBOX\n", []string{"not a usable folder name"}},
+		// a command is a program and fixed arguments, no shell
+		{"learn_spam = sa-learn --spam\n", []string{"not an absolute path"}},
+		{"learn_ham = /usr/bin/sa-learn --ham %u\n", []string{"arguments are fixed"}},
+		{"landlock_learn_write = ~/.spamassassin\n", []string{"not an absolute path"}},
+		{"landlock_learn_read = %h/../x\n", []string{"not an absolute path without .."}},
 		// every error is reported, not only the first
 		{"foo = 1\nauth = x\npage_size = 1\nbar\n", []string{"line 1:", "line 2:", "line 3:", "line 4:"}},
 		{"site_name = " + strings.Repeat("x", MaxLineBytes) + "\n", []string{"line 1: line longer than"}},
@@ -211,5 +223,22 @@ func TestComposeKeys(t *testing.T) {
 	}
 	if got := SplitIdentities(" a@b , ,%u@c "); len(got) != 2 || got[0] != "a@b" || got[1] != "%u@c" {
 		t.Errorf("SplitIdentities = %q, want [a@b %%u@c]", got)
+	}
+}
+
+func TestForAccount(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"sieve/postern.sieve", "/home/al/sieve/postern.sieve"},
+		{".dovecot.sieve", "/home/al/.dovecot.sieve"},
+		{"%h/.spamassassin", "/home/al/.spamassassin"},
+		{"/var/sieve/%u/postern.sieve", "/var/sieve/al/postern.sieve"},
+	}
+	for _, tt := range tests {
+		if got := ForAccount(tt.in, "al", "/home/al"); got != tt.want {
+			t.Errorf("ForAccount(%q, al, /home/al) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	if got := Command(" /usr/bin/sa-learn  --spam "); len(got) != 2 || got[0] != "/usr/bin/sa-learn" || got[1] != "--spam" {
+		t.Errorf("Command(sa-learn --spam) = %q", got)
 	}
 }

@@ -13,17 +13,76 @@ func PathList(v string) []string {
 }
 
 // pathList accepts a PathList of absolute paths without "..", in which
-// "%u" may stand for the user name.
+// "%u" may stand for the user name and "%h" for the home.
 func pathList(v string) error {
 	for _, p := range PathList(v) {
-		if !strings.HasPrefix(p, "/") || hasDotDot(p) {
+		if !(strings.HasPrefix(p, "/") || strings.HasPrefix(p, "%h/") || p == "%h") || hasDotDot(p) {
 			return fmt.Errorf("%q is not an absolute path without ..", p)
 		}
-		if strings.Contains(strings.ReplaceAll(p, "%u", ""), "%") {
-			return fmt.Errorf("%q: only %%u may follow %%", p)
+		if err := onlyUserHome(p); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+func onlyUserHome(p string) error {
+	if strings.Contains(strings.NewReplacer("%u", "", "%h", "").Replace(p), "%") {
+		return fmt.Errorf("%q: only %%u and %%h may follow %%", p)
+	}
+	return nil
+}
+
+// homePath accepts a path relative to the home, or absolute, without ".."
+// or white space; "%u" and "%h" stand for the user name and home.
+func homePath(v string) error {
+	if v == "" || hasDotDot(v) || strings.ContainsAny(v, " \t\n,") {
+		return fmt.Errorf("%q is not a path without .., spaces or commas", v)
+	}
+	return onlyUserHome(v)
+}
+
+// program accepts an absolute path without ".." or white space.
+func program(v string) error {
+	if !strings.HasPrefix(v, "/") || hasDotDot(v) || strings.ContainsAny(v, " \t\n,%") {
+		return fmt.Errorf("%q is not an absolute path without .., %%, spaces or commas", v)
+	}
+	return nil
+}
+
+// command accepts a program and fixed arguments separated by spaces:
+// Command splits it; nothing in it is a shell's.
+func command(v string) error {
+	f := Command(v)
+	if len(f) == 0 {
+		return fmt.Errorf("%q is empty", v)
+	}
+	if err := program(f[0]); err != nil {
+		return err
+	}
+	for _, a := range f[1:] {
+		if strings.Contains(a, "%") {
+			return fmt.Errorf("%q: arguments are fixed, with no %%", v)
+		}
+	}
+	return nil
+}
+
+// Command splits learn_spam and the like into the program and its
+// arguments, at white space.
+func Command(v string) []string {
+	return strings.Fields(v)
+}
+
+// ForAccount replaces each "%u" of a configured path with the user name
+// and each "%h" with the home, and makes a relative path relative to the
+// home.
+func ForAccount(path, user, home string) string {
+	path = strings.NewReplacer("%u", user, "%h", home).Replace(path)
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(home, path)
+	}
+	return filepath.Clean(path)
 }
 
 // ForUser replaces each "%u" of a configured path with the user name.

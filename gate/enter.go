@@ -34,7 +34,7 @@ func (g *room) enter(a *auth.Account) error {
 	if err := checkAccount(g.cfg, a); err != nil {
 		return err
 	}
-	sandboxed := sandboxAsRoot(g.cfg, g.cfgPath, a, g.req.Sends())
+	sandboxed := sandboxAsRoot(g.cfg, g.cfgPath, a, g.req.Runs())
 	if err := privdrop.DropIfRoot(a.UID, a.GID, a.Groups); err != nil {
 		logf("privilege drop to %s failed: %v", a.User, err)
 		os.Exit(FatalPage(500, "Internal error.", ExitDrop))

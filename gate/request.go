@@ -97,13 +97,44 @@ func clientIP(s string) string {
 	return ip.String()
 }
 
-// Sends reports whether the request may run the sendmail wrapper:
-// POST /send. That request gets its own Landlock sandbox, applied before
-// the drop (sandboxAsRoot): the MTA's sendmail needs its own programs,
-// libraries and queue, and no_new_privs would disable a set-group-id
-// postdrop. Every other request can execute nothing.
-func (r *Request) Sends() bool {
-	return r.Method == "POST" && r.Path == "/send"
+// Program is the kind of program a request may run: decided from its
+// method and path alone, before anything else of it is read. Each kind
+// has its own Landlock rules (sandbox.go), applied before the drop
+// (sandboxAsRoot): the programs need their own files, and no_new_privs
+// would disable a set-group-id postdrop or maildrop. Every other request
+// can execute nothing.
+type Program int
+
+const (
+	RunsNothing  Program = iota
+	RunsSendmail         // the sendmail wrapper and the MTA
+	RunsCompiler         // sievec or maildrop, checking the user's filters
+	RunsLearner          // learn_spam or learn_ham
+)
+
+// Paths of the requests that run a program (with method POST); app's
+// routes use the same constants.
+const (
+	SendPath     = "/send"
+	FiltersPath  = "/filters"
+	VacationPath = "/vacation"
+	SpamPath     = "/spam"
+)
+
+// runs is the table of the requests that may run a program.
+var runs = map[string]Program{
+	SendPath:     RunsSendmail,
+	FiltersPath:  RunsCompiler,
+	VacationPath: RunsCompiler,
+	SpamPath:     RunsLearner,
+}
+
+// Runs reports what the request may run: only a POST to a path of runs.
+func (r *Request) Runs() Program {
+	if r.Method != "POST" {
+		return RunsNothing
+	}
+	return runs[r.Path]
 }
 
 // isCodeAttempt reports whether a user request submits a second-factor

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path/filepath"
 
 	"postern/auth"
 	"postern/config"
@@ -14,19 +15,23 @@ import (
 // enter: every request is restricted to userRules, as root just before
 // the privilege drop (sandboxAsRoot), or after it when postern does not
 // run as root or the index_dir of the user does not exist yet
-// (sandboxUser); the one that sends mail is restricted to userRules plus
-// sendRuntime and the landlock_send_* keys, as root just before the drop,
-// and never after it (sandboxAsRoot with send). As root the ruleset goes without no_new_privs: for a
-// send so that the MTA's set-group-id postdrop keeps its group, for every
-// other request because userRules allow nothing to be executed, so that
-// there is no set-ID program for no_new_privs to hold back, and setting it
-// would cost a second signal round to every thread.
+// (sandboxUser). A request that runs a program (Request.Runs: the send,
+// the filters' compiler, the spam learner) is restricted to userRules
+// plus programRuntime and that program's rules (runRules), as root just
+// before the drop, and never after it (sandboxAsRoot with a Program). As
+// root the ruleset goes without no_new_privs: for a request that runs a
+// program so that a set-group-id one (Postfix's postdrop, Debian's
+// maildrop) keeps its group, for every other request because userRules
+// allow nothing to be executed, so that there is no set-ID program for
+// no_new_privs to hold back, and setting it would cost a second signal
+// round to every thread.
 
-// sendRuntime is what any program that the sendmail wrapper runs needs,
-// whatever the MTA, besides what landlock_send_* names. Found with
-// strace -f -e trace=%file,execve of wrapper/postern-sendmail, Postfix's
-// sendmail and postdrop, and msmtp, run as a user on Debian 12.
-var sendRuntime = struct{ ro, rw []string }{
+// programRuntime is what any program that a request runs needs, whatever
+// it is, besides what its landlock_* keys name. Found with strace -f -e
+// trace=%file,execve of wrapper/postern-sendmail, Postfix's sendmail and
+// postdrop, msmtp, sievec, maildrop and sa-learn, run as a user on
+// Debian 12.
+var programRuntime = struct{ ro, rw []string }{
 	ro: []string{
 		// Shared libraries (and Postfix's, in /usr/lib/postfix); /lib
 		// and /lib64 are links into /usr on a merged-/usr system, real
@@ -90,31 +95,34 @@ func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account) {
 }
 
 // sandboxAsRoot restricts a request of acct as root, just before the
-// drop, to userRules, or for a send to sendRules, and reports whether the
-// process needs nothing more (sandboxUser after the drop otherwise). The
-// ruleset goes without no_new_privs (see the top of this file), and its
-// paths are opened as root, which grants nothing the Unix permissions
-// refuse after the drop. It does nothing, and reports:
+// drop, to userRules, or for a request that runs a program to runRules,
+// and reports whether the process needs nothing more (sandboxUser after
+// the drop otherwise). The ruleset goes without no_new_privs (see the top
+// of this file), and its paths are opened as root, which grants nothing
+// the Unix permissions refuse after the drop. It does nothing, and
+// reports:
 //   - true with landlock = no;
 //   - false when not root (postern installed without setuid), or when
 //     acct's index_dir does not exist yet (the user creates it after the
 //     drop, and a rule needs an existing path), or when Landlock failed:
 //     sandboxUser tries after the drop;
-//   - true for a send in those cases, logged: after the drop Landlock
-//     would need no_new_privs, and that would stop a set-ID sendmail.
-func sandboxAsRoot(cfg *config.Config, cfgPath string, acct *auth.Account, send bool) bool {
+//   - true for a request that runs a program in those cases, logged:
+//     after the drop Landlock would need no_new_privs, and that would
+//     stop a set-ID program.
+func sandboxAsRoot(cfg *config.Config, cfgPath string, acct *auth.Account, runs Program) bool {
 	if !cfg.Landlock {
 		return true
 	}
+	program := runs != RunsNothing
 	if os.Geteuid() != 0 {
-		if send {
-			logf("landlock: not running as root, so the send by %s is not sandboxed (no_new_privs would stop a set-ID sendmail)", acct.User)
+		if program {
+			logf("landlock: not running as root, so the request of %s that runs a program (%d) is not sandboxed (no_new_privs would stop a set-ID program)", acct.User, runs)
 		}
-		return send
+		return program
 	}
 	var rules sandbox.Rules
-	if send {
-		rules = sendRules(cfg, cfgPath, acct)
+	if program {
+		rules = runRules(cfg, cfgPath, acct, runs)
 	} else {
 		if cfg.IndexDir != "" {
 			if _, err := os.Stat(indexDir(cfg, acct)); err != nil {
@@ -124,28 +132,71 @@ func sandboxAsRoot(cfg *config.Config, cfgPath string, acct *auth.Account, send 
 		rules = userRules(cfg, cfgPath, acct)
 	}
 	if err := sandbox.RestrictAsRoot(rules); err != nil {
-		logf("landlock for %s (send %v) as root: %v", acct.User, send, err)
-		return send
+		logf("landlock for %s (program %d) as root: %v", acct.User, runs, err)
+		return program
 	}
 	logUnsupported()
 	return true
 }
 
-// sendRules are userRules, plus sendRuntime, the landlock_send_* paths
-// ("%u" replaced) and the wrapper, with the interpreters and dynamic
+// runRules are the rules of a request that runs a program of kind runs:
+// userRules, plus programRuntime, what that kind's keys name ("%u" and
+// "%h" replaced) and the programs, with the interpreters and dynamic
 // loaders of every program they allow to run.
-func sendRules(cfg *config.Config, cfgPath string, acct *auth.Account) sandbox.Rules {
+//   - RunsSendmail: the wrapper and landlock_send_exec; landlock_send_read
+//     and landlock_send_write.
+//   - RunsCompiler: the compiler of filter_language (sievec or maildrop)
+//     and landlock_filter_exec; landlock_filter_read; the home read-write
+//     (the scripts are there) and, for Sieve, symbolic links in the
+//     directory of sieve_active (Dovecot's active script is one).
+//     Nothing with filter_language = none.
+//   - RunsLearner: the programs of learn_spam and learn_ham;
+//     landlock_learn_read and landlock_learn_write.
+func runRules(cfg *config.Config, cfgPath string, acct *auth.Account, runs Program) sandbox.Rules {
 	paths := func(list string) []string {
 		var out []string
 		for _, p := range config.PathList(list) {
-			out = append(out, config.ForUser(p, acct.User))
+			out = append(out, config.ForAccount(p, acct.User, acct.Home))
 		}
 		return out
 	}
 	r := userRules(cfg, cfgPath, acct)
-	r.RO = append(append(r.RO, sendRuntime.ro...), paths(cfg.LandlockSendRead)...)
-	r.RW = append(append(r.RW, sendRuntime.rw...), paths(cfg.LandlockSendWrite)...)
-	for _, p := range append([]string{cfg.Wrapper()}, paths(cfg.LandlockSendExec)...) {
+	var exec, ro, rw []string
+	switch runs {
+	case RunsSendmail:
+		exec = append([]string{cfg.Wrapper()}, paths(cfg.LandlockSendExec)...)
+		ro, rw = paths(cfg.LandlockSendRead), paths(cfg.LandlockSendWrite)
+	case RunsCompiler:
+		switch cfg.FilterLanguage {
+		case "sieve":
+			exec = []string{cfg.Sievec}
+		case "maildrop":
+			exec = []string{cfg.Maildrop}
+		default:
+			return r
+		}
+		exec = append(exec, paths(cfg.LandlockFilterExec)...)
+		ro, rw = paths(cfg.LandlockFilterRead), []string{acct.Home}
+		if cfg.FilterLanguage == "sieve" && cfg.SieveActive != "" {
+			// The active script is a symbolic link to postern's.
+			r.Symlink = []string{filepath.Dir(config.ForAccount(cfg.SieveActive, acct.User, acct.Home))}
+		}
+	case RunsLearner:
+		for _, c := range []string{cfg.LearnSpam, cfg.LearnHam} {
+			if argv := config.Command(c); len(argv) > 0 {
+				exec = append(exec, argv[0])
+			}
+		}
+		if len(exec) == 0 {
+			return r
+		}
+		ro, rw = paths(cfg.LandlockLearnRead), paths(cfg.LandlockLearnWrite)
+	default:
+		return r
+	}
+	r.RO = append(append(r.RO, programRuntime.ro...), ro...)
+	r.RW = append(append(r.RW, programRuntime.rw...), rw...)
+	for _, p := range exec {
 		interps, err := sandbox.Interpreters(p)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			logf("landlock: %v", err) // what cannot be read will not run either

@@ -37,7 +37,7 @@ func TestSendRules(t *testing.T) {
 	if len(user.Exec) != 0 {
 		t.Errorf("userRules(...).Exec = %q, want nothing executable", user.Exec)
 	}
-	r := sendRules(cfg, "/etc/postern/postern.conf", acct)
+	r := runRules(cfg, "/etc/postern/postern.conf", acct, RunsSendmail)
 	for _, tt := range []struct {
 		list []string
 		name string
@@ -49,14 +49,14 @@ func TestSendRules(t *testing.T) {
 	} {
 		for _, w := range tt.want {
 			if !slices.Contains(tt.list, w) {
-				t.Errorf("sendRules(...).%s = %q, lacks %s", tt.name, tt.list, w)
+				t.Errorf("runRules(RunsSendmail).%s = %q, lacks %s", tt.name, tt.list, w)
 			}
 		}
 	}
 	for _, p := range slices.Concat(r.RO, r.RW, r.Exec) {
 		for _, secret := range []string{"/etc/shadow", "/etc/gshadow", "/root/x", "/home/bob/Maildir/cur/x"} {
 			if secret == p || strings.HasPrefix(secret, strings.TrimSuffix(p, "/")+"/") {
-				t.Errorf("sendRules(...) allows %s, which covers %s", p, secret)
+				t.Errorf("runRules(RunsSendmail) allows %s, which covers %s", p, secret)
 			}
 		}
 	}

@@ -126,13 +126,16 @@ const (
 	StatusForbidden             = 403
 	StatusNotFound              = 404
 	StatusMethodNotAllowed      = 405
+	StatusConflict              = 409
 	StatusLengthRequired        = 411
 	StatusRequestEntityTooLarge = 413
 	StatusUnsupportedMediaType  = 415
+	StatusUnprocessableEntity   = 422
 	StatusTooManyRequests       = 429
 	StatusInternalServerError   = 500
 	StatusBadGateway            = 502
 	StatusServiceUnavailable    = 503
+	StatusInsufficientStorage   = 507
 )
 
 // StatusText is the reason phrase of code, "Status " and the number when
@@ -206,6 +209,8 @@ func StatusText(code int) string {
 		return "Bad Gateway"
 	case 503:
 		return "Service Unavailable"
+	case 507:
+		return "Insufficient Storage"
 	case 504:
 		return "Gateway Timeout"
 	}

@@ -145,3 +145,17 @@ func (s *Store) folderDir(folder string) (string, error) {
 	}
 	return filepath.Join(s.Root, encodeFolder(folder)), nil
 }
+
+// FolderPath returns the directory under root that holds the folder with
+// display name name (root itself for INBOX), whether or not it exists yet:
+// what a delivery agent writes to (package filters names it in maildrop
+// rules). name must pass ValidFolderName, or be INBOX.
+func FolderPath(root, name string) (string, error) {
+	if name == Inbox {
+		return root, nil
+	}
+	if err := ValidFolderName(name); err != nil {
+		return "", err
+	}
+	return filepath.Join(root, encodeFolder(name)), nil
+}

@@ -196,3 +196,20 @@ func FuzzUTF7(f *testing.F) {
 		}
 	})
 }
+
+func TestFolderPath(t *testing.T) {
+	tests := []struct{ name, want string }{
+		{"INBOX", "/m"},
+		{"Lists.Debian", "/m/.Lists.Debian"},
+		{"Entwürfe", "/m/.Entw&APw-rfe"},
+		{"a/b", ""},   // refused
+		{"..", ""},    // empty components
+		{"inbox", ""}, // reserved in any case but INBOX itself
+	}
+	for _, tt := range tests {
+		got, err := FolderPath("/m", tt.name)
+		if got != tt.want || (err != nil) != (tt.want == "") {
+			t.Errorf("FolderPath(/m, %q) = %q, %v; want %q", tt.name, got, err, tt.want)
+		}
+	}
+}

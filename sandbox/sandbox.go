@@ -66,6 +66,10 @@ type Rules struct {
 	RW   []string // read, write, create, remove, rename (refer); not execute
 	RO   []string // read only
 	Exec []string // files that may be executed (and read)
+	// Symlink are directories below which symbolic links may be made
+	// (the link of Dovecot's active Sieve script); removing and
+	// renaming them needs RW too.
+	Symlink []string
 }
 
 // ABI returns the Landlock ABI version of the running kernel, 0 when

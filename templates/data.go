@@ -18,6 +18,9 @@ type Page struct {
 	Logo   bool   // the site has a logo, served at Base + "/logo"
 	Query  string // the search box's text
 
+	FiltersOn bool // the site writes filters: the Filters and Vacation links
+	Quota     *QuotaData
+
 	Login   *LoginData
 	Folders *FoldersData
 	List    *ListData
@@ -26,6 +29,10 @@ type Page struct {
 	Compose *ComposeData
 	Search  *SearchData
 	Thread  *ThreadData
+
+	Filters  *FiltersData
+	Spam     *SpamData
+	Vacation *VacationData
 
 	Security  *SecurityData
 	TOTPLogin *TOTPLoginData
@@ -87,6 +94,7 @@ type SortLink struct {
 type ListData struct {
 	Folder    string
 	IsTrash   bool
+	IsJunk    bool // the Spam buttons say "Not spam"
 	Rows      []ListRow
 	Targets   []FolderItem // folders to move or copy to
 	Total     int
@@ -175,6 +183,9 @@ type MessageData struct {
 	IsTrash     bool
 	Back        string
 	EditURL     string // a draft: resume it in the compose form
+	IsJunk      bool   // the spam button says "Not spam"
+	Verdicts    []Verdict
+	RuleLinks   []Link // "make a rule from this message", when filters are on
 	// Reply, reply to all, forward inline and as an attachment. (Links
 	// with more than one parameter are made here: a literal "&" in a
 	// template's attribute costs html/template a table of every HTML
@@ -198,4 +209,29 @@ type PrefsData struct {
 type HTMLFrame struct {
 	URL     string // the sanitized document, for the sandboxed frame
 	Sandbox string // the frame's sandbox attribute
+}
+
+// Verdict is a spam or authentication verdict in words; Bad is a warning.
+type Verdict struct {
+	Text string
+	Bad  bool
+}
+
+// Link is a labelled local URL.
+type Link struct {
+	Label, URL string
+}
+
+// QuotaData is the quota bar of every page, when the Maildir has a quota.
+type QuotaData struct {
+	Used, Limit string // "9.0 MB", "10 MB"; messages when the count is the limit that binds
+	Percent     int
+	Warn        bool // over quota.WarnPercent
+}
+
+// SpamData confirms the Spam / Not spam button of the message list in a
+// browser that sent the list's form to /action (no formaction support).
+type SpamData struct {
+	Folder, Back, Learn, Junk string
+	IDs                       []string
 }

@@ -16,13 +16,23 @@ func samplePages() map[string]*Page {
 	return map[string]*Page{
 		"login":   {Login: &LoginData{Failed: true, User: `<b>"x"`, AllowUnbound: true}},
 		"error":   {Error: "<script>alert(1)</script>", Status: 400},
-		"folders": {User: "alice", CSRF: "c", Folders: &FoldersData{Folders: folders, Trash: "Trash"}},
+		"folders": {User: "alice", CSRF: "c", Folders: &FoldersData{Folders: folders, Trash: "Trash"}, Quota: &QuotaData{Used: "9 MB", Limit: "10 MB", Percent: 90, Warn: true}},
 		"list": {User: "alice", CSRF: "c", List: &ListData{Folder: "INBOX", Total: 1, Page: 1, Pages: 1, First: 1, Last: 1, Targets: folders,
 			Rows: []ListRow{{ID: "k1", From: "Bob <b>", Subject: "<img src=x onerror=alert(1)>", Date: "Jan 2", Size: "1.0 KB", Attach: true}}}},
 		"message": {User: "alice", CSRF: "c", Message: &MessageData{Folder: "INBOX", ID: "k1", Subject: "Hi", From: []Addr{{Text: "Bob"}},
 			Text:        []TextPart{{Lines: []Line{{Spans: []Span{{Text: "see "}, {Text: "http://x.example/", URL: "http://x.example/"}, {Text: "javascript", URL: "javascript:alert(1)"}}}, {Quote: 2, Spans: []Span{{Text: "quoted"}}}}}},
-			Attachments: []Attachment{{Name: "a.pdf", Type: "application/pdf", Size: "1 KB", URL: "/x/part?f=INBOX&id=k1&part=2"}}}},
+			Attachments: []Attachment{{Name: "a.pdf", Type: "application/pdf", Size: "1 KB", URL: "/x/part?f=INBOX&id=k1&part=2"}},
+			Verdicts:    []Verdict{{Text: "<script>spam</script>", Bad: true}, {Text: "ok"}},
+			RuleLinks:   []Link{{Label: "mail from <x>", URL: "/x/filters?edit=new&field=from&value=%3Cx%3E"}}}},
 		"prefs": {User: "alice", CSRF: "c", Prefs: &PrefsData{PageSize: 50, PageSizes: []int{10, 50}}},
+		"filters": {User: "alice", CSRF: "c", FiltersOn: true, Error: "<script>x</script>", Filters: &FiltersData{Language: "sieve",
+			Rules: []RuleRow{{Index: 0, Name: "<b>n</b>", Summary: `If Subject contains "<script>": move to A`, First: true, EditURL: "/x/filters?edit=0"},
+				{Index: 1, Summary: "Every message: stop", Disabled: true, Last: true, EditURL: "/x/filters?edit=1"}},
+			Folders: []string{"INBOX", "A<b>"},
+			Form: &RuleForm{Index: -1, Conditions: []ConditionRow{{N: 0, Field: "header", Header: "List-Id", Op: "notcontains", Value: `"><script>`}},
+				Actions: []ActionRow{{N: 0, Kind: "move", Folder: "A<b>"}, {N: 1, Kind: "forwardcopy", Address: "x@y.org"}}}}},
+		"spam":     {User: "alice", CSRF: "c", Spam: &SpamData{Folder: "INBOX", Back: "/x/list?f=INBOX", Learn: "spam", Junk: "Junk<b>", IDs: []string{"k1", "k2\"><x>"}}},
+		"vacation": {User: "alice", CSRF: "c", FiltersOn: true, Vacation: &VacationData{Enabled: true, Subject: "</textarea><script>", Text: "</textarea><script>alert(1)</script>", Days: 7, Inactive: "include it"}},
 	}
 }
 

@@ -1,0 +1,200 @@
+package gate
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"postern/auth"
+	"postern/config"
+	"postern/internal/testenv"
+	"postern/sandbox"
+)
+
+// TestRuns: only the POSTs to the paths of runs may run a program, and
+// only their own kind.
+func TestRuns(t *testing.T) {
+	tests := []struct {
+		method, path string
+		want         Program
+	}{
+		{"POST", "/send", RunsSendmail},
+		{"POST", "/filters", RunsCompiler},
+		{"POST", "/vacation", RunsCompiler},
+		{"POST", "/spam", RunsLearner},
+		{"GET", "/filters", RunsNothing}, // the page, not the save
+		{"GET", "/send", RunsNothing},
+		{"POST", "/filters/", RunsNothing},
+		{"POST", "/action", RunsNothing},
+		{"post", "/spam", RunsNothing},
+	}
+	for _, tt := range tests {
+		r := &Request{Method: tt.method, Path: tt.path}
+		if got := r.Runs(); got != tt.want {
+			t.Errorf("Request{%s %s}.Runs() = %d, want %d", tt.method, tt.path, got, tt.want)
+		}
+	}
+}
+
+// TestRunRulesKinds: each kind may execute its own configured programs
+// and nothing else; the compiler of a language not chosen is not there.
+func TestRunRulesKinds(t *testing.T) {
+	cfg := config.Default()
+	cfg.FilterLanguage = "sieve"
+	cfg.LearnSpam = "/usr/bin/sa-learn --spam"
+	cfg.LearnHam = "/usr/bin/rspamc learn_ham"
+	acct := &auth.Account{User: "alice", Home: "/home/alice", Maildir: "/home/alice/Maildir"}
+	comp := runRules(cfg, "/etc/postern/postern.conf", acct, RunsCompiler)
+	learn := runRules(cfg, "/etc/postern/postern.conf", acct, RunsLearner)
+	for _, tt := range []struct {
+		name      string
+		list      []string
+		want, not []string
+	}{
+		{"compiler Exec", comp.Exec, []string{"/usr/bin/sievec", "/usr/bin/doveconf"}, []string{"/usr/bin/maildrop", "/usr/bin/sa-learn", cfg.Wrapper()}},
+		{"compiler RW", comp.RW, []string{"/home/alice", "/home/alice/Maildir"}, nil},
+		{"compiler RO", comp.RO, []string{"/etc/dovecot", "/usr/lib"}, nil},
+		{"compiler Symlink", comp.Symlink, []string{"/home/alice"}, nil},
+		{"learner Symlink", learn.Symlink, nil, []string{"/home/alice"}},
+		{"learner Exec", learn.Exec, []string{"/usr/bin/sa-learn", "/usr/bin/rspamc"}, []string{"/usr/bin/sievec", cfg.Wrapper()}},
+		{"learner RW", learn.RW, []string{"/home/alice"}, nil},
+		{"learner RO", learn.RO, []string{"/usr/share/perl5", "/etc/spamassassin"}, nil},
+	} {
+		for _, w := range tt.want {
+			if !slices.Contains(tt.list, w) {
+				t.Errorf("%s = %q, lacks %s", tt.name, tt.list, w)
+			}
+		}
+		for _, n := range tt.not {
+			if slices.Contains(tt.list, n) {
+				t.Errorf("%s = %q, has %s", tt.name, tt.list, n)
+			}
+		}
+	}
+	// Nothing configured: nothing to execute.
+	cfg.FilterLanguage, cfg.LearnSpam, cfg.LearnHam = "none", "", ""
+	for _, k := range []Program{RunsCompiler, RunsLearner, RunsNothing} {
+		if r := runRules(cfg, "/etc/postern/postern.conf", acct, k); len(r.Exec) != 0 {
+			t.Errorf("runRules(%d) with nothing configured: Exec = %q", k, r.Exec)
+		}
+	}
+}
+
+// helperEnv names the kind and the command of TestRunRulesHelper, the
+// child of TestRunRulesReal.
+const helperEnv = "POSTERN_GATE_RUNRULES_HELPER"
+
+type helperJob struct {
+	Kind Program
+	Cfg  *config.Config
+	Acct *auth.Account
+	Argv []string
+	Env  []string
+}
+
+// TestRunRulesHelper is the sandboxed child: it restricts itself to the
+// rules of its kind, runs the command and exits with its status.
+func TestRunRulesHelper(t *testing.T) {
+	spec := os.Getenv(helperEnv)
+	if spec == "" {
+		t.Skip("run by TestRunRulesReal")
+	}
+	var job helperJob
+	if err := json.Unmarshal([]byte(spec), &job); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(3)
+	}
+	rules := runRules(job.Cfg, job.Acct.Home+"/postern.conf", job.Acct, job.Kind)
+	if err := sandbox.Restrict(rules); err != nil {
+		fmt.Fprintln(os.Stderr, "restrict:", err)
+		os.Exit(3)
+	}
+	cmd := exec.Command(job.Argv[0], job.Argv[1:]...)
+	cmd.Env = job.Env
+	cmd.Stdin = strings.NewReader("From: a@example.net\nTo: b@example.org\nSubject: cheap pills\nMessage-Id: <1@example.net>\n\nbuy cheap pills now\n")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "run:", err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
+
+// TestRunRulesReal runs sievec, maildrop and sa-learn in a child
+// restricted by Landlock to the rules of their request, with the default
+// keys: they work; and a program of another kind does not start.
+func TestRunRulesReal(t *testing.T) {
+	if sandbox.ABI() < 2 {
+		testenv.Lacking(t, "Landlock ABI 2 (kernel %d)", sandbox.ABI())
+	}
+	for _, p := range []string{"/usr/bin/sievec", "/usr/bin/maildrop", "/usr/bin/sa-learn"} {
+		if _, err := os.Stat(p); err != nil {
+			testenv.Lacking(t, "%s (Debian dovecot-sieve, maildrop, spamassassin)", p)
+		}
+	}
+	home := t.TempDir()
+	maildir := filepath.Join(home, "Maildir")
+	tmp := filepath.Join(maildir, "postern", "tmp")
+	for _, d := range []string{filepath.Join(maildir, "cur"), filepath.Join(maildir, "new"), tmp, filepath.Join(home, "sieve")} {
+		if err := os.MkdirAll(d, 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(home, "postern.conf"), nil, 0o600)
+	os.WriteFile(filepath.Join(home, "sieve", "x.sieve"), []byte("require \"fileinto\";\nfileinto \"A\";\n"), 0o600)
+	os.WriteFile(filepath.Join(home, ".chk"), []byte("EXITCODE=0\nexit\nto \""+maildir+"/\"\n"), 0o600)
+	acct := &auth.Account{User: "ptrunrules", Home: home, Maildir: maildir}
+	env := []string{"PATH=/usr/bin:/bin", "HOME=" + home, "TMPDIR=" + tmp, "LANG=C"}
+	run := func(lang string, kind Program, argv ...string) error {
+		cfg := config.Default()
+		cfg.FilterLanguage = lang
+		cfg.LearnSpam = "/usr/bin/sa-learn --spam"
+		job, _ := json.Marshal(helperJob{Kind: kind, Cfg: cfg, Acct: acct, Argv: argv, Env: env})
+		cmd := exec.Command(os.Args[0], "-test.run=^TestRunRulesHelper$")
+		cmd.Env = append(os.Environ(), helperEnv+"="+string(job))
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return fmt.Errorf("%v: %s", err, out)
+		}
+		return nil
+	}
+	sievec := []string{"/usr/bin/sievec", filepath.Join(home, "sieve", "x.sieve"), filepath.Join(home, "sieve", "x.svbin")}
+	maildrop := []string{"/usr/bin/maildrop", filepath.Join(home, ".chk")}
+	learn := []string{"/usr/bin/sa-learn", "--spam"}
+	if err := run("sieve", RunsCompiler, sievec...); err != nil {
+		t.Errorf("sievec in the compiler's sandbox: %v", err)
+	}
+	// Dovecot's active script is a link, which the sandbox lets it make.
+	if err := run("sieve", RunsCompiler, "/bin/ln", "-s", "sieve/x.sieve", filepath.Join(home, ".dovecot.sieve")); err == nil {
+		t.Error("ln ran in the compiler's sandbox (only the compiler may)")
+	}
+	if err := run("maildrop", RunsCompiler, maildrop...); err != nil {
+		t.Errorf("maildrop in the compiler's sandbox: %v", err)
+	}
+	if err := run("none", RunsLearner, learn...); err != nil {
+		t.Errorf("sa-learn in the learner's sandbox: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(home, ".spamassassin")); err != nil {
+		t.Errorf("sa-learn made no Bayes database in the home: %v", err)
+	}
+	// The other kinds' programs, and any program in a user request.
+	for _, tt := range []struct {
+		lang string
+		kind Program
+		argv []string
+	}{
+		{"sieve", RunsLearner, sievec},
+		{"sieve", RunsCompiler, maildrop}, // the language not chosen
+		{"sieve", RunsCompiler, learn},
+		{"sieve", RunsNothing, []string{"/bin/true"}},
+	} {
+		if err := run(tt.lang, tt.kind, tt.argv...); err == nil {
+			t.Errorf("%s ran in the sandbox of kind %d", tt.argv[0], tt.kind)
+		}
+	}
+}
