@@ -128,6 +128,8 @@ func (a *app) page(r *httpcgi.Request, title string) *templates.Page {
 		Base:  scriptName(r),
 		CSRF:  a.sess.CSRF,
 		User:  a.acct.User,
+
+		LoginNotice: a.loginNotice(),
 	}
 }
 

@@ -12,11 +12,14 @@ type Page struct {
 	User   string // the logged-in user, "" when logged out
 	Folder string // the current folder, for the navigation
 	Notice string // one line of feedback ("3 messages moved to Archive")
-	Error  string // the public text of an error
-	Status int    // the HTTP status of an error page
-	Style  template.CSS
-	Logo   bool   // the site has a logo, served at Base + "/logo"
-	Query  string // the search box's text
+	// LoginNotice is shown on the first page after a login, once: "Last
+	// login: <time> from <IP>; N failed attempts since."
+	LoginNotice string
+	Error       string // the public text of an error
+	Status      int    // the HTTP status of an error page
+	Style       template.CSS
+	Logo        bool   // the site has a logo, served at Base + "/logo"
+	Query       string // the search box's text
 
 	Login   *LoginData
 	Folders *FoldersData

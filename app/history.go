@@ -1,0 +1,118 @@
+package app
+
+import (
+	"os"
+	"path/filepath"
+	"time"
+
+	"postern/auth"
+	"postern/gate"
+	"postern/guard"
+	"postern/loginlog"
+	"postern/templates"
+	"postern/useragent"
+)
+
+// The login history and the last-login notice (package loginlog). Every
+// write is best effort: a history that cannot be written is logged, and
+// the login or the action goes on.
+
+// historyLog is the user's history (the process is in their Maildir).
+func historyLog() *loginlog.Log {
+	return &loginlog.Log{Path: filepath.Join(maildirPath(), "postern", "loginlog")}
+}
+
+// noticePath is the file of the one-time notice after a login.
+func noticePath() string { return filepath.Join(maildirPath(), "postern", "loginnotice") }
+
+func maildirPath() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	return wd
+}
+
+// event is an entry of kind by the client of this request.
+func event(req *gate.Request, kind string) loginlog.Entry {
+	return loginlog.Entry{Time: time.Now(), Kind: kind, IP: req.RemoteAddr,
+		Browser: useragent.Short(os.Getenv("HTTP_USER_AGENT"))}
+}
+
+// foldFailures appends the failed logins the root room took from the
+// guard's record (gate.Login.Failures) to the history.
+func foldFailures(acct *auth.Account, fs []guard.Failure) {
+	if len(fs) == 0 {
+		return
+	}
+	es := make([]loginlog.Entry, 0, len(fs))
+	for _, f := range fs {
+		ip := f.IP
+		if ip == "-" {
+			ip = ""
+		}
+		es = append(es, loginlog.Entry{Time: f.Time, Kind: loginlog.Failed, IP: ip, Browser: f.Browser, Reason: f.Reason})
+	}
+	if _, err := historyLog().Append(es...); err != nil {
+		logf("login history of %s: %v", acct.User, err)
+	}
+}
+
+// loginWhole records a login that is complete (with factors) for the
+// session sid, and keeps the notice for that session's next page.
+func loginWhole(acct *auth.Account, req *gate.Request, sid, factors string) {
+	e := event(req, loginlog.Login)
+	e.Factors = factors
+	before, err := historyLog().Append(e)
+	if err != nil {
+		logf("login history of %s: %v", acct.User, err)
+	}
+	text := loginlog.Summarize(before).Text()
+	if text == "" {
+		return
+	}
+	if err := loginlog.SaveNotice(noticePath(), sid, text); err != nil {
+		logf("login notice of %s: %v", acct.User, err)
+	}
+}
+
+// recordEvent appends an event of the logged-in user (kind Failed with
+// reason, LogoutOthers, Password).
+func (a *app) recordEvent(kind, reason string) {
+	e := event(a.req, kind)
+	e.Reason = reason
+	if _, err := historyLog().Append(e); err != nil {
+		logf("login history of %s: %v", a.acct.User, err)
+	}
+}
+
+// loginNotice is the notice of this session's login, once.
+func (a *app) loginNotice() string {
+	if a.sess == nil {
+		return ""
+	}
+	text, _, err := loginlog.TakeNotice(noticePath(), a.sess.ID)
+	if err != nil {
+		logf("login notice of %s: %v", a.acct.User, err)
+	}
+	return text
+}
+
+// historyRows is the history for the security page, newest first.
+func (a *app) historyRows() []templates.HistoryRow {
+	es, err := historyLog().Read()
+	if err != nil {
+		logf("login history of %s: %v", a.acct.User, err)
+	}
+	rows := make([]templates.HistoryRow, 0, len(es))
+	for i := len(es) - 1; i >= 0; i-- {
+		e := es[i]
+		r := templates.HistoryRow{Time: e.Time.Local().Format(time.DateTime), What: e.What(), IP: e.IP,
+			Browser: e.Browser, Factors: e.Factors, Failed: e.Kind == loginlog.Failed}
+		if r.Failed {
+			r.Why = e.Why()
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
