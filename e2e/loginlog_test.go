@@ -1,0 +1,95 @@
+package e2e
+
+import (
+	"net/http"
+	"net/url"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+)
+
+// TestLoginHistory: failed logins from two addresses (127.0.0.2 and
+// 127.0.0.3: the suite's Apache listens on 127.0.0.1, and a client that
+// binds another loopback address reaches it from there), then a good
+// one: the one-time notice and the Security page's history show them
+// exactly, with "end all other sessions" after.
+func TestLoginHistory(t *testing.T) {
+	resetGuard(t)
+	defer resetGuard(t)
+	a, err := newAccount("h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now().Truncate(time.Second)
+
+	first := loggedIn(t, a)
+	r := first.get("/list?f=INBOX")
+	if n := byID(r.doc, "login-notice"); n != nil {
+		t.Errorf("%s: the first login shows the notice %q, want none (nothing happened before)", r, text(n))
+	}
+
+	fail := func(ip, ua string) {
+		t.Helper()
+		c := newClient(t, ip)
+		c.ua = ua
+		r := c.post("/login", url.Values{"user": {a.name}, "pass": {"wrong-" + a.pass}})
+		wantStatus(t, r, http.StatusUnauthorized)
+	}
+	firefox := "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+	fail("127.0.0.2", firefox)
+	fail("127.0.0.2", firefox)
+	fail("127.0.0.3", "w3m/0.5.3")
+
+	c := loggedIn(t, a)
+	r = c.get("/list?f=INBOX")
+	if !isMailPage(r) {
+		t.Fatalf("%s after the login: not the mail page", r)
+	}
+	notice := text(byID(r.doc, "login-notice"))
+	r = c.get("/list?f=INBOX")
+	if n := byID(r.doc, "login-notice"); n != nil {
+		t.Errorf("%s: the notice is shown again: %q", r, text(n))
+	}
+
+	r = c.post("/sessions", url.Values{"csrf": {c.csrf()}, "op": {"others"}})
+	wantStatus(t, r, http.StatusOK)
+	end := time.Now()
+
+	r = c.get("/security")
+	wantStatus(t, r, http.StatusOK)
+	type event struct{ when, what, ip, browser string }
+	var got []event
+	for _, tr := range findAll(byID(r.doc, "history-list"), func(n *html.Node) bool { return isElem(n, "tr") && hasClass(n, "event") }) {
+		tds := findAll(tr, func(n *html.Node) bool { return isElem(n, "td") })
+		if len(tds) != 4 {
+			t.Fatalf("%s: a history row with %d cells, want 4", r, len(tds))
+		}
+		got = append(got, event{text(tds[0]), text(tds[1]), text(tds[2]), text(tds[3])})
+	}
+	want := []event{
+		{"", "logged out other sessions", "127.0.0.1", "other"},
+		{"", "login (password)", "127.0.0.1", "other"},
+		{"", "failed login: wrong password", "127.0.0.3", "w3m"},
+		{"", "failed login: wrong password", "127.0.0.2", "Firefox"},
+		{"", "failed login: wrong password", "127.0.0.2", "Firefox"},
+		{"", "login (password)", "127.0.0.1", "other"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%s: history = %q, want %d events like %q", r, got, len(want), want)
+	}
+	for i := range want {
+		when, err := time.ParseInLocation(time.DateTime, got[i].when, time.Local)
+		if err != nil || when.Before(start) || when.After(end) {
+			t.Errorf("history row %d: time %q (%v), want between %v and %v", i, got[i].when, err, start, end)
+		}
+		want[i].when = got[i].when
+		if got[i] != want[i] {
+			t.Errorf("history row %d = %q, want %q", i, got[i], want[i])
+		}
+	}
+	wantNotice := "Last login: " + got[5].when + " from 127.0.0.1; 3 failed attempts since. Login history"
+	if notice != wantNotice {
+		t.Errorf("notice after the login = %q, want %q", notice, wantNotice)
+	}
+}
