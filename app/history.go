@@ -40,11 +40,19 @@ func event(req *gate.Request, kind string) loginlog.Entry {
 }
 
 // foldFailures appends the failed logins the root room took from the
-// guard's record (gate.Login.Failures) to the history.
+// guard's record (gate.Login.Failures) to the history, for a login that
+// waits for its second factor.
 func foldFailures(acct *auth.Account, fs []guard.Failure) {
 	if len(fs) == 0 {
 		return
 	}
+	if _, err := historyLog().Append(failureEntries(fs)...); err != nil {
+		logf("login history of %s: %v", acct.User, err)
+	}
+}
+
+// failureEntries are the history's entries of the guard's failures.
+func failureEntries(fs []guard.Failure) []loginlog.Entry {
 	es := make([]loginlog.Entry, 0, len(fs))
 	for _, f := range fs {
 		ip := f.IP
@@ -53,21 +61,22 @@ func foldFailures(acct *auth.Account, fs []guard.Failure) {
 		}
 		es = append(es, loginlog.Entry{Time: f.Time, Kind: loginlog.Failed, IP: ip, Browser: f.Browser, Reason: f.Reason})
 	}
-	if _, err := historyLog().Append(es...); err != nil {
-		logf("login history of %s: %v", acct.User, err)
-	}
+	return es
 }
 
-// loginWhole records a login that is complete (with factors) for the
-// session sid, and keeps the notice for that session's next page.
-func loginWhole(acct *auth.Account, req *gate.Request, sid, factors string) {
+// loginWhole records a login that is complete (with factors), after the
+// failures handed over with it (one write), and keeps the notice for the
+// session sid's next page: the login before this one and the failures
+// since, those handed over included.
+func loginWhole(acct *auth.Account, req *gate.Request, sid, factors string, fs []guard.Failure) {
 	e := event(req, loginlog.Login)
 	e.Factors = factors
-	before, err := historyLog().Append(e)
+	fails := failureEntries(fs)
+	before, err := historyLog().Append(append(fails, e)...)
 	if err != nil {
 		logf("login history of %s: %v", acct.User, err)
 	}
-	text := loginlog.Summarize(before).Text()
+	text := loginlog.Summarize(append(before, fails...)).Text()
 	if text == "" {
 		return
 	}

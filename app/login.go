@@ -38,14 +38,14 @@ func loginDone(e *gate.Entry) int {
 	}
 	passwordDone(l.Held, opts.Pending)
 	logf("login: %s from %s", acct.MailboxID(), req.RemoteAddr)
-	foldFailures(acct, l.Failures)
 	next := "/list?f=INBOX"
 	if opts.Pending {
 		auditLog.Log(audit.LoginPending, req.RemoteAddr, acct.User, "totp")
+		foldFailures(acct, l.Failures)
 		next = "/totp-login"
 	} else {
 		auditLog.Log(audit.LoginOK, req.RemoteAddr, acct.User, "")
-		loginWhole(acct, req, sess.ID, "password")
+		loginWhole(acct, req, sess.ID, "password", l.Failures)
 	}
 	value := session.FormatCookie(acct.MailboxID(), sess.ID, secret)
 	return serve(cfg, func(w httpcgi.ResponseWriter, r *httpcgi.Request) {

@@ -3,6 +3,7 @@ package e2e
 import (
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,5 +92,54 @@ func TestLoginHistory(t *testing.T) {
 	wantNotice := "Last login: " + got[5].when + " from 127.0.0.1; 3 failed attempts since. Login history"
 	if notice != wantNotice {
 		t.Errorf("notice after the login = %q, want %q", notice, wantNotice)
+	}
+}
+
+// TestLoginHistoryCodes: with two-step login, a wrong code is a failed
+// login in the history (checked after the drop, recorded as the user), a
+// wrong password before it is handed over at the password step, and the
+// login is recorded with its factors once the code is right; the notice
+// counts both failures.
+func TestLoginHistoryCodes(t *testing.T) {
+	needBinary(t, "/usr/bin/oathtool")
+	resetGuard(t)
+	defer resetGuard(t)
+	a, err := newAccount("hc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := loggedIn(t, a)
+	csrf := c.csrf()
+	secret := beginTOTP(t, c, csrf)
+	enrolled := time.Now()
+	confirmTOTP(t, c, csrf, oathCode(t, secret, enrolled))
+
+	bad := newClient(t, "127.0.0.2")
+	wantStatus(t, bad.post("/login", url.Values{"user": {a.name}, "pass": {"wrong-" + a.pass}}), http.StatusUnauthorized)
+	p, pcsrf := pendingLogin(t, a)
+	wantStatus(t, p.post("/totp-login", url.Values{"csrf": {pcsrf}, "code": {"000000"}}), http.StatusUnauthorized)
+	at := enrolled.Add(totpStep)
+	if now := time.Now(); now.After(at) {
+		at = now
+	}
+	wantStatus(t, p.post("/totp-login", url.Values{"csrf": {pcsrf}, "code": {oathCode(t, secret, at)}}), http.StatusSeeOther)
+	r := p.get("/list?f=INBOX")
+	if got := text(byID(r.doc, "login-notice")); !strings.HasSuffix(got, "from 127.0.0.1; 2 failed attempts since. Login history") {
+		t.Errorf("%s: notice %q, want the first login and 2 failed attempts since", r, got)
+	}
+	r = p.get("/security")
+	var got []string
+	for _, tr := range findAll(byID(r.doc, "history-list"), func(n *html.Node) bool { return isElem(n, "tr") && hasClass(n, "event") }) {
+		tds := findAll(tr, func(n *html.Node) bool { return isElem(n, "td") })
+		got = append(got, text(tds[1])+" "+text(tds[2]))
+	}
+	want := []string{
+		"login (password+totp) 127.0.0.1",
+		"failed login: wrong code 127.0.0.1",
+		"failed login: wrong password 127.0.0.2",
+		"login (password) 127.0.0.1",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("%s: history =\n%s\nwant\n%s", r, strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
