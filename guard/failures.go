@@ -188,8 +188,8 @@ func (g *Guard) editOpen(f *os.File, path string, change func([]Failure) []Failu
 }
 
 // sweepFailures removes the records not written for FailKeep and, past
-// MaxFailRecords, the oldest, each under its lock.
-func (g *Guard) sweepFailures(entries []os.DirEntry) error {
+// keep (MaxFailRecords), the oldest, each under its lock.
+func (g *Guard) sweepFailures(entries []os.DirEntry, keep int) error {
 	type rec struct {
 		name string
 		mod  time.Time
@@ -209,7 +209,7 @@ func (g *Guard) sweepFailures(entries []os.DirEntry) error {
 	now := g.now()
 	var errs []error
 	for i, r := range recs {
-		if i < MaxFailRecords && now.Sub(r.mod) <= FailKeep {
+		if i < keep && now.Sub(r.mod) <= FailKeep {
 			continue
 		}
 		if err := g.removeLocked(filepath.Join(g.Dir, r.name)); err != nil && !errors.Is(err, os.ErrNotExist) {

@@ -113,6 +113,35 @@ func TestSweepFailures(t *testing.T) {
 	}
 }
 
+// TestSweepFailuresCap: past the cap, the oldest records go first.
+func TestSweepFailuresCap(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	g := &Guard{Dir: filepath.Join(t.TempDir(), "guard"), Now: func() time.Time { return now }}
+	names := []string{"a", "b", "c", "d"}
+	for i, u := range names {
+		if err := g.NoteFailure(u, Failure{Time: now, IP: "192.0.2.1", Reason: "password"}); err != nil {
+			t.Fatal(err)
+		}
+		at := now.Add(time.Duration(i-10) * time.Minute)
+		if err := os.Chtimes(filepath.Join(g.Dir, failFile(u)), at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, err := os.ReadDir(g.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := g.sweepFailures(entries, 2); err != nil {
+		t.Fatal(err)
+	}
+	for i, u := range names {
+		_, err := os.Stat(filepath.Join(g.Dir, failFile(u)))
+		if got, want := err == nil, i >= 2; got != want {
+			t.Errorf("record %s kept = %v, want %v (the 2 newest)", u, got, want)
+		}
+	}
+}
+
 func TestFailureConcurrent(t *testing.T) {
 	g := &Guard{Dir: filepath.Join(t.TempDir(), "guard")}
 	const n = 20
@@ -165,6 +194,17 @@ func BenchmarkTakeFailuresNone(b *testing.B) {
 	g := &Guard{Dir: filepath.Join(b.TempDir(), "guard")}
 	for b.Loop() {
 		if _, err := g.TakeFailures("alice"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkFail is the guard's cost of a failed login before the record
+// (the counters), to compare BenchmarkNoteFailure with.
+func BenchmarkFail(b *testing.B) {
+	g := &Guard{Dir: filepath.Join(b.TempDir(), "guard"), Limits: Limits{UserLock: 1 << 30, IPLock: 1 << 30}}
+	for b.Loop() {
+		if err := g.Fail("alice", "192.0.2.1"); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -149,7 +149,7 @@ func (g *Guard) Sweep() error {
 	if err != nil {
 		return fmt.Errorf("guard: %w", err)
 	}
-	errs := []error{g.sweepFailures(entries)}
+	errs := []error{g.sweepFailures(entries, MaxFailRecords)}
 	for _, e := range entries {
 		// Only counters: others keep their own files in Dir (the
 		// account cache's directory, accounts/).
