@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"postern/internal/lockfile"
@@ -110,6 +111,25 @@ func Parse(r io.Reader) []Entry {
 	return out
 }
 
+// clean makes e fit to be kept: an address that does not parse is
+// dropped, a text field cut to its limit (at a UTF-8 boundary).
+func (e Entry) clean() Entry {
+	if a, err := netip.ParseAddr(e.IP); err == nil {
+		e.IP = a.Unmap().String()
+	} else {
+		e.IP = ""
+	}
+	e.Browser, e.Factors, e.Reason = cut(e.Browser), cut(e.Factors), cut(e.Reason)
+	return e
+}
+
+func cut(s string) string {
+	if len(s) <= maxField {
+		return s
+	}
+	return strings.ToValidUTF8(s[:maxField], "")
+}
+
 // Format is the file content of es (the newest MaxEntries valid ones).
 func Format(es []Entry) []byte {
 	var b bytes.Buffer
@@ -155,7 +175,10 @@ func (l *Log) Append(es ...Entry) (before []Entry, err error) {
 	}
 	defer unlock()
 	before, _ = l.Read() // a broken history is started again
-	all := append(append([]Entry(nil), before...), es...)
+	all := append([]Entry(nil), before...)
+	for _, e := range es {
+		all = append(all, e.clean())
+	}
 	if err := privfile.WriteAtomicNoSync(l.Path, Format(all)); err != nil {
 		return before, fmt.Errorf("loginlog: %w", err)
 	}
@@ -188,7 +211,11 @@ func Summarize(before []Entry) Summary {
 func (s Summary) Text() string {
 	var t string
 	if !s.Last.Time.IsZero() {
-		t = "Last login: " + s.Last.Time.Local().Format(time.DateTime) + " from " + s.Last.IP + "; "
+		from := s.Last.IP
+		if from == "" {
+			from = "an unknown address"
+		}
+		t = "Last login: " + s.Last.Time.Local().Format(time.DateTime) + " from " + from + "; "
 		t += attempts(s.Failed) + " since."
 	} else if s.Failed > 0 {
 		t = "First login recorded; " + attempts(s.Failed) + " before."

@@ -33,6 +33,29 @@ func TestAppendRing(t *testing.T) {
 	}
 }
 
+// TestAppendCleans: an entry with an odd address or long fields is kept,
+// cleaned, not dropped.
+func TestAppendCleans(t *testing.T) {
+	l := &Log{Path: filepath.Join(t.TempDir(), "loginlog")}
+	in := []Entry{
+		{Time: t0, Kind: Login, IP: "unknown", Factors: "password"},
+		{Time: t0, Kind: Failed, IP: "::ffff:192.0.2.7", Reason: strings.Repeat("é", maxField)},
+	}
+	if _, err := l.Append(in...); err != nil {
+		t.Fatal(err)
+	}
+	got, err := l.Read()
+	if err != nil || len(got) != 2 {
+		t.Fatalf("Read = %v, %v; want 2 entries", got, err)
+	}
+	if got[0].IP != "" || got[1].IP != "192.0.2.7" || len(got[1].Reason) > maxField {
+		t.Errorf("Read = %+v, want the bad address dropped, the mapped one unmapped, the reason cut", got)
+	}
+	if text := Summarize(got[:1]).Text(); !strings.Contains(text, "from an unknown address;") {
+		t.Errorf("Summarize(login without address).Text() = %q, want \"from an unknown address\"", text)
+	}
+}
+
 func TestCorruptHistory(t *testing.T) {
 	dir := t.TempDir()
 	l := &Log{Path: filepath.Join(dir, "loginlog")}
