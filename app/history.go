@@ -1,14 +1,17 @@
 package app
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"time"
 
 	"postern/auth"
+	"postern/config"
 	"postern/gate"
 	"postern/guard"
 	"postern/loginlog"
+	"postern/maildir"
 	"postern/templates"
 	"postern/useragent"
 )
@@ -68,7 +71,7 @@ func failureEntries(fs []guard.Failure) []loginlog.Entry {
 // failures handed over with it (one write), and keeps the notice for the
 // session sid's next page: the login before this one and the failures
 // since, those handed over included.
-func loginWhole(acct *auth.Account, req *gate.Request, sid, factors string, fs []guard.Failure) {
+func loginWhole(cfg *config.Config, acct *auth.Account, req *gate.Request, sid, factors string, fs []guard.Failure) {
 	e := event(req, loginlog.Login)
 	e.Factors = factors
 	fails := failureEntries(fs)
@@ -76,6 +79,7 @@ func loginWhole(acct *auth.Account, req *gate.Request, sid, factors string, fs [
 	if err != nil {
 		logf("login history of %s: %v", acct.User, err)
 	}
+	loginAlert(cfg, acct, before, e)
 	text := loginlog.Summarize(append(before, fails...)).Text()
 	if text == "" {
 		return
@@ -124,4 +128,26 @@ func (a *app) historyRows() []templates.HistoryRow {
 		rows = append(rows, r)
 	}
 	return rows
+}
+
+// loginAlert puts a message in the user's INBOX, when their preferences
+// ask for it (login_alert), about a login from a network or browser not
+// seen among the logins of the last 90 days (loginlog.Unusual). It is
+// delivered into the Maildir, not sent: no program runs at a login.
+func loginAlert(cfg *config.Config, acct *auth.Account, before []loginlog.Entry, e loginlog.Entry) {
+	if !readPrefs(cfg.PageSize).LoginAlert {
+		return
+	}
+	newNet, newBrowser := loginlog.Unusual(before, e)
+	if !newNet && !newBrowser {
+		return
+	}
+	store, err := maildir.Open(maildirPath())
+	if err == nil {
+		addr := acct.User + "@" + mailDomain(cfg)
+		_, err = store.Deliver("INBOX", bytes.NewReader(loginlog.AlertMessage(cfg.SiteName, addr, e, newNet, newBrowser, time.Now())), "")
+	}
+	if err != nil {
+		logf("login alert of %s: %v", acct.User, err)
+	}
 }

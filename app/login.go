@@ -45,7 +45,7 @@ func loginDone(e *gate.Entry) int {
 		next = "/totp-login"
 	} else {
 		auditLog.Log(audit.LoginOK, req.RemoteAddr, acct.User, "")
-		loginWhole(acct, req, sess.ID, "password", l.Failures)
+		loginWhole(cfg, acct, req, sess.ID, "password", l.Failures)
 	}
 	value := session.FormatCookie(acct.MailboxID(), sess.ID, secret)
 	return serve(cfg, func(w httpcgi.ResponseWriter, r *httpcgi.Request) {

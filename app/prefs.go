@@ -25,11 +25,16 @@ type userPrefs struct {
 	PageSize      int      `json:"page_size"`
 	PreferText    bool     `json:"prefer_text,omitempty"`    // show the text part of messages that have one
 	RemoteSenders []string `json:"remote_senders,omitempty"` // always load remote content from these
+	LoginAlert    bool     `json:"login_alert,omitempty"`    // a mail at a login from a new network or browser
 }
 
 // prefs reads the preferences; a missing or broken file gives defaults.
-func (a *app) prefs() userPrefs {
-	p := userPrefs{PageSize: a.cfg.PageSize}
+func (a *app) prefs() userPrefs { return readPrefs(a.cfg.PageSize) }
+
+// readPrefs reads the preferences of the user whose Maildir the process
+// is in, with pageSize as the default page size.
+func readPrefs(pageSize int) userPrefs {
+	p := userPrefs{PageSize: pageSize}
 	data, err := privfile.Read(prefsFile, maxPrefsBytes)
 	if err != nil {
 		return p
@@ -42,6 +47,7 @@ func (a *app) prefs() userPrefs {
 		p.PageSize = stored.PageSize
 	}
 	p.PreferText = stored.PreferText
+	p.LoginAlert = stored.LoginAlert
 	if len(stored.RemoteSenders) <= maxRemoteSenders {
 		p.RemoteSenders = stored.RemoteSenders
 	}
@@ -54,7 +60,7 @@ func (a *app) prefsPage(w httpcgi.ResponseWriter, r *httpcgi.Request, notice str
 	p := a.page(r, "Preferences")
 	p.Notice = notice
 	up := a.prefs()
-	p.Prefs = &templates.PrefsData{PageSize: up.PageSize, PageSizes: pageSizes, PreferText: up.PreferText, RemoteSenders: up.RemoteSenders}
+	p.Prefs = &templates.PrefsData{PageSize: up.PageSize, PageSizes: pageSizes, PreferText: up.PreferText, RemoteSenders: up.RemoteSenders, LoginAlert: up.LoginAlert}
 	render(w, httpcgi.StatusOK, "prefs", p)
 	return nil
 }
@@ -71,6 +77,7 @@ func (a *app) savePrefs(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	p := a.prefs()
 	p.PageSize = n
 	p.PreferText = r.PostForm.Get("prefertext") != ""
+	p.LoginAlert = r.PostForm.Get("loginalert") != ""
 	drop := map[string]bool{}
 	for _, s := range r.PostForm["forget"] {
 		drop[s] = true

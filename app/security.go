@@ -269,7 +269,7 @@ func (a *app) totpLogin(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	if recovery {
 		factors = "password+recovery"
 	}
-	loginWhole(a.acct, a.req, sess.ID, factors, nil)
+	loginWhole(a.cfg, a.acct, a.req, sess.ID, factors, nil)
 	setSessionCookie(w, r, session.FormatCookie(a.acct.MailboxID(), sess.ID, secret), false)
 	httpcgi.Redirect(w, r, scriptName(r)+"/list?f=INBOX", httpcgi.StatusSeeOther)
 	return nil

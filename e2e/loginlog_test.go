@@ -1,8 +1,12 @@
 package e2e
 
 import (
+	"bytes"
 	"net/http"
+	"net/mail"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -141,5 +145,63 @@ func TestLoginHistoryCodes(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("%s: history =\n%s\nwant\n%s", r, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestLoginAlert: with the preference on, a login with a browser not seen
+// before puts one unread message in the INBOX, delivered as the user;
+// logins from a seen network and browser, or with the preference off, put
+// none.
+func TestLoginAlert(t *testing.T) {
+	resetGuard(t)
+	a, err := newAccount("la")
+	if err != nil {
+		t.Fatal(err)
+	}
+	inbox := func() []string {
+		t.Helper()
+		var subjects []string
+		for _, sub := range []string{"cur", "new"} {
+			ents, _ := os.ReadDir(filepath.Join(folderDir(a, "INBOX"), sub))
+			for _, e := range ents {
+				b, _ := os.ReadFile(filepath.Join(folderDir(a, "INBOX"), sub, e.Name()))
+				if m, err := mail.ReadMessage(bytes.NewReader(b)); err == nil && strings.HasPrefix(m.Header.Get("Subject"), "New login") {
+					subjects = append(subjects, m.Header.Get("Subject"))
+				}
+			}
+		}
+		return subjects
+	}
+	as := func(ip, ua string) {
+		t.Helper()
+		c := newClient(t, ip)
+		c.ua = ua
+		c.login(a)
+	}
+	firefox := "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+	c := loggedIn(t, a)
+	as("", firefox) // the preference is off
+	if got := inbox(); len(got) != 0 {
+		t.Fatalf("alerts with the preference off: %q", got)
+	}
+	tok := c.csrf()
+	wantStatus(t, c.post("/prefs", url.Values{"csrf": {tok}, "pagesize": {"50"}, "loginalert": {"1"}}), http.StatusOK)
+	as("127.0.0.2", "") // the /24 and the browser (Go's: "other") were seen
+	as("", firefox)     // seen too
+	if got := inbox(); len(got) != 0 {
+		t.Fatalf("alerts after logins from a seen network and browser: %q", got)
+	}
+	as("127.0.0.2", "w3m/0.5.3")
+	want := []string{"New login from 127.0.0.2 (w3m)"}
+	if got := inbox(); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("alerts after a login with a new browser = %q, want %q", got, want)
+	}
+	as("127.0.0.2", "w3m/0.5.3")
+	if got := inbox(); len(got) != 1 {
+		t.Errorf("alerts after a second login with that browser = %q, want still one", got)
+	}
+	_, unread := countMail(a, "INBOX")
+	if unread == 0 {
+		t.Error("the alert is not unread")
 	}
 }

@@ -45,6 +45,15 @@
 // # What it does not do
 //
 // It is not the audit log: the syslog lines (package audit) are the
-// administrator's record, this is the user's. It does not send mail about
-// unusual logins (not yet), and keeps no more than MaxEntries events.
+// administrator's record, this is the user's. It keeps no more than
+// MaxEntries events, so the logins "seen" by Unusual are those among them.
+//
+// # Login alerts
+//
+// Unusual tells whether a login comes from a network (/24, /64) or a
+// browser not seen among the logins of the last AlertWindow (90 days),
+// and AlertMessage is the mail that says so. The app delivers it straight
+// into the user's INBOX when their preferences ask for it: no program is
+// run at a login (the login request's sandbox executes nothing), so a
+// user who reads mail elsewhere through a forward does not get it there.
 package loginlog

@@ -185,6 +185,7 @@ type PrefsData struct {
 	PageSize      int
 	PageSizes     []int
 	PreferText    bool
+	LoginAlert    bool // mail me at a login from a new network or browser
 	RemoteSenders []string
 }
 
