@@ -147,6 +147,7 @@ func (a *app) page(r *httpcgi.Request, title string) *templates.Page {
 
 		FiltersOn: a.filtersOn(),
 		Quota:     a.quotaBar(),
+		LoginNotice: a.loginNotice(),
 	}
 }
 

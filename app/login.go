@@ -11,6 +11,7 @@ import (
 	"postern/gate"
 	"postern/guard"
 	"postern/httpcgi"
+	"postern/loginlog"
 	"postern/maildir"
 	"postern/session"
 	"postern/twofactor"
@@ -40,9 +41,11 @@ func loginDone(e *gate.Entry) int {
 	next := "/list?f=INBOX"
 	if opts.Pending {
 		auditLog.Log(audit.LoginPending, req.RemoteAddr, acct.User, "totp")
+		foldFailures(acct, l.Failures)
 		next = "/totp-login"
 	} else {
 		auditLog.Log(audit.LoginOK, req.RemoteAddr, acct.User, "")
+		loginWhole(cfg, acct, req, sess.ID, "password", l.Failures)
 	}
 	value := session.FormatCookie(acct.MailboxID(), sess.ID, secret)
 	return serve(cfg, func(w httpcgi.ResponseWriter, r *httpcgi.Request) {
@@ -82,6 +85,7 @@ func pamPasswordDone(e *gate.Entry) int {
 				logf("password change for %s: ending sessions: %v", acct.User, err)
 			}
 			auditLog.Log(audit.PasswordChanged, req.RemoteAddr, acct.User, plural(n, "other session")+" ended")
+			a.recordEvent(loginlog.Password, "")
 			notice = "Your password was changed; " + plural(n, "other session") + " ended."
 		}
 		if err := a.renderSecurity(w, r, notice, nil); err != nil {

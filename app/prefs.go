@@ -26,11 +26,16 @@ type userPrefs struct {
 	PreferText    bool     `json:"prefer_text,omitempty"`    // show the text part of messages that have one
 	RemoteSenders []string `json:"remote_senders,omitempty"` // always load remote content from these
 	NoCollect     bool     `json:"no_collect,omitempty"`     // do not collect the addresses mail is sent to
+	LoginAlert    bool     `json:"login_alert,omitempty"`    // a mail at a login from a new network or browser
 }
 
 // prefs reads the preferences; a missing or broken file gives defaults.
-func (a *app) prefs() userPrefs {
-	p := userPrefs{PageSize: a.cfg.PageSize}
+func (a *app) prefs() userPrefs { return readPrefs(a.cfg.PageSize) }
+
+// readPrefs reads the preferences of the user whose Maildir the process
+// is in, with pageSize as the default page size.
+func readPrefs(pageSize int) userPrefs {
+	p := userPrefs{PageSize: pageSize}
 	data, err := privfile.Read(prefsFile, maxPrefsBytes)
 	if err != nil {
 		return p
@@ -44,6 +49,7 @@ func (a *app) prefs() userPrefs {
 	}
 	p.PreferText = stored.PreferText
 	p.NoCollect = stored.NoCollect
+	p.LoginAlert = stored.LoginAlert
 	if len(stored.RemoteSenders) <= maxRemoteSenders {
 		p.RemoteSenders = stored.RemoteSenders
 	}
@@ -56,7 +62,7 @@ func (a *app) prefsPage(w httpcgi.ResponseWriter, r *httpcgi.Request, notice str
 	p := a.page(r, "Preferences")
 	p.Notice = notice
 	up := a.prefs()
-	p.Prefs = &templates.PrefsData{PageSize: up.PageSize, PageSizes: pageSizes, PreferText: up.PreferText, RemoteSenders: up.RemoteSenders, NoCollect: up.NoCollect}
+	p.Prefs = &templates.PrefsData{PageSize: up.PageSize, PageSizes: pageSizes, PreferText: up.PreferText, RemoteSenders: up.RemoteSenders, NoCollect: up.NoCollect, LoginAlert: up.LoginAlert}
 	render(w, httpcgi.StatusOK, "prefs", p)
 	return nil
 }
@@ -74,6 +80,7 @@ func (a *app) savePrefs(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	p.PageSize = n
 	p.PreferText = r.PostForm.Get("prefertext") != ""
 	p.NoCollect = r.PostForm.Get("collect") == ""
+	p.LoginAlert = r.PostForm.Get("loginalert") != ""
 	drop := map[string]bool{}
 	for _, s := range r.PostForm["forget"] {
 		drop[s] = true

@@ -10,6 +10,7 @@ import (
 	"postern/audit"
 	"postern/auth/webpass"
 	"postern/httpcgi"
+	"postern/loginlog"
 	"postern/session"
 	"postern/templates"
 	"postern/twofactor"
@@ -68,6 +69,7 @@ func (a *app) renderSecurity(w httpcgi.ResponseWriter, r *httpcgi.Request, notic
 		TOTPRequired:      a.cfg.TOTP == "required",
 		Recovery:          recovery,
 		QRURL:             scriptName(r) + "/totp/qr",
+		History:           a.historyRows(),
 	}
 	for _, s := range list {
 		if s.Pending {
@@ -116,6 +118,7 @@ func (a *app) endSessions(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 			return err
 		}
 		auditLog.Log(audit.SessionEnded, a.req.RemoteAddr, a.acct.User, "all others")
+		a.recordEvent(loginlog.LogoutOthers, "")
 		return a.renderSecurity(w, r, plural(n, "other session")+" ended.", nil)
 	}
 	return badRequest("Unknown operation.", nil)
@@ -150,6 +153,7 @@ func (a *app) changePassword(w httpcgi.ResponseWriter, r *httpcgi.Request) error
 		logf("password change for %s: ending sessions: %v", a.acct.User, err)
 	}
 	auditLog.Log(audit.PasswordChanged, a.req.RemoteAddr, a.acct.User, plural(n, "other session")+" ended")
+	a.recordEvent(loginlog.Password, "")
 	return a.renderSecurity(w, r, "Your password was changed; "+plural(n, "other session")+" ended.", nil)
 }
 
@@ -231,6 +235,7 @@ func (a *app) totpLogin(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		}
 		logf("totp login of %s from %s: %v", a.acct.User, a.req.RemoteAddr, err)
 		codeDone(a.codes, false, a.req.RemoteAddr, a.acct.User, reason)
+		a.recordEvent(loginlog.Failed, "code")
 		if _, ferr := a.sessions.Fail(a.sess.ID); errors.Is(ferr, session.ErrNoSession) {
 			setSessionCookie(w, r, "", true)
 			p := basePage(a.cfg, r)
@@ -260,6 +265,11 @@ func (a *app) totpLogin(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		auditLog.Log(audit.RecoveryUsed, a.req.RemoteAddr, a.acct.User, "")
 	}
 	auditLog.Log(audit.LoginOK, a.req.RemoteAddr, a.acct.User, "totp")
+	factors := "password+totp"
+	if recovery {
+		factors = "password+recovery"
+	}
+	loginWhole(a.cfg, a.acct, a.req, sess.ID, factors, nil)
 	setSessionCookie(w, r, session.FormatCookie(a.acct.MailboxID(), sess.ID, secret), false)
 	httpcgi.Redirect(w, r, scriptName(r)+"/list?f=INBOX", httpcgi.StatusSeeOther)
 	return nil

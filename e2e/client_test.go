@@ -24,6 +24,7 @@ type client struct {
 	t   *testing.T
 	hc  *http.Client
 	jar *cookiejar.Jar
+	ua  string // the User-Agent header, when set
 }
 
 // newClient dials from 127.0.0.1, or from localIP when given.
@@ -86,6 +87,9 @@ func (c *client) postBody(path, ctype string, body []byte) *response {
 // do sends req and checks the headers every response must carry.
 func (c *client) do(req *http.Request) *response {
 	c.t.Helper()
+	if c.ua != "" {
+		req.Header.Set("User-Agent", c.ua)
+	}
 	res, err := c.hc.Do(req)
 	if err != nil {
 		c.t.Fatalf("%s %s: %v", req.Method, req.URL, err)

@@ -63,6 +63,15 @@
 // counters of a code attempt open (guard.Ticket) and hands them to the app
 // (Entry.Codes), which records the outcome through them.
 //
+// A failed login leaves, besides the counters, a line in the guard's
+// per-name record of failures (guard.NoteFailure: time, address, a reason
+// token, the browser's short name from package useragent), written the
+// same way for every name so that its cost does not tell whether the
+// account exists. A successful password login takes that record before
+// the drop (Login.Failures); the app adds it to the user's login history
+// (package loginlog), which this package does not import: it parses a
+// file of the user's.
+//
 // # What it does not do
 //
 // It renders no page. Every answer the user sees, the refusals of this

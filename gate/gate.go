@@ -47,10 +47,11 @@ type Entry struct {
 // Login is what the root room read of a login form whose password was
 // right, for the app to create the session with.
 type Login struct {
-	Bind     bool          // bind the session to the client's address
-	Public   bool          // a public computer: the shorter idle timeout
-	Remember bool          // keep the user name in a cookie
-	Held     *guard.Ticket // the guard's counters, reset once the login is whole
+	Bind     bool            // bind the session to the client's address
+	Public   bool            // a public computer: the shorter idle timeout
+	Remember bool            // keep the user name in a cookie
+	Held     *guard.Ticket   // the guard's counters, reset once the login is whole
+	Failures []guard.Failure // the failed logins at this name since the last login, oldest first (guard.TakeFailures)
 }
 
 // Password is the outcome of a PAM password change tried as root.

@@ -11,7 +11,7 @@ import (
 // index, and the app itself.
 var forbidden = []string{
 	"postern/app", "postern/session", "postern/maildir", "postern/message", "postern/index",
-	"postern/sanitize", "postern/compose", "postern/templates", "postern/twofactor", "postern/httpcgi",
+	"postern/sanitize", "postern/compose", "postern/templates", "postern/twofactor", "postern/httpcgi", "postern/loginlog",
 	"golang.org/x/net/html", "github.com/emersion/go-message", "github.com/mattn/go-sqlite3",
 	"html/template", "mime/multipart", "encoding/json",
 }

@@ -11,6 +11,7 @@ import (
 
 	"postern/auth"
 	"postern/config"
+	"postern/guard"
 )
 
 // login handles POST /login as root until enter: the login policy, at most
@@ -35,19 +36,21 @@ func (g *room) login(backend auth.Authenticator) *Entry {
 		return g.anonymous(a)
 	}
 	acct, err := authenticate(g.cfg, backend, name, pass)
+	reason := "password"
 	if err == nil {
 		if p := clientCertProblem(g.cfg, name); p != "" {
-			err = errors.New(p)
+			err, reason = errors.New(p), "client-cert"
 		}
 	}
 	if err != nil {
 		logf("login failed for %q from %s: %v", name, g.req.RemoteAddr, err)
-		g.noteFailure(name, err)
+		g.noteFailure(name, err, reason)
 		return g.anonymous(Anon{Kind: AnonLoginFailed, User: name})
 	}
 	maybeSweep(loginGuard(g.cfg), rand.IntN(sweepEvery))
 	// The reset waits until the session exists: a second factor may be due.
 	l.Held = g.holdAfterPassword(name)
+	l.Failures = g.takeFailures(name)
 	if err := g.enter(acct); err != nil {
 		logf("login failed for %q from %s: %v", name, g.req.RemoteAddr, err)
 		l.Held.Close()
@@ -131,4 +134,15 @@ func SameOrigin(getenv func(string) string) bool {
 		return false
 	}
 	return strings.EqualFold(u.Host, getenv("HTTP_HOST"))
+}
+
+// takeFailures takes the guard's record of the failed logins at name
+// since the last successful one, for the app to fold into the user's
+// history. A record that cannot be read is logged and left.
+func (g *room) takeFailures(name string) []guard.Failure {
+	f, err := loginGuard(g.cfg).TakeFailures(name)
+	if err != nil {
+		logf("guard: %v", err)
+	}
+	return f
 }

@@ -8,6 +8,7 @@ import (
 	"postern/audit"
 	"postern/config"
 	"postern/guard"
+	"postern/useragent"
 )
 
 // loginPolicy refuses a login before its body is read: not over HTTPS
@@ -89,18 +90,34 @@ func (g *room) guardCheck(name string) (Anon, bool) {
 	if v.Locked {
 		logf("login refused for %q from %s: %s", name, g.req.RemoteAddr, v.Reason)
 		g.audit.Log(audit.LoginLocked, g.req.RemoteAddr, name, v.Reason)
+		g.recordFailure(name, "locked")
 		return Anon{Kind: AnonLoginFailed, User: name}, true
 	}
 	time.Sleep(v.Delay)
 	return Anon{}, false
 }
 
-// noteFailure counts a failed login and writes its audit line.
-func (g *room) noteFailure(name string, err error) {
+// noteFailure counts a failed login, records it for the user's history
+// under reason (a guard.Failure token) and writes its audit line.
+func (g *room) noteFailure(name string, err error, reason string) {
 	if gerr := loginGuard(g.cfg).Fail(name, g.req.RemoteAddr); gerr != nil {
 		logf("guard: %v", gerr)
 	}
+	g.recordFailure(name, reason)
 	g.audit.Log(audit.LoginFailed, g.req.RemoteAddr, name, FailReason(err))
+}
+
+// recordFailure adds a failed login at name to the guard's record, which
+// the app folds into the user's history at the next login (guard/doc.go,
+// "Failed logins for the history"). Every name is recorded the same way,
+// existing or not. A failure to record is logged; the login answer is the
+// same.
+func (g *room) recordFailure(name, reason string) {
+	f := guard.Failure{Time: time.Now(), IP: g.req.RemoteAddr, Reason: reason,
+		Browser: useragent.Short(os.Getenv("HTTP_USER_AGENT"))}
+	if err := loginGuard(g.cfg).NoteFailure(name, f); err != nil {
+		logf("guard: %v", err)
+	}
 }
 
 // FailReason is the short audit reason of a failed login; the full error

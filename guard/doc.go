@@ -78,6 +78,30 @@
 // user while a Ticket is open could reset the two counters it holds, and
 // no others.
 //
+// # Failed logins for the history
+//
+// The user's login history (package loginlog) lives in the Maildir, which
+// the root room must not parse, and a failed login has no drop to the
+// account (it may not exist). So the root room also keeps, per name tried,
+// a record of its failures in Dir: "f-" followed by the same hex SHA-256
+// as the name's counter, one line "unix-seconds address reason browser"
+// per failure (NoteFailure), each field a short checked token, the newest
+// MaxFailures kept, read and written under flock(2). It is written for
+// every name tried, existing or not, so that its cost says nothing of
+// whether an account exists. At a successful password login the root room
+// takes the record (TakeFailures: read and removed under the lock, before
+// the drop) and hands it to the app, which appends it to the user's
+// history as the user. The counters stay the only source for delays and
+// lockouts; the record decides nothing.
+//
+// A record is at most MaxFailures lines of at most 128 bytes. Sweep
+// removes the records not written for FailKeep (90 days) and, beyond
+// MaxFailRecords (the newest kept), the oldest, so that guessing many
+// names fills Dir by at most MaxFailRecords small files. Failures of a
+// name that nobody logs in as are therefore lost after FailKeep, and the
+// failures a user sees are those of its own name only (a refusal before
+// the name is read, such as a network outside allow_from, is nobody's).
+//
 // # Network allowlist
 //
 // ParseAllow reads a list of CIDR prefixes (IPv4 and IPv6, separated by

@@ -141,13 +141,15 @@ func (g *Guard) Succeed(user string) error {
 
 // Sweep removes the counters forgotten by now: older than Limits.Window
 // and not written (by a failure or a Hold) for MaxHold. Each is removed
-// under its exclusive lock, so a Hold never keeps a removed file.
+// under its exclusive lock, so a Hold never keeps a removed file. It
+// also removes the records of failures not written for FailKeep, and the
+// oldest beyond MaxFailRecords.
 func (g *Guard) Sweep() error {
 	entries, err := os.ReadDir(g.Dir)
 	if err != nil {
 		return fmt.Errorf("guard: %w", err)
 	}
-	var errs []error
+	errs := []error{g.sweepFailures(entries, MaxFailRecords)}
 	for _, e := range entries {
 		// Only counters: others keep their own files in Dir (the
 		// account cache's directory, accounts/).

@@ -12,11 +12,14 @@ type Page struct {
 	User   string // the logged-in user, "" when logged out
 	Folder string // the current folder, for the navigation
 	Notice string // one line of feedback ("3 messages moved to Archive")
-	Error  string // the public text of an error
-	Status int    // the HTTP status of an error page
-	Style  template.CSS
-	Logo   bool   // the site has a logo, served at Base + "/logo"
-	Query  string // the search box's text
+	// LoginNotice is shown on the first page after a login, once: "Last
+	// login: <time> from <IP>; N failed attempts since."
+	LoginNotice string
+	Error       string // the public text of an error
+	Status      int    // the HTTP status of an error page
+	Style       template.CSS
+	Logo        bool   // the site has a logo, served at Base + "/logo"
+	Query       string // the search box's text
 
 	FiltersOn bool // the site writes filters: the Filters and Vacation links
 	Quota     *QuotaData
@@ -200,6 +203,7 @@ type PrefsData struct {
 	PageSize      int
 	PageSizes     []int
 	PreferText    bool
+	LoginAlert    bool // mail me at a login from a new network or browser
 	RemoteSenders []string
 	NoCollect     bool // do not remember the addresses mail is sent to
 }

@@ -9,6 +9,7 @@ type SessionRow struct {
 // SecurityData is the security page: sessions, password, second factor.
 type SecurityData struct {
 	Sessions []SessionRow
+	History  []HistoryRow // newest first
 
 	// CanChangePassword: the backend changes passwords here (webpass);
 	// otherwise PasswordHint says where to change it.
@@ -28,4 +29,12 @@ type SecurityData struct {
 // TOTPLoginData is the second step of a login.
 type TOTPLoginData struct {
 	Failed bool
+}
+
+// HistoryRow is one event of the login history on the security page.
+type HistoryRow struct {
+	Time, What, IP, Browser string
+	Factors                 string // of a login: "password", "password+totp", ...
+	Why                     string // of a failed login: "wrong password", ...
+	Failed                  bool
 }

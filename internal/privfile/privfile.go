@@ -40,7 +40,14 @@ func Read(path string, max int64) ([]byte, error) {
 // WriteAtomic replaces path with data: a mode-600 temporary file in the
 // same directory, written, synced and renamed over path, so that readers
 // see the old content or the new, never a part.
-func WriteAtomic(path string, data []byte) error {
+func WriteAtomic(path string, data []byte) error { return writeAtomic(path, data, true) }
+
+// WriteAtomicNoSync is WriteAtomic without the sync, for a file that may
+// be lost (found empty or old) after a crash but must not cost a login a
+// disk flush: readers still see the old content or the new.
+func WriteAtomicNoSync(path string, data []byte) error { return writeAtomic(path, data, false) }
+
+func writeAtomic(path string, data []byte, sync bool) error {
 	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
 	if err != nil {
 		return err
@@ -50,7 +57,7 @@ func WriteAtomic(path string, data []byte) error {
 	if err == nil {
 		_, err = f.Write(data)
 	}
-	if err == nil {
+	if err == nil && sync {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {

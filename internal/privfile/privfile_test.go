@@ -11,12 +11,19 @@ import (
 )
 
 func TestWriteRead(t *testing.T) {
+	for _, write := range []func(string, []byte) error{WriteAtomic, WriteAtomicNoSync} {
+		testWriteRead(t, write)
+	}
+}
+
+func testWriteRead(t *testing.T, write func(string, []byte) error) {
+	t.Helper()
 	dir := t.TempDir()
 	p := filepath.Join(dir, "state")
-	if err := WriteAtomic(p, []byte("one")); err != nil {
+	if err := write(p, []byte("one")); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteAtomic(p, []byte("two")); err != nil {
+	if err := write(p, []byte("two")); err != nil {
 		t.Fatal(err)
 	}
 	got, err := Read(p, 16)
