@@ -162,7 +162,10 @@ func checkTree(n *html.Node) error {
 			return err
 		}
 		if a.Key == "src" || a.Key == "srcset" {
-			remote = remote || strings.Contains(strings.ToLower(a.Val), "http")
+			for _, u := range urlsOf(n, a) {
+				l := strings.ToLower(strings.TrimSpace(u))
+				remote = remote || strings.HasPrefix(l, "http:") || strings.HasPrefix(l, "https:")
+			}
 		}
 		policy = policy || a.Key == "referrerpolicy"
 	}
