@@ -55,6 +55,14 @@ var selfURLs = []string{
 // refusedURLs are web URLs a browser may read relative to the frame's
 // own URL, or reads otherwise than net/url: dropped whatever the host.
 var refusedURLs = []string{
+	// relative URLs: there is no base, and the frame's own URL would be one
+	"logout",
+	"/cgi-bin/postern/logout",
+	"./logout",
+	"../postern/list?f=INBOX",
+	"?f=INBOX",
+	"%2Fcgi-bin%2Fpostern%2Flogout",
+	"\u00a0//webmail.example/",      // trimmed like a space (browsers would read a path): the webmail
 	"https:webmail.example/",        // no slashes: the host, or a path on the frame's
 	"https:/cgi-bin/postern/logout", // a path on the frame's host
 	"https:\\\\webmail.example\\",   // backslashes are slashes
