@@ -184,6 +184,7 @@ func (a *app) html(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Security-Policy", htmlCSP(remote))
+	h.Set("Referrer-Policy", "no-referrer") // as every response; said again where it matters most
 	h.Set("X-Frame-Options", "SAMEORIGIN")
 	var b bytes.Buffer
 	b.WriteString("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><meta name=\"referrer\" content=\"no-referrer\">" +
