@@ -108,10 +108,11 @@ type sanitizer struct {
 	styleCache map[string]cachedStyle // style attribute text -> result
 }
 
-// maxPasses bounds the walks of sanitize. The parser restructures the
-// rendering of a walked tree seldom, and its own output once more at
-// most in every case the fuzzer has found; input that does not settle is
-// shown as text.
+// maxPasses bounds the walks of sanitize. The parser seldom restructures
+// the rendering of a walked tree (none of the corpus's mail), and the
+// tree it builds instead settles in the next walk in every case the tests
+// and the fuzzer have found; input that has not settled after maxPasses
+// walks is shown as text.
 const maxPasses = 4
 
 // sanitize runs the whole pipeline on data.
