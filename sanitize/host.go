@@ -72,8 +72,8 @@ func parseHost(s string) (h host, ok bool) {
 		return ipHost(ip), true
 	}
 	a = strings.TrimSuffix(a, ".")
-	if a == "" || strings.HasSuffix(a, ".") {
-		return host{}, false
+	if a == "" || strings.HasPrefix(a, ".") || strings.Contains(a, "..") || strings.HasSuffix(a, ".") {
+		return host{}, false // an empty label ("xn--" decodes to one): browsers differ, refuse
 	}
 	return host{name: a, loopback: a == "localhost" || strings.HasSuffix(a, ".localhost")}, true
 }

@@ -168,6 +168,8 @@ func TestWebAuthority(t *testing.T) {
 		{"http://ex%ample.com/", "", 0, false},
 		{"http://%C3%A9.example/", "xn--9ca.example", 80, true},
 		{"http://%FF.example/", "", 0, false}, // not UTF-8
+		{"https://xn--.a0/", "", 0, false},    // "xn--" is an empty label to x/net/idna, an error to browsers
+		{"https://a..b/", "", 0, false},       // an empty label: browsers take it, refused here all the same
 	}
 	for _, tt := range tests {
 		h, port, ok := webAuthority(tt.u, scheme(tt.u))
