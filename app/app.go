@@ -145,8 +145,8 @@ func (a *app) page(r *httpcgi.Request, title string) *templates.Page {
 		CSRF:  a.sess.CSRF,
 		User:  a.acct.User,
 
-		FiltersOn: a.filtersOn(),
-		Quota:     a.quotaBar(),
+		FiltersOn:   a.filtersOn(),
+		Quota:       a.quotaBar(),
 		LoginNotice: a.loginNotice(),
 	}
 }

@@ -2,6 +2,9 @@ package app
 
 import (
 	"bytes"
+	"encoding/base64"
+	"io"
+	"net"
 	"net/url"
 	"os"
 	"strings"
@@ -20,21 +23,27 @@ import (
 // allow-scripts. A sanitizer bug therefore still cannot run script or
 // reach the session. Text browsers follow the link under the frame.
 
-// htmlCSP is the policy of the sanitized HTML document. allow-same-origin
-// lets its images (our /part URLs) carry the session cookie; without
-// allow-scripts it grants no script anything.
+// htmlCSP is the policy of the sanitized HTML document. Its sandbox, like
+// the frame's (iframeSandbox), has no allow-same-origin: the document has
+// an opaque origin, from which browsers send no Referer and no SameSite
+// cookie. Chromium sends the webmail's origin as Referer with the images
+// placed by CSS whatever Referrer-Policy the document has (header or
+// <meta>); only an opaque origin stops it. The mail's cid: images are
+// therefore written into the document as data: URLs (inlineParts)
+// instead of loaded from /part with the session cookie.
 func htmlCSP(remote bool) string {
-	img := "'self' data:"
+	img := "data:"
 	if remote {
 		img += " https: http:"
 	}
 	return "default-src 'none'; style-src 'unsafe-inline'; img-src " + img +
 		"; frame-ancestors 'self'; form-action 'none'; base-uri 'none'" +
-		"; sandbox allow-popups allow-popups-to-escape-sandbox allow-same-origin"
+		"; sandbox allow-popups allow-popups-to-escape-sandbox"
 }
 
-// iframeSandbox is the sandbox attribute of the frame on the message page.
-const iframeSandbox = "allow-popups allow-popups-to-escape-sandbox allow-same-origin"
+// iframeSandbox is the sandbox attribute of the frame on the message page:
+// no scripts, no same origin.
+const iframeSandbox = "allow-popups allow-popups-to-escape-sandbox"
 
 // htmlDocStyle is the frame document's own style: readable defaults and
 // the mark of a link whose text names another site.
@@ -42,8 +51,9 @@ const htmlDocStyle = `body{margin:8px;font:15px/1.4 system-ui,-apple-system,"Seg
 	`img{max-width:100%;height:auto}table{max-width:100%}` +
 	`a.postern-phish{outline:2px solid #c0392b;background:#fde8e8}a.postern-phish::after{content:" \26A0";color:#c0392b}`
 
-// sanitizedPart sanitizes the HTML part at ref's part path.
-func (a *app) sanitizedPart(ref *msgRef, htmlPart string, remote bool, cids map[string]string, r *httpcgi.Request) (*sanitize.Result, error) {
+// sanitizedPart sanitizes the HTML part at ref's part path; partURL maps
+// its cid: references.
+func (a *app) sanitizedPart(ref *msgRef, htmlPart string, remote bool, partURL func(cid string) string) (*sanitize.Result, error) {
 	f, err := os.Open(ref.path)
 	if err != nil {
 		return nil, err
@@ -55,27 +65,100 @@ func (a *app) sanitizedPart(ref *msgRef, htmlPart string, remote bool, cids map[
 	}
 	res := sanitize.String(src, sanitize.Options{
 		AllowRemote: remote,
-		PartURL: func(cid string) string {
-			part, ok := cids[cid]
-			if !ok {
-				return ""
-			}
-			return link(r, "/part", url.Values{"f": {ref.folder}, "id": {ref.id}, "part": {part}, "disposition": {"inline"}})
-		},
+		PartURL:     partURL,
+		Self:        selfHosts(),
 	})
 	res.Truncated = res.Truncated || truncated
 	return res, nil
 }
 
-// contentIDs maps the Content-IDs of a message's parts to their paths.
-func contentIDs(v *message.View) map[string]string {
-	m := map[string]string{}
+// selfHosts are the webmail's own hosts, whose URLs the sanitizer drops
+// from mail: the Host the browser asked for, the server's name and its
+// address, with the server's port.
+func selfHosts() []string {
+	port := os.Getenv("SERVER_PORT")
+	hosts := []string{os.Getenv("HTTP_HOST")}
+	for _, h := range []string{os.Getenv("SERVER_NAME"), os.Getenv("SERVER_ADDR")} {
+		if h != "" && port != "" {
+			h = net.JoinHostPort(strings.Trim(h, "[]"), port)
+		}
+		hosts = append(hosts, h)
+	}
+	return hosts
+}
+
+// contentIDs maps the Content-IDs of a message's parts to the parts.
+func contentIDs(v *message.View) map[string]message.Attachment {
+	m := map[string]message.Attachment{}
 	for _, att := range v.Attachments {
 		if att.ContentID != "" {
-			m[att.ContentID] = att.Part
+			m[att.ContentID] = att
 		}
 	}
 	return m
+}
+
+// partLinks maps cid: references to /part URLs; the message page uses
+// it only to count what the sanitizer blocks.
+func partLinks(r *httpcgi.Request, ref *msgRef, cids map[string]message.Attachment) func(string) string {
+	return func(cid string) string {
+		att, ok := cids[cid]
+		if !ok {
+			return ""
+		}
+		return link(r, "/part", url.Values{"f": {ref.folder}, "id": {ref.id}, "part": {att.Part}, "disposition": {"inline"}})
+	}
+}
+
+// maxInlineImage and maxInlineTotal bound the cid: images written into a
+// frame document as data: URLs: each one, and all of one document. An
+// image past them is left out (its alt text shows).
+const (
+	maxInlineImage = 5 << 20
+	maxInlineTotal = 20 << 20
+)
+
+// inlineParts maps cid: references to data: URLs of the referenced
+// images (raster types only, within maxInlineImage and maxInlineTotal),
+// for the frame document, whose opaque origin cannot load /part.
+func inlineParts(ref *msgRef, cids map[string]message.Attachment) func(string) string {
+	done := map[string]string{}
+	total := int64(0)
+	return func(cid string) string {
+		if u, ok := done[cid]; ok {
+			return u
+		}
+		att, ok := cids[cid]
+		if !ok || !inlineImage(att.ContentType) || att.Size > maxInlineImage || total+att.Size > maxInlineTotal {
+			return ""
+		}
+		u, err := dataURL(ref.path, att)
+		if err != nil {
+			logf("inlining part %s of %s: %v", att.Part, ref.id, err)
+		}
+		total += att.Size
+		done[cid] = u
+		return u
+	}
+}
+
+// dataURL reads one part of the message at path, decoded, as a data: URL
+// of its (raster image) type.
+func dataURL(path string, att message.Attachment) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	_, body, err := message.OpenPart(f, att.Part, message.DefaultLimits)
+	if err != nil {
+		return "", err
+	}
+	b, err := io.ReadAll(io.LimitReader(body, maxInlineImage+1))
+	if err != nil || len(b) > maxInlineImage {
+		return "", err
+	}
+	return "data:" + strings.ToLower(att.ContentType) + ";base64," + base64.StdEncoding.EncodeToString(b), nil
 }
 
 // html serves one sanitized HTML part as a document for the frame.
@@ -94,13 +177,14 @@ func (a *app) html(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		return err
 	}
 	remote := q.Get("remote") == "1" || a.remoteAllowed(v)
-	res, err := a.sanitizedPart(m, htmlPart, remote, contentIDs(v), r)
+	res, err := a.sanitizedPart(m, htmlPart, remote, inlineParts(m, contentIDs(v)))
 	if err != nil {
 		return err
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Security-Policy", htmlCSP(remote))
+	h.Set("Referrer-Policy", "no-referrer") // as every response; said again where it matters most
 	h.Set("X-Frame-Options", "SAMEORIGIN")
 	var b bytes.Buffer
 	b.WriteString("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><meta name=\"referrer\" content=\"no-referrer\">" +
@@ -222,11 +306,11 @@ func (a *app) bodyView(w httpcgi.ResponseWriter, r *httpcgi.Request, m *msgRef, 
 		return
 	}
 	remote := q.Get("remote") == "1" || a.remoteAllowed(v)
-	cids := contentIDs(v)
+	partURL := partLinks(r, m, contentIDs(v))
 	for _, t := range v.Body {
 		tp := textPart(t)
 		if t.FromHTML {
-			res, err := a.sanitizedPart(m, t.Part, remote, cids, r)
+			res, err := a.sanitizedPart(m, t.Part, remote, partURL)
 			if err != nil {
 				// Shown as text instead.
 				logf("sanitizing part %s of %s: %v", t.Part, m.id, err)

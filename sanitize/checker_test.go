@@ -19,6 +19,9 @@ func TestCheckerCatches(t *testing.T) {
 		`<div class="postern-mail"><a href="https://x.example/">x</a></div>`, // not idempotent: target/rel missing
 		`<div class="postern-mail"><a href="/relative">x</a></div>`,
 		`<div class="postern-mail"><img src="data:text/html,x"/></div>`,
+		`<div class="postern-mail"><a><a>z</a><table></table></a></div>`,               // nested links: mutates
+		`<div class="postern-mail"><ul><li>a<li>b</li><table></table></li></ul></div>`, // li in li: mutates
+		`<div class="postern-mail"><img src="https://x.example/p.gif"/></div>`,         // remote image without referrerpolicy
 	}
 	for _, b := range bad {
 		if err := checkOutput(b, testOpts); err == nil {

@@ -1,7 +1,6 @@
 package sanitize
 
 import (
-	"bytes"
 	"fmt"
 	"html/template"
 	"io"
@@ -38,6 +37,12 @@ type Options struct {
 	// MaxInputBytes is the most input read (default
 	// DefaultMaxInputBytes); longer input is cut and Result.Truncated set.
 	MaxInputBytes int64
+	// Self names the webmail's own hosts, each "host" or "host:port" as
+	// in HTTP_HOST, SERVER_NAME and SERVER_ADDR (an IPv6 address with or
+	// without brackets). A URL in the mail that reaches one of these hosts
+	// on one of these ports, 80 or 443 is dropped whatever AllowRemote
+	// says (see the package documentation).
+	Self []string
 }
 
 // Result is a sanitized HTML fragment and what was removed from it.
@@ -93,46 +98,101 @@ func String(s string, opt Options) *Result {
 	return res
 }
 
-// sanitizer holds the state of one call.
+// sanitizer holds the state of one pass over a tree.
 type sanitizer struct {
 	opt    Options
+	self   *selfSet
 	res    *Result
 	styles []string // text of the <style> elements met, in order
 
 	styleCache map[string]cachedStyle // style attribute text -> result
-
-	// restructured is set when the walk changed the tree in a way the
-	// parser may build differently from the rendered output (an element
-	// with element children unwrapped, a table inside a p): then the
-	// output goes through normalize.
-	restructured bool
 }
+
+// maxPasses bounds the walks of sanitize. The parser seldom restructures
+// the rendering of a walked tree (none of the corpus's mail), and the
+// tree it builds instead settles in the next walk in every case the tests
+// and the fuzzer have found; input that has not settled after maxPasses
+// walks is shown as text.
+const maxPasses = 4
 
 // sanitize runs the whole pipeline on data.
 func sanitize(data string, opt Options) *Result {
-	s := &sanitizer{opt: opt, res: &Result{}}
-	doc, err := html.Parse(strings.NewReader(data))
+	res, _ := passes(data, opt)
+	return res
+}
+
+// passes parses data, walks the tree, renders it, and again on what the
+// parser makes of the rendering, until the rendering is a fixed point of
+// the parser. It returns the result and the number of walks, 0 when the
+// text-only fallback was taken.
+func passes(data string, opt Options) (*Result, int) {
+	res := &Result{}
+	doc, err := parseDocument(data)
 	if err != nil { // nested deeper than the parser goes
-		s.res.HTML = template.HTML(textOnly(data))
-		return s.res
+		res.HTML = template.HTML(textOnly(data))
+		return res, 0
 	}
+	self := newSelfSet(opt.Self)
+	for pass := 1; pass <= maxPasses; pass++ {
+		s := &sanitizer{opt: opt, self: self, res: &Result{}}
+		out, ok := s.document(doc, len(data))
+		res.RemoteBlocked += s.res.RemoteBlocked
+		res.PhishingLinks = s.res.PhishingLinks
+		if !ok {
+			break
+		}
+		if doc, err = parseDocument(out); err != nil {
+			break
+		}
+		if again, ok := renderBody(doc); ok && again == out {
+			res.HTML = template.HTML(out)
+			return res, pass
+		}
+	}
+	res.HTML, res.PhishingLinks = template.HTML(textOnly(data)), 0
+	return res, 0
+}
+
+// document walks a parsed document and renders the wrapper with the
+// sanitized content. ok is false when rendering fails.
+func (s *sanitizer) document(doc *html.Node, size int) (string, bool) {
 	head, body := parts(doc)
 	if head != nil {
 		s.children(head, 0) // collects <style>, counts remote <link>s
 	}
 	wrapper := s.wrapper(body)
 	var buf strings.Builder
-	buf.Grow(len(data) + len(data)/8)
+	buf.Grow(size + size/8)
 	if err := html.Render(&buf, wrapper); err != nil {
-		s.res.HTML = template.HTML(textOnly(data))
-		return s.res
+		return "", false
 	}
-	if s.restructured {
-		s.res.HTML = template.HTML(normalize([]byte(buf.String())))
-	} else {
-		s.res.HTML = template.HTML(buf.String())
+	return buf.String(), true
+}
+
+// docStart is put before what sanitize parses: the frame the output is
+// shown in is a standards-mode document (<!DOCTYPE html>), and its body is
+// where the output goes. A doctype of the mail's own comes second and is
+// ignored, so quirks mode never applies.
+const docStart = "<!DOCTYPE html>"
+
+// parseDocument parses data as the body of a standards-mode document.
+func parseDocument(data string) (*html.Node, error) {
+	return html.Parse(io.MultiReader(strings.NewReader(docStart), strings.NewReader(data)))
+}
+
+// renderBody renders the children of a parsed document's body.
+func renderBody(doc *html.Node) (string, bool) {
+	_, body := parts(doc)
+	if body == nil {
+		return "", false
 	}
-	return s.res
+	var b strings.Builder
+	for c := body.FirstChild; c != nil; c = c.NextSibling {
+		if err := html.Render(&b, c); err != nil {
+			return "", false
+		}
+	}
+	return b.String(), true
 }
 
 // parts finds the head and body (or frameset) of a parsed document.
@@ -240,30 +300,9 @@ func getAttr(n *html.Node, key string) string {
 	return ""
 }
 
-// normalize re-parses the rendered output as the content of a div and
-// renders it again, so that what is returned is what a browser's parser
-// builds from it (a <table> inside a <p>, text left directly in a table
-// after an unwrap): the tree the sanitizer checked is the tree shown.
-// A tree the parser built and the walk only pruned renders to a fixed
-// point already, so normalize runs only after a restructuring change.
-func normalize(out []byte) []byte {
-	ctx := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
-	nodes, err := html.ParseFragment(bytes.NewReader(out), ctx)
-	if err != nil {
-		return nil
-	}
-	var buf bytes.Buffer
-	buf.Grow(len(out))
-	for _, n := range nodes {
-		if err := html.Render(&buf, n); err != nil {
-			return nil
-		}
-	}
-	return buf.Bytes()
-}
-
 // textOnly is the fallback for input the parser refuses (nested deeper
-// than it goes): its text, escaped, in the wrapper.
+// than it goes) or whose rendering does not settle: its text, without
+// control characters, escaped, in the wrapper.
 func textOnly(data string) string {
 	z := html.NewTokenizer(strings.NewReader(data))
 	var b strings.Builder
@@ -271,7 +310,7 @@ func textOnly(data string) string {
 	for {
 		switch z.Next() {
 		case html.ErrorToken:
-			return `<div class="` + ScopeClass + `"><p>` + html.EscapeString(strings.Join(strings.Fields(b.String()), " ")) + `</p></div>`
+			return `<div class="` + ScopeClass + `"><p>` + html.EscapeString(strings.Join(strings.Fields(stripControls(b.String())), " ")) + `</p></div>`
 		case html.StartTagToken:
 			name, _ := z.TagName()
 			a := atom.Lookup(name)

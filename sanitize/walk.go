@@ -8,13 +8,15 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// children sanitizes the children of parent in place: text stays,
-// comments and doctypes go, elements are kept, unwrapped or dropped.
+// children sanitizes the children of parent in place: text stays (less
+// its control characters), comments and doctypes go, elements are kept,
+// unwrapped or dropped.
 func (s *sanitizer) children(parent *html.Node, depth int) {
 	for c := parent.FirstChild; c != nil; {
 		next := c.NextSibling
 		switch c.Type {
 		case html.TextNode:
+			c.Data = stripControls(c.Data)
 		case html.ElementNode:
 			switch s.verdict(c, depth) {
 			case keep:
@@ -22,9 +24,6 @@ func (s *sanitizer) children(parent *html.Node, depth int) {
 			case drop:
 				parent.RemoveChild(c)
 			case unwrap:
-				if hasElementChild(c) {
-					s.restructured = true
-				}
 				if c.FirstChild != nil {
 					next = c.FirstChild // walked next, in c's place
 				}
@@ -94,6 +93,7 @@ func (s *sanitizer) element(n *html.Node, depth int) {
 	allowed := kept()[n.DataAtom]
 	attrs := n.Attr[:0]
 	var href, host string
+	remote := false // an image URL is loaded from the web
 	for _, a := range n.Attr {
 		kind := allowed[a.Key]
 		if kind == 0 {
@@ -104,11 +104,13 @@ func (s *sanitizer) element(n *html.Node, depth int) {
 		}
 		ok := true
 		switch kind {
+		case plain:
+			a.Val = stripControls(a.Val)
 		case style:
 			a.Val = s.declarations(a.Val)
 			ok = a.Val != ""
 		case class:
-			a.Val = classes(a.Val)
+			a.Val = classes(stripControls(a.Val))
 			ok = a.Val != ""
 		case link:
 			var h string
@@ -118,17 +120,21 @@ func (s *sanitizer) element(n *html.Node, depth int) {
 			}
 		case image:
 			a.Val, ok = s.imageURL(a.Val, n.DataAtom == atom.Img && a.Key == "src")
+			remote = remote || ok && isWeb(a.Val)
 		case imageSet:
 			a.Val = s.srcset(a.Val)
 			ok = a.Val != ""
+			for _, c := range strings.Split(a.Val, ", ") {
+				remote = remote || ok && isWeb(c)
+			}
 		}
 		if ok {
 			attrs = append(attrs, a)
 		}
 	}
 	n.Attr = attrs
-	if n.DataAtom == atom.Table && hasAncestor(n, atom.P) {
-		s.restructured = true // quirks mode allowed it; a div's content does not
+	if n.DataAtom == atom.Img && remote {
+		n.Attr = append(n.Attr, html.Attribute{Key: "referrerpolicy", Val: "no-referrer"})
 	}
 	s.children(n, depth)
 	if n.DataAtom == atom.A && href != "" && !strings.HasPrefix(href, "#") {
@@ -168,24 +174,4 @@ func setAttr(n *html.Node, key, val string) {
 		}
 	}
 	n.Attr = append(n.Attr, html.Attribute{Key: key, Val: val})
-}
-
-// hasElementChild reports whether n has an element child.
-func hasElementChild(n *html.Node) bool {
-	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type == html.ElementNode {
-			return true
-		}
-	}
-	return false
-}
-
-// hasAncestor reports whether an ancestor of n is an element a.
-func hasAncestor(n *html.Node, a atom.Atom) bool {
-	for p := n.Parent; p != nil; p = p.Parent {
-		if p.DataAtom == a {
-			return true
-		}
-	}
-	return false
 }
