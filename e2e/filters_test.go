@@ -285,7 +285,6 @@ func checkMessagePage(t *testing.T, m *mta, c *client, a, v *account) {
 	}
 }
 
-
 // TestSpamButton: the Spam button moves the message to Junk and teaches
 // the user's own Bayes database with sa-learn (its nspam count grows);
 // Not spam moves it back and counts it as ham.
