@@ -326,10 +326,17 @@ func TestSpamButton(t *testing.T) {
 	if n := magic(t, a, "nham"); n != "1" {
 		t.Errorf("nham = %s after Not spam, want 1", n)
 	}
-	// The list page offers the button.
+	// The list page offers the button; with filter_language = none
+	// (the default) there are no Filters pages.
 	list := c.get("/list?f=INBOX")
 	if byID(list.doc, "spam") == nil {
 		t.Error("no Spam button on the list page")
+	}
+	if byID(list.doc, "nav-filters") != nil {
+		t.Error("a Filters link with filter_language = none")
+	}
+	if r := c.get("/filters"); r.status != http.StatusNotFound {
+		t.Errorf("GET /filters with filter_language = none: status %d, want 404", r.status)
 	}
 }
 
