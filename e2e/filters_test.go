@@ -235,6 +235,54 @@ func TestFiltersMaildrop(t *testing.T) {
 	os.Remove(mine)
 	setRules(t, c, addr(a), addr(v))
 	checkDelivery(t, m, a, v, "Auto-Submitted: auto-replied")
+	checkMessagePage(t, m, c, a, v)
+}
+
+// checkMessagePage: the message page says the spam and authentication
+// verdicts in words, and "make a rule" fills the rule form from the
+// message's list id.
+func checkMessagePage(t *testing.T, m *mta, c *client, a, v *account) {
+	t.Helper()
+	sendMail(t, m, addr(v), addr(a), "Subject: verdicts\nList-Id: Verdict list <verdicts.localhost>\n"+
+		"X-Spam-Status: Yes, score=7.5 required=5.0 tests=BAYES_99\nAuthentication-Results: localhost; dkim=fail header.d=localhost\n", "judge me")
+	files := waitMail(t, m, a, "INBOX", "judge me", 1)
+	key := strings.SplitN(filepath.Base(files[0]), ":", 2)[0]
+	r := c.get("/msg?f=INBOX&id=" + url.QueryEscape(key))
+	wantStatus(t, r, http.StatusOK)
+	verdicts := text(byID(r.doc, "verdicts"))
+	for _, want := range []string{"marked this message as spam (score 7.5; 5.0 or more is spam)", "signature (DKIM) failed"} {
+		if !strings.Contains(verdicts, want) {
+			t.Errorf("#verdicts = %q, lacks %q", verdicts, want)
+		}
+	}
+	var listURL string
+	for _, l := range findAll(byID(r.doc, "rule-links"), func(n *html.Node) bool { return isElem(n, "a") }) {
+		if strings.Contains(text(l), "verdicts.localhost") {
+			listURL = attr(l, "href")
+		}
+	}
+	if listURL == "" {
+		t.Fatalf("no 'make a rule' link for the list; %.1500s", r.body)
+	}
+	u, _ := url.Parse(listURL)
+	f := c.get("/filters?" + u.RawQuery)
+	wantStatus(t, f, http.StatusOK)
+	form := byID(f.doc, "rule")
+	field := func(name string) string {
+		n := findFirst(form, func(n *html.Node) bool { return attr(n, "name") == name })
+		if n == nil {
+			return ""
+		}
+		if isElem(n, "select") {
+			if o := findFirst(n, func(o *html.Node) bool { return isElem(o, "option") && hasAttr(o, "selected") }); o != nil {
+				return attr(o, "value")
+			}
+		}
+		return attr(n, "value")
+	}
+	if form == nil || field("cf0") != "header" || field("ch0") != "List-Id" || field("cv0") != "verdicts.localhost" {
+		t.Errorf("the rule form from the message: cf0=%q ch0=%q cv0=%q, want header, List-Id, verdicts.localhost", field("cf0"), field("ch0"), field("cv0"))
+	}
 }
 
 // TestSpamButton: the Spam button moves the message to Junk and teaches
@@ -278,10 +326,17 @@ func TestSpamButton(t *testing.T) {
 	if n := magic(t, a, "nham"); n != "1" {
 		t.Errorf("nham = %s after Not spam, want 1", n)
 	}
-	// The list page offers the button.
+	// The list page offers the button; with filter_language = none
+	// (the default) there are no Filters pages.
 	list := c.get("/list?f=INBOX")
 	if byID(list.doc, "spam") == nil {
 		t.Error("no Spam button on the list page")
+	}
+	if byID(list.doc, "nav-filters") != nil {
+		t.Error("a Filters link with filter_language = none")
+	}
+	if r := c.get("/filters"); r.status != http.StatusNotFound {
+		t.Errorf("GET /filters with filter_language = none: status %d, want 404", r.status)
 	}
 }
 

@@ -322,3 +322,33 @@ func TestSieveVacationRun(t *testing.T) {
 		}
 	}
 }
+
+// TestSieveActionsRun runs the golden script in Pigeonhole on three
+// messages: each gets the actions its rules say, in words of sieve-test.
+func TestSieveActionsRun(t *testing.T) {
+	script := mustSieve(t, sample())
+	tests := []struct {
+		name, msg string
+		want, not []string
+	}{
+		{"list", "From: x@example.net\nTo: me@example.org\nList-Id: <debian-devel.lists.debian.org>\nSubject: a\n\nb\n",
+			[]string{"store message in folder: Lists.Debian"}, []string{"INBOX", "redirect"}},
+		{"boss", "From: boss@example.org\nTo: me@example.org\nSubject: a\n\nb\n",
+			[]string{"store message in folder: Boss", `\flagged`, "redirect message to: <me@example.net>", "store message in folder: INBOX"}, nil},
+		{"spam", "From: x@example.net\nTo: me@example.org\nX-Spam-Flag: YES\nSubject: a\n\nb\n",
+			[]string{"discard"}, []string{"store message"}},
+	}
+	for _, tt := range tests {
+		out := runSieveTest(t, script, tt.msg)
+		for _, w := range tt.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: sieve-test says no %q:\n%s", tt.name, w, out)
+			}
+		}
+		for _, n := range tt.not {
+			if strings.Contains(out, n) {
+				t.Errorf("%s: sieve-test says %q:\n%s", tt.name, n, out)
+			}
+		}
+	}
+}
