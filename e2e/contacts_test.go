@@ -50,6 +50,8 @@ func formValues(t *testing.T, r *response, id string) url.Values {
 		name := attr(n, "name")
 		switch {
 		case name == "" || attr(n, "type") == "file" || attr(n, "type") == "submit":
+		case (attr(n, "type") == "checkbox" || attr(n, "type") == "radio") && !hasAttr(n, "checked"):
+			// A browser sends only the boxes that are ticked.
 		case isElem(n, "textarea"):
 			v.Add(name, text(n))
 		case isElem(n, "select"):
