@@ -205,3 +205,37 @@ func TestLoginAlert(t *testing.T) {
 		t.Error("the alert is not unread")
 	}
 }
+
+// TestLoginHistoryLocked: a login refused because the name is locked,
+// even with the right password, is in the history as locked.
+func TestLoginHistoryLocked(t *testing.T) {
+	withConfig(t, env.baseConf+"lockout_user = 2\n")
+	resetGuard(t)
+	defer resetGuard(t)
+	a, err := newAccount("hl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, "127.0.0.2")
+	for range 2 {
+		wantStatus(t, c.post("/login", url.Values{"user": {a.name}, "pass": {"wrong-" + a.pass}}), http.StatusUnauthorized)
+	}
+	wantStatus(t, c.post("/login", url.Values{"user": {a.name}, "pass": {a.pass}}), http.StatusUnauthorized)
+	resetGuard(t)
+	good := loggedIn(t, a)
+	r := good.get("/security")
+	var got []string
+	for _, tr := range findAll(byID(r.doc, "history-list"), func(n *html.Node) bool { return isElem(n, "tr") && hasClass(n, "event") }) {
+		tds := findAll(tr, func(n *html.Node) bool { return isElem(n, "td") })
+		got = append(got, text(tds[1])+" "+text(tds[2]))
+	}
+	want := []string{
+		"login (password) 127.0.0.1",
+		"failed login: locked 127.0.0.2",
+		"failed login: wrong password 127.0.0.2",
+		"failed login: wrong password 127.0.0.2",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("%s: history =\n%s\nwant\n%s", r, strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -442,6 +442,11 @@ func TestPasswordChange(t *testing.T) {
 	if !isMailPage(one.get("/folders")) {
 		t.Error("the session that changed the password ended")
 	}
+	// The login history has it, newest first.
+	r = one.get("/security")
+	if ev := byClass(byID(r.doc, "history-list"), "event"); !strings.Contains(text(ev), "password changed127.0.0.1") {
+		t.Errorf("%s: newest history event %q, want the password change", r, text(ev))
+	}
 	if r := newClient(t, "").post("/login", url.Values{"user": {b.name}, "pass": {b.pass}}); r.status != http.StatusUnauthorized {
 		t.Errorf("login with the old password: status %d, want 401", r.status)
 	}

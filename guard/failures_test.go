@@ -209,3 +209,20 @@ func BenchmarkFail(b *testing.B) {
 		}
 	}
 }
+
+// FuzzParseFailures: what ParseFailures keeps formats back to lines it
+// reads the same.
+func FuzzParseFailures(f *testing.F) {
+	f.Add([]byte("1 192.0.2.1 password Firefox\n2 - locked -\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got := ParseFailures(strings.NewReader(string(b)))
+		var s strings.Builder
+		for _, x := range got {
+			s.WriteString(formatFailure(x))
+		}
+		again := ParseFailures(strings.NewReader(s.String()))
+		if !reflect.DeepEqual(again, got) && !(len(got) == 0 && len(again) == 0) {
+			t.Errorf("ParseFailures(format(ParseFailures(%q))) = %v, want %v", b, again, got)
+		}
+	})
+}
