@@ -34,7 +34,13 @@
 //     root's account cache while its entry is fresh). Root and accounts
 //     below min_uid are refused whatever the backend says.
 //  5. The Landlock ruleset of the request goes on (as root, just before
-//     the drop, when it can), then privdrop drops to the account:
+//     the drop, when it can): the Maildir, the index and what the pages
+//     read, and nothing executable, except for the few requests that
+//     Request.Runs names from their method and path alone (POST /send
+//     runs the sendmail wrapper, POST /filters and /vacation the rule
+//     compiler, POST /spam the learn command), each with the programs and
+//     paths root's configuration names for it. Then privdrop drops to the
+//     account:
 //     setgroups, setgid, setuid, and the proof that root cannot be
 //     regained. A request without an account drops to the calling user,
 //     or to anon_user when the caller is root. A failed drop ends the
