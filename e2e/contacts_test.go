@@ -261,6 +261,23 @@ func TestContactsImportExport(t *testing.T) {
 	if s := string(r.body); !strings.HasPrefix(s, "First Name,") || strings.Count(s, "\r\n") != 4 || !strings.Contains(s, "carol@example.org") {
 		t.Errorf("%s:\n%s", r, s)
 	}
+
+	// Previews left unconfirmed: a session keeps the last three.
+	var pending []url.Values
+	for i := range 4 {
+		card := fmt.Sprintf("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:P%d\r\nEMAIL:p%d@example.org\r\nEND:VCARD\r\n", i, i)
+		r = c.postFile("/contacts/import", form, "p.vcf", []byte(card))
+		wantStatus(t, r, http.StatusOK)
+		pending = append(pending, formValues(t, r, "import-confirm"))
+	}
+	wantStatus(t, c.post("/contacts/import/confirm", pending[0]), http.StatusNotFound)
+	wantStatus(t, c.post("/contacts/import/confirm", pending[3]), http.StatusOK)
+	// Confirmed once: a second confirm (a reload) adds nothing.
+	wantStatus(t, c.post("/contacts/import/confirm", pending[3]), http.StatusNotFound)
+	files, _ := filepath.Glob(filepath.Join(env.a.maildir, "postern", "uploads", "*", "import-*.vcf"))
+	if len(files) != 2 {
+		t.Errorf("pending imports left: %v, want the 2 previews not confirmed", files)
+	}
 }
 
 // TestContactsFromMessageAndCompose: "Add to contacts" on a message page
