@@ -35,8 +35,9 @@ func freshBook(t *testing.T, a *account) {
 	t.Cleanup(clean)
 }
 
-// formValues returns the named inputs, selects (their selected option,
-// else the first) and textareas of form#id on r's page.
+// formValues returns what a browser would send of form#id on r's page:
+// its named inputs (checkboxes and radio buttons only when checked),
+// selects (their selected option, else the first) and textareas.
 func formValues(t *testing.T, r *response, id string) url.Values {
 	t.Helper()
 	form := byID(r.doc, id)
@@ -50,6 +51,8 @@ func formValues(t *testing.T, r *response, id string) url.Values {
 		name := attr(n, "name")
 		switch {
 		case name == "" || attr(n, "type") == "file" || attr(n, "type") == "submit":
+		case (attr(n, "type") == "checkbox" || attr(n, "type") == "radio") && !hasAttr(n, "checked"):
+			// not sent, as a browser does not send it
 		case isElem(n, "textarea"):
 			v.Add(name, text(n))
 		case isElem(n, "select"):
