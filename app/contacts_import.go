@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"time"
 
 	"postern/compose"
 	"postern/contacts"
@@ -91,10 +93,20 @@ func (a *app) importUpload(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	return nil
 }
 
+// maxPending is the number of previewed imports a session keeps waiting
+// for their confirm; the oldest goes first.
+const maxPending = 3
+
 // savePending writes the contacts to add, for the confirm.
 func (a *app) savePending(list []contacts.Contact) (string, error) {
 	if err := os.MkdirAll(a.uploadDir(), 0o700); err != nil {
 		return "", err
+	}
+	if old, _ := filepath.Glob(filepath.Join(a.uploadDir(), "import-*.vcf")); len(old) >= maxPending {
+		slices.SortFunc(old, func(x, y string) int { return modTime(x).Compare(modTime(y)) })
+		for _, f := range old[:len(old)-maxPending+1] {
+			os.Remove(f)
+		}
 	}
 	f, err := os.CreateTemp(a.uploadDir(), "import-*.vcf")
 	if err != nil {
@@ -109,6 +121,13 @@ func (a *app) savePending(list []contacts.Contact) (string, error) {
 		return "", err
 	}
 	return strings.TrimSuffix(filepath.Base(f.Name()), ".vcf"), nil
+}
+
+func modTime(path string) time.Time {
+	if fi, err := os.Stat(path); err == nil {
+		return fi.ModTime()
+	}
+	return time.Time{}
 }
 
 // validPendingID accepts "import-" and 1 to 20 digits.

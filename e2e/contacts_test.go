@@ -35,8 +35,9 @@ func freshBook(t *testing.T, a *account) {
 	t.Cleanup(clean)
 }
 
-// formValues returns the named inputs, selects (their selected option,
-// else the first) and textareas of form#id on r's page.
+// formValues returns what a browser would send of form#id on r's page:
+// its named inputs (checkboxes and radio buttons only when checked),
+// selects (their selected option, else the first) and textareas.
 func formValues(t *testing.T, r *response, id string) url.Values {
 	t.Helper()
 	form := byID(r.doc, id)
@@ -262,6 +263,23 @@ func TestContactsImportExport(t *testing.T) {
 	wantStatus(t, r, http.StatusOK)
 	if s := string(r.body); !strings.HasPrefix(s, "First Name,") || strings.Count(s, "\r\n") != 4 || !strings.Contains(s, "carol@example.org") {
 		t.Errorf("%s:\n%s", r, s)
+	}
+
+	// Previews left unconfirmed: a session keeps the last three.
+	var pending []url.Values
+	for i := range 4 {
+		card := fmt.Sprintf("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:P%d\r\nEMAIL:p%d@example.org\r\nEND:VCARD\r\n", i, i)
+		r = c.postFile("/contacts/import", form, "p.vcf", []byte(card))
+		wantStatus(t, r, http.StatusOK)
+		pending = append(pending, formValues(t, r, "import-confirm"))
+	}
+	wantStatus(t, c.post("/contacts/import/confirm", pending[0]), http.StatusNotFound)
+	wantStatus(t, c.post("/contacts/import/confirm", pending[3]), http.StatusOK)
+	// Confirmed once: a second confirm (a reload) adds nothing.
+	wantStatus(t, c.post("/contacts/import/confirm", pending[3]), http.StatusNotFound)
+	files, _ := filepath.Glob(filepath.Join(env.a.maildir, "postern", "uploads", "*", "import-*.vcf"))
+	if len(files) != 2 {
+		t.Errorf("pending imports left: %v, want the 2 previews not confirmed", files)
 	}
 }
 
@@ -502,4 +520,39 @@ func loadavg() string {
 		return "?"
 	}
 	return strings.Join(f[:3], " ")
+}
+
+// TestContactsW3m: the address book's pages read in a text browser: the
+// list with its links, a contact, and the form's fields.
+func TestContactsW3m(t *testing.T) {
+	if _, err := exec.LookPath("w3m"); err != nil {
+		lacking(t, "w3m not installed")
+	}
+	freshBook(t, env.a)
+	c := loggedIn(t, env.a)
+	r := c.saveContact(c.get("/contact/new"), map[string]string{"name": "Text Browser", "email": "tb@example.org", "groups": "Terminal"})
+	wantStatus(t, r, http.StatusSeeOther)
+	dump := func(path string) string {
+		t.Helper()
+		cmd := exec.Command("w3m", "-dump", "-cols", "80", "-o", "accept_encoding=identity",
+			"-header", "Cookie: postern="+c.cookie(), env.base+path)
+		cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+		out, err := runTimeout(cmd, time.Minute)
+		if err != nil {
+			t.Fatalf("w3m %s: %v\n%s", path, err, out)
+		}
+		return out
+	}
+	list := dump("/contacts")
+	for _, want := range []string{"Text Browser", "tb@example.org", "Terminal", "New contact", "Import", "Export vCard"} {
+		if !strings.Contains(list, want) {
+			t.Errorf("w3m /contacts lacks %q:\n%s", want, list)
+		}
+	}
+	form := dump("/contact/new")
+	for _, want := range []string{"Name", "E-mail", "Phone", "Groups", "Save"} {
+		if !strings.Contains(form, want) {
+			t.Errorf("w3m /contact/new lacks %q:\n%s", want, form)
+		}
+	}
 }

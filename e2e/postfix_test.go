@@ -5,10 +5,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"postern/internal/lockfile"
 )
 
 // Postfix for the compose tests: a private instance of Debian's Postfix
@@ -20,8 +23,8 @@ import (
 // wrapper's own POSTERN_SENDMAIL is removed by postern's environment
 // cleaning. Postfix's set-group-id postdrop accepts a non-default
 // configuration directory only when the default main.cf lists it in
-// alternate_config_directories, so that line is added to
-// /etc/postfix/main.cf for the run and the file restored afterwards.
+// alternate_config_directories, so this run's directory is added to that
+// line of /etc/postfix/main.cf and removed afterwards (alternateDirs).
 // The instance is stopped (postfix -c DIR stop, then its master's PID
 // if it lingers) by the TestMain cleanup stack.
 
@@ -109,16 +112,22 @@ func startPostfix() (*mta, error) {
 	if err := os.WriteFile(filepath.Join(m.conf, "main.cf"), []byte(mainCf), 0o644); err != nil {
 		return nil, err
 	}
-	// Let postdrop accept the private configuration for this run.
-	orig, err := os.ReadFile(systemMain)
-	if err != nil {
+	// Let postdrop accept the private configuration for this run: add it
+	// to alternate_config_directories, and take it out again at exit.
+	// Other runs on the same machine do the same with theirs, so the
+	// list is changed under a lock, entry by entry: writing the line
+	// whole (and restoring the file at exit) made concurrent runs refuse
+	// each other's sends ("unauthorized configuration directory name").
+	if err := alternateDirs(func(dirs []string) []string { return append(dirs, m.conf) }); err != nil {
 		return nil, err
 	}
-	fi, _ := os.Stat(systemMain)
-	atExit(func() { os.WriteFile(systemMain, orig, fi.Mode().Perm()) })
-	if _, err := run(postconfBin, "-e", "alternate_config_directories = "+m.conf); err != nil {
-		return nil, err
-	}
+	atExit(func() {
+		if err := alternateDirs(func(dirs []string) []string {
+			return slices.DeleteFunc(dirs, func(d string) bool { return d == m.conf })
+		}); err != nil {
+			fmt.Fprintf(os.Stderr, "e2e: %v\n", err)
+		}
+	})
 	if out, err := run(postfixBin, "-c", m.conf, "start"); err != nil {
 		return nil, fmt.Errorf("%v: %s\n%s", err, out, m.log())
 	}
@@ -155,6 +164,38 @@ func startPostfix() (*mta, error) {
 		}
 	}
 	return m, nil
+}
+
+// alternateLock serialises the changes of alternate_config_directories
+// in systemMain by the e2e runs of this machine.
+const alternateLock = "/run/lock/postern-e2e-postfix.lock"
+
+// alternateDirs changes alternate_config_directories of systemMain with
+// edit, under alternateLock. Directories that no longer exist (left by
+// a run that was killed) are dropped; an empty list removes the line.
+func alternateDirs(edit func([]string) []string) error {
+	unlock, err := lockfile.Lock(alternateLock)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	out, err := run(postconfBin, "-h", "alternate_config_directories")
+	if err != nil {
+		return err
+	}
+	var dirs []string
+	for _, d := range strings.FieldsFunc(out, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' }) {
+		if _, err := os.Stat(d); err == nil && !slices.Contains(dirs, d) {
+			dirs = append(dirs, d)
+		}
+	}
+	dirs = edit(dirs)
+	if len(dirs) == 0 {
+		_, err = run(postconfBin, "-X", "alternate_config_directories")
+		return err
+	}
+	_, err = run(postconfBin, "-e", "alternate_config_directories = "+strings.Join(dirs, ", "))
+	return err
 }
 
 // masterPID is the PID of the instance's master, 0 when not running.

@@ -26,7 +26,6 @@ type ComposeData struct {
 	// Suggestions fill the datalist of To, Cc and Bcc: collected
 	// addresses, contacts, groups (bounded).
 	Suggestions []Suggestion
-	Groups      []string // groups named in the fields, expanded when sent
 
 	Sent    bool   // the message was sent (or already had been)
 	SentURL string // the copy in the Sent folder, "" if unknown

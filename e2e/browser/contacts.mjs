@@ -65,6 +65,15 @@ test(`add a contact in a group (JavaScript ${JS ? 'on' : 'off'})`, async () => {
   assert.equal(await page.locator('#contact-groups').innerText(), GROUP);
 });
 
+test('the list on a phone: one contact a block, the name as wide as the screen', async () => {
+  await page.goto(`${BASE}/contacts`);
+  await page.setViewportSize({ width: 390, height: 800 });
+  const box = await page.locator('tr.contact td.name').first().boundingBox();
+  assert.ok(box && box.width > 300, `name cell ${JSON.stringify(box)} on a 390 px screen`);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goBack();
+});
+
 test('two tabs edit the same contact: the stale one is refused', async () => {
   const edit = await page.locator('#edit-contact').getAttribute('href');
   const tab2 = await ctx.newPage();
