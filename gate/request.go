@@ -97,14 +97,43 @@ func clientIP(s string) string {
 	return ip.String()
 }
 
-// Sends reports whether the request may run the sendmail wrapper:
-// POST /send. That request gets its own Landlock sandbox, applied before
-// the drop (sandboxAsRoot): the MTA's sendmail needs its own programs,
-// libraries and queue, and no_new_privs would disable a set-group-id
-// postdrop. Every other request can execute nothing.
-func (r *Request) Sends() bool {
-	return r.Method == "POST" && r.Path == "/send"
+// Program names what a request may execute under its Landlock ruleset.
+type Program int
+
+const (
+	// NoProgram: nothing is executable (every request but those below).
+	NoProgram Program = iota
+	// Sendmail: the sendmail wrapper and landlock_send_exec (POST /send).
+	Sendmail
+	// GnuPG: gpg, gpgsm, their agent and helpers (landlock_gnupg_exec),
+	// for the requests that verify or decrypt (GET /verify, POST
+	// /decrypt), and only when crypto is on.
+	GnuPG
+)
+
+// programRoutes are the only requests that may execute anything, by
+// method and path: what a request may run is decided from those alone,
+// before anything else of it is read. GET /msg is not among them: the
+// page that parses every message, signed or not, runs nothing; a
+// signature is checked by GET /verify, the same page with the checks.
+var programRoutes = map[string]Program{
+	"POST /send":    Sendmail,
+	"GET /verify":   GnuPG,
+	"HEAD /verify":  GnuPG,
+	"POST /decrypt": GnuPG,
 }
+
+// Runs reports the program the request may run. A send gets its own
+// Landlock sandbox, applied before the drop (sandboxAsRoot): the MTA's
+// sendmail needs its own programs, libraries and queue, and
+// no_new_privs would disable a set-group-id postdrop.
+func (r *Request) Runs() Program {
+	return programRoutes[r.Method+" "+r.Path]
+}
+
+// Sends reports whether the request may run the sendmail wrapper:
+// POST /send.
+func (r *Request) Sends() bool { return r.Runs() == Sendmail }
 
 // isCodeAttempt reports whether a user request submits a second-factor
 // code: the requests the root room holds the guard's counters for.

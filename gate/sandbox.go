@@ -4,6 +4,8 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"strconv"
 
 	"postern/auth"
 	"postern/config"
@@ -72,17 +74,24 @@ func indexDir(cfg *config.Config, acct *auth.Account) string {
 // reads it, so every request's rules allow it.
 const MailnameFile = "/etc/mailname"
 
-// sandboxUser restricts the process, after the drop, to userRules.
-// Failure is logged, not fatal: Landlock is best effort.
-func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account) {
+// sandboxUser restricts the process, after the drop, to userRules (or
+// gnupgRules for a request that runs GnuPG). Failure is logged, not
+// fatal: Landlock is best effort.
+func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account, prog Program) {
 	if !cfg.Landlock {
 		return
 	}
+	// The sandbox allows only directories that exist: the user makes
+	// them, after the drop.
 	if cfg.IndexDir != "" {
-		// The sandbox allows only directories that exist.
 		_ = os.MkdirAll(indexDir(cfg, acct), 0o700)
 	}
-	if err := sandbox.Restrict(userRules(cfg, cfgPath, acct)); err != nil {
+	rules := userRules(cfg, cfgPath, acct)
+	if prog == GnuPG {
+		_ = os.MkdirAll(cfg.GnuPGHomeFor(acct.User, acct.Home), 0o700)
+		rules = gnupgRules(cfg, cfgPath, acct)
+	}
+	if err := sandbox.Restrict(rules); err != nil {
 		logf("landlock for %s: %v", acct.User, err)
 		return
 	}
@@ -102,7 +111,8 @@ func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account) {
 //     sandboxUser tries after the drop;
 //   - true for a send in those cases, logged: after the drop Landlock
 //     would need no_new_privs, and that would stop a set-ID sendmail.
-func sandboxAsRoot(cfg *config.Config, cfgPath string, acct *auth.Account, send bool) bool {
+func sandboxAsRoot(cfg *config.Config, cfgPath string, acct *auth.Account, prog Program) bool {
+	send := prog == Sendmail
 	if !cfg.Landlock {
 		return true
 	}
@@ -122,6 +132,12 @@ func sandboxAsRoot(cfg *config.Config, cfgPath string, acct *auth.Account, send 
 			}
 		}
 		rules = userRules(cfg, cfgPath, acct)
+		if prog == GnuPG {
+			if _, err := os.Stat(cfg.GnuPGHomeFor(acct.User, acct.Home)); err != nil {
+				return false // the user makes it after the drop
+			}
+			rules = gnupgRules(cfg, cfgPath, acct)
+		}
 	}
 	if err := sandbox.RestrictAsRoot(rules); err != nil {
 		logf("landlock for %s (send %v) as root: %v", acct.User, send, err)
@@ -149,6 +165,48 @@ func sendRules(cfg *config.Config, cfgPath string, acct *auth.Account) sandbox.R
 		interps, err := sandbox.Interpreters(p)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			logf("landlock: %v", err) // what cannot be read will not run either
+		}
+		r.Exec = append(append(r.Exec, p), interps...)
+	}
+	return r
+}
+
+// gnupgRuntime is what gpg, gpgsm and gpg-agent need besides the user's
+// GnuPG home and landlock_gnupg_exec: found with strace -f -e
+// trace=%file,execve of gpg --verify and --decrypt and gpgsm --verify
+// and --decrypt, run as a user on Debian 12.
+var gnupgRuntime = struct{ ro, rw []string }{
+	ro: []string{
+		"/lib", "/lib64", "/usr/lib", "/usr/lib64",
+		"/etc/ld.so.cache", "/etc/ld.so.preload",
+		"/etc/nsswitch.conf", "/etc/passwd", "/etc/group",
+		// The site's GnuPG configuration and GnuPG's own data.
+		"/etc/gnupg", "/usr/share/gnupg",
+		"/dev/urandom", "/dev/random",
+	},
+	rw: []string{"/dev/null"},
+}
+
+// gnupgRules are userRules, plus gnupgRuntime, the programs of
+// landlock_gnupg_exec (with their interpreters and loaders), and
+// read-write with sockets (Rules.Sockets) the user's GnuPG home
+// (gnupg_home) and the agent's socket directory (/run/user/UID, where
+// GnuPG puts its sockets when it exists).
+func gnupgRules(cfg *config.Config, cfgPath string, acct *auth.Account) sandbox.Rules {
+	r := userRules(cfg, cfgPath, acct)
+	r.RO = append(r.RO, gnupgRuntime.ro...)
+	r.RW = append(r.RW, gnupgRuntime.rw...)
+	r.Sockets = append(r.Sockets, cfg.GnuPGHomeFor(acct.User, acct.Home),
+		filepath.Join("/run/user", strconv.Itoa(acct.UID)))
+	for _, p := range config.PathList(cfg.LandlockGnuPGExec) {
+		p = config.ForUser(p, acct.User)
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			r.Exec = append(r.Exec, p) // helpers: their loader is gpg's
+			continue
+		}
+		interps, err := sandbox.Interpreters(p)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			logf("landlock: %v", err)
 		}
 		r.Exec = append(append(r.Exec, p), interps...)
 	}

@@ -66,6 +66,10 @@ type Rules struct {
 	RW   []string // read, write, create, remove, rename (refer); not execute
 	RO   []string // read only
 	Exec []string // files that may be executed (and read)
+	// Sockets are directories with the rights of RW and also that of
+	// making named sockets in them (bind(2) of a Unix socket): a GnuPG
+	// home, where gpg-agent makes its sockets.
+	Sockets []string
 }
 
 // ABI returns the Landlock ABI version of the running kernel, 0 when
