@@ -118,6 +118,8 @@ type TextPart struct {
 	FromHTML  bool
 	Truncated bool
 	Frame     *HTMLFrame
+	Part      string      // its part path
+	Crypto    *CryptoNote // the signature or encryption that covers it, shown before it
 }
 
 // Attachment is a part offered for download.
@@ -175,6 +177,9 @@ type MessageData struct {
 	// template's attribute costs html/template a table of every HTML
 	// entity, built in each CGI process.)
 	ReplyURL, ReplyAllURL, ForwardURL, ForwardAttachURL string
+	// Crypto are the signed and encrypted pieces that cover no shown
+	// text part (an encrypted body, a signed attachment).
+	Crypto []CryptoNote
 }
 
 // PrefsData is the preferences page.
