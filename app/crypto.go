@@ -15,6 +15,10 @@ import (
 	"postern/templates"
 )
 
+// maxChecks bounds the GnuPG calls of one page (each has its own time
+// limit): the pieces beyond are named but not checked.
+const maxChecks = 8
+
 // cryptoMode is what a GnuPG request (gate.GnuPG) asks of the message
 // page: check the signatures (GET /verify), decrypt one item (POST
 // /decrypt). nil for GET /msg, which runs nothing.
@@ -71,6 +75,7 @@ func (a *app) cryptoFor(r *httpcgi.Request, m *msgRef, cm *cryptoMode) *cryptoPa
 		return cp
 	}
 	ctx := context.Background()
+	checks := 0
 	for _, it := range mailcrypto.RecogniseBytes(raw, mailcrypto.Limits{}) {
 		if m.part != "" && it.Embedded != m.part && !strings.HasPrefix(it.Embedded, m.part+".") {
 			continue
@@ -82,11 +87,13 @@ func (a *app) cryptoFor(r *httpcgi.Request, m *msgRef, cm *cryptoMode) *cryptoPa
 			cp.claimed[p] = true
 		}
 		n := a.noteOf(r, m, it)
-		if cm != nil && a.cryptoEnabled(it.Kind) {
+		if cm != nil && a.cryptoEnabled(it.Kind) && checks < maxChecks {
 			switch {
 			case it.Kind.Signed() && cm.verify:
+				checks++
 				n = verifiedNote(n, mailcrypto.Verify(ctx, a.gnupgRunner(), it))
 			case it.Kind.Encrypted() && cm.item == itemKey(it.Part):
+				checks++
 				n = a.decryptedNote(ctx, n, it, cm.passphrase)
 			}
 		}
@@ -117,6 +124,11 @@ func (a *app) noteOf(r *httpcgi.Request, m *msgRef, it mailcrypto.Item) template
 	rest := ""
 	if !it.Whole {
 		rest = "; the rest of the message is not"
+	}
+	inline := it.Kind == mailcrypto.PGPInlineSigned || it.Kind == mailcrypto.PGPInlineEncrypted
+	if inline && !it.Whole {
+		where = "A block of text in part " + it.Covers + " is"
+		rest = "; the text around it is not"
 	}
 	switch {
 	case it.Kind.Signed():
@@ -188,8 +200,13 @@ func verifiedNote(n templates.CryptoNote, v mailcrypto.Verification) templates.C
 		}
 		n.Signers = append(n.Signers, sn)
 	}
-	if v.Content != nil && v.Item.Kind == mailcrypto.SMIMEOpaqueSigned {
+	switch {
+	case v.Content == nil:
+	case v.Item.Kind == mailcrypto.SMIMEOpaqueSigned:
 		n.Content = contentText(v.Content)
+	case v.Item.Kind == mailcrypto.PGPInlineSigned && !v.Item.Whole:
+		// Exactly what the signature covers, apart from the text around it.
+		n.Content = []templates.TextPart{plainText(v.Content)}
 	}
 	return n
 }

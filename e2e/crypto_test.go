@@ -51,6 +51,28 @@ func TestCryptoRead(t *testing.T) {
 	encrypted := putRaw(t, a, "INBOX", "S", "From: Alice <alice@example.org>\nSubject: ...\nDate: Sun, 6 Dec 2026 07:00:00 +0000\nMIME-Version: 1.0\n"+
 		"Content-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\"; boundary=\"e\"\n\n--e\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n--e\nContent-Type: application/octet-stream; name=\"encrypted.asc\"\n\n"+string(ct)+"\n--e--\n")
 
+	// Altered after signing, and signed by a key the user lacks.
+	tampered := putRaw(t, a, "INBOX", "S", "From: Alice <alice@example.org>\nSubject: tampered\nDate: Sun, 6 Dec 2026 07:00:00 +0000\nMIME-Version: 1.0\n"+
+		strings.Replace(signedBody, "signed words", "signed wordz", 1))
+	strangerHome := gpgtest.NewHome(t)
+	strangerFpr := gpgtest.NewKey(t, strangerHome, "Mallory <mallory@example.org>", "")
+	strangerSig := gpgtest.GPG(t, strangerHome, entity, "--armor", "--local-user", strangerFpr, "--detach-sign")
+	unknown := putRaw(t, a, "INBOX", "S", "From: Mallory <mallory@example.org>\nSubject: unknown key\nDate: Sun, 6 Dec 2026 07:00:00 +0000\nMIME-Version: 1.0\n"+
+		strings.Replace(signedBody, string(sig), string(strangerSig), 1))
+	// Encrypted without integrity protection (no MDC), inline.
+	legacy := gpgtest.GPG(t, keys, []byte("old words "+marker+"-legacy\n"), "--armor", "--rfc2440", "--cipher-algo", "AES",
+		"--passphrase", "pw", "--symmetric")
+	noMDC := putRaw(t, a, "INBOX", "S", "From: Alice <alice@example.org>\nSubject: no mdc\nDate: Sun, 6 Dec 2026 07:00:00 +0000\n\n"+string(legacy))
+	// S/MIME signed by openssl, checked by gpgsm.
+	pki := gpgtest.NewPKI(t, "Bob", "bob@example.org")
+	in := filepath.Join(pki.Dir, "entity")
+	if err := os.WriteFile(in, []byte("Content-Type: text/plain\r\n\r\nS/MIME words\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	smime := gpgtest.Run(t, gpgtest.Tool(t, "openssl"), nil, "smime", "-sign", "-in", in, "-signer", pki.Cert, "-inkey", pki.Key)
+	smimeKey := putRaw(t, a, "INBOX", "S", "From: Bob <bob@example.org>\nSubject: smime\nDate: Sun, 6 Dec 2026 07:00:00 +0000\n"+
+		strings.ReplaceAll(string(smime), "\r\n", "\n"))
+
 	// The user's own GnuPG home, with Alice's key (secret and public).
 	home := filepath.Join(a.home, ".gnupg")
 	os.RemoveAll(home)
@@ -58,6 +80,12 @@ func TestCryptoRead(t *testing.T) {
 	asUser(t, a, nil, "mkdir", "-m", "700", home)
 	asUser(t, a, secret, "gpg", "--homedir", home, "--batch", "--pinentry-mode", "loopback", "--passphrase", "pass phrase", "--import")
 	asUser(t, a, []byte(fpr+":6:\n"), "gpg", "--homedir", home, "--batch", "--import-ownertrust")
+	caPEM, err := os.ReadFile(pki.CA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	asUser(t, a, caPEM, "gpgsm", "--homedir", home, "--batch", "--import")
+	asUser(t, a, []byte(pki.CAFingerprint+" S\n"), "sh", "-c", "cat > "+filepath.Join(home, "trustlist.txt"))
 	stopAgent := func() {
 		exec.Command("runuser", "-u", a.name, "--", "gpgconf", "--homedir", home, "--kill", "all").Run()
 	}
@@ -96,6 +124,22 @@ func TestCryptoRead(t *testing.T) {
 	if st, part, txt := note(r); st != "good" || part != "2.1" || !strings.Contains(txt, "Part 2.1 of this message is signed") ||
 		!strings.Contains(txt, "the rest of the message is not") {
 		t.Errorf("GET /verify of a partly signed message: note %q part %q %q, want good over part 2.1 only", st, part, txt)
+	}
+
+	for _, tt := range []struct{ id, state, text string }{
+		{tampered, "bad", "BAD signature"},
+		{unknown, "unknown-key", "key id " + strangerFpr[len(strangerFpr)-16:]},
+		{smimeKey, "good", "Good signature by /CN=Bob"},
+	} {
+		r = get("/verify", url.Values{"f": {"INBOX"}, "id": {tt.id}})
+		if st, _, txt := note(r); st != tt.state || !strings.Contains(txt, tt.text) {
+			t.Errorf("GET /verify of %s: note %q %q, want %s with %q", tt.id, st, txt, tt.state, tt.text)
+		}
+	}
+	r = c.post("/decrypt", url.Values{"csrf": {c.csrf()}, "f": {"INBOX"}, "id": {noMDC}, "item": {"1"}, "passphrase": {"pw"}})
+	wantStatus(t, r, http.StatusOK)
+	if st, _, txt := note(r); st != "no-integrity" || bytes.Contains(r.body, []byte(marker+"-legacy")) || !strings.Contains(txt, "no integrity protection") {
+		t.Errorf("POST /decrypt without MDC: note %q %q, want refused, no text", st, txt)
 	}
 
 	r = get("/msg", url.Values{"f": {"INBOX"}, "id": {encrypted}})
