@@ -12,6 +12,7 @@ import (
 	"postern/httpcgi"
 	"postern/mailcrypto"
 	"postern/message"
+	"postern/sanitize"
 	"postern/templates"
 )
 
@@ -234,6 +235,7 @@ func (a *app) decryptedNote(ctx context.Context, n templates.CryptoNote, it mail
 			n.Content = []templates.TextPart{plainText(d.Plaintext)}
 		} else {
 			n.Content = contentText(d.Plaintext)
+			n.Frames = decryptedHTML(d.Plaintext)
 		}
 		for _, s := range d.Signers {
 			n.Signers = append(n.Signers, templates.SignerNote{Text: stateTexts[s.State] + " by " + s.UserID + " (inside the encryption)", Fingerprint: s.Fingerprint})
@@ -298,4 +300,24 @@ func (cp *cryptoPage) annotate(d *templates.MessageData) {
 			d.Crypto = append(d.Crypto, cp.notes[i])
 		}
 	}
+}
+
+// decryptedHTML sanitizes the HTML parts of decrypted MIME content, with
+// remote content blocked whatever the user's choice for the sender (a
+// decrypted page must not call out: EFAIL) and no cid: images.
+func decryptedHTML(b []byte) []string {
+	v := message.Parse(bytes.NewReader(b), message.DefaultLimits)
+	var out []string
+	for _, t := range v.Body {
+		if !t.FromHTML {
+			continue
+		}
+		src, _, err := message.ReadHTML(bytes.NewReader(b), t.Part, message.DefaultLimits)
+		if err != nil {
+			continue
+		}
+		res := sanitize.String(src, sanitize.Options{AllowRemote: false})
+		out = append(out, string(res.HTML))
+	}
+	return out
 }

@@ -23,6 +23,13 @@ type CryptoNote struct {
 	// Content is what was decrypted or what the signature covers when
 	// GnuPG gives it back (opaque S/MIME), shown as text.
 	Content []TextPart
+	// Frames are decrypted HTML parts, sanitized (package sanitize, no
+	// remote content), each shown in its own frame with an empty
+	// sandbox (no script, no same origin, no popup) and never merged
+	// with the rest of the message; Content then holds their text too.
+	// Strings, not template.HTML: html/template escapes them into the
+	// srcdoc attribute (it would strip the tags of a template.HTML).
+	Frames []string
 	// Inner are the notes of signatures inside decrypted content.
 	Inner []CryptoNote
 }
