@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -163,6 +164,13 @@ func TestCryptoRead(t *testing.T) {
 	}
 	if bytes.Contains(r.body, []byte("pass phrase")) {
 		t.Errorf("the passphrase is in the page")
+	}
+	// The index has only what is on disk: the decrypted words are not
+	// found (the signed ones, in clear in the message, are).
+	r = c.get("/search?q=" + url.QueryEscape(marker))
+	wantStatus(t, r, http.StatusOK)
+	if ids, _ := hits(r.doc); slices.Contains(ids, encrypted) || slices.Contains(ids, noMDC) || !slices.Contains(ids, signed) {
+		t.Errorf("search for the marker: hits %q, want the signed message %s and neither encrypted one", ids, signed)
 	}
 	// No trace: the marker is nowhere on disk where the user or postern writes.
 	for _, dir := range []string{a.home, a.maildir, os.TempDir(), "/var/tmp"} {
