@@ -31,10 +31,13 @@ func asUser(t *testing.T, a *account, stdin []byte, prog string, args ...string)
 // TestCryptoRead: through Apache and the setuid binary, a PGP/MIME
 // signed message is named as signed on /msg (no anonymous signature
 // attachment, no GnuPG run) and checked on /verify (good, by whom, From
-// matching); a partly signed message says which part; an encrypted
-// message gets a decryption form, refuses a wrong passphrase and shows
-// the text with the right one, and no trace of the text is left in the
-// home directory, the Maildir, the index or the temporary directories.
+// matching); a partly signed message says which part; bad, unknown-key
+// and S/MIME (openssl-made, gpgsm-checked) signatures; a PGP/MIME and an
+// S/MIME encrypted message get a decryption form, refuse a wrong
+// passphrase and show the text with the right one; a message without
+// MDC is refused; the decrypted words are not found by search and no
+// trace of them is left in the home directory, the Maildir, the index
+// or the temporary directories.
 func TestCryptoRead(t *testing.T) {
 	a := env.a
 	keys := gpgtest.NewHome(t)
@@ -74,6 +77,17 @@ func TestCryptoRead(t *testing.T) {
 	smimeKey := putRaw(t, a, "INBOX", "S", "From: Bob <bob@example.org>\nSubject: smime\nDate: Sun, 6 Dec 2026 07:00:00 +0000\n"+
 		strings.ReplaceAll(string(smime), "\r\n", "\n"))
 
+	// S/MIME enveloped by openssl to the user's certificate.
+	userPKI := gpgtest.NewPKI(t, "User", a.name+"@example.org")
+	plainIn := filepath.Join(userPKI.Dir, "plain")
+	if err := os.WriteFile(plainIn, []byte("Content-Type: text/plain\r\n\r\nenveloped words "+marker+"-smime\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env7 := gpgtest.Run(t, gpgtest.Tool(t, "openssl"), nil, "smime", "-encrypt", "-aes256", "-in", plainIn, userPKI.Cert)
+	os.Remove(plainIn) // the test's own copy, not a trace
+	enveloped := putRaw(t, a, "INBOX", "S", "From: Bob <bob@example.org>\nSubject: enveloped\nDate: Sun, 6 Dec 2026 07:00:00 +0000\n"+
+		strings.ReplaceAll(string(env7), "\r\n", "\n"))
+
 	// The user's own GnuPG home, with Alice's key (secret and public).
 	home := filepath.Join(a.home, ".gnupg")
 	os.RemoveAll(home)
@@ -87,6 +101,18 @@ func TestCryptoRead(t *testing.T) {
 	}
 	asUser(t, a, caPEM, "gpgsm", "--homedir", home, "--batch", "--import")
 	asUser(t, a, []byte(pki.CAFingerprint+" S\n"), "sh", "-c", "cat > "+filepath.Join(home, "trustlist.txt"))
+	p12, err := os.ReadFile(userPKI.P12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The PKCS#12 passphrase "pw" protects the imported key too.
+	asUser(t, a, p12, "sh", "-c", "cat > "+filepath.Join(home, "user.p12"))
+	userCA, err := os.ReadFile(userPKI.CA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	asUser(t, a, userCA, "gpgsm", "--homedir", home, "--batch", "--disable-dirmngr", "--import")
+	asUser(t, a, []byte("pw\n"), "gpgsm", "--homedir", home, "--batch", "--disable-dirmngr", "--pinentry-mode", "loopback", "--passphrase-fd", "0", "--import", filepath.Join(home, "user.p12"))
 	stopAgent := func() {
 		exec.Command("runuser", "-u", a.name, "--", "gpgconf", "--homedir", home, "--kill", "all").Run()
 	}
@@ -165,6 +191,21 @@ func TestCryptoRead(t *testing.T) {
 	if bytes.Contains(r.body, []byte("pass phrase")) {
 		t.Errorf("the passphrase is in the page")
 	}
+	smimePost := func(pass string) *response {
+		t.Helper()
+		r := c.post("/decrypt", url.Values{"csrf": {c.csrf()}, "f": {"INBOX"}, "id": {enveloped}, "item": {"1"}, "passphrase": {pass}})
+		wantStatus(t, r, http.StatusOK)
+		return r
+	}
+	stopAgent() // forget the passphrase the import cached
+	if st, _, _ := note(smimePost("wrong")); st != "wrong-passphrase" {
+		t.Errorf("POST /decrypt of S/MIME, wrong passphrase: state %q, want wrong-passphrase", st)
+	}
+	if r := smimePost("pw"); !bytes.Contains(r.body, []byte("enveloped words "+marker+"-smime")) {
+		st, _, txt := note(r)
+		t.Errorf("POST /decrypt of S/MIME, right passphrase: note %q %q, want the text", st, txt)
+	}
+
 	// The index has only what is on disk: the decrypted words are not
 	// found (the signed ones, in clear in the message, are).
 	r = c.get("/search?q=" + url.QueryEscape(marker))
@@ -178,7 +219,7 @@ func TestCryptoRead(t *testing.T) {
 			if err != nil || d.IsDir() || !d.Type().IsRegular() {
 				return nil
 			}
-			if b, err := os.ReadFile(p); err == nil && bytes.Contains(b, []byte("secret words "+marker)) {
+			if b, err := os.ReadFile(p); err == nil && (bytes.Contains(b, []byte("secret words "+marker)) || bytes.Contains(b, []byte("enveloped words "+marker))) {
 				t.Errorf("decrypted text found in %s", p)
 			}
 			return nil
