@@ -92,6 +92,10 @@ func TestCryptoRead(t *testing.T) {
 	home := filepath.Join(a.home, ".gnupg")
 	os.RemoveAll(home)
 	secret := gpgtest.GPG(t, keys, nil, "--armor", "--passphrase", "pass phrase", "--export-secret-keys", fpr)
+	stopAgent := func() {
+		exec.Command("runuser", "-u", a.name, "--", "gpgconf", "--homedir", home, "--kill", "all").Run()
+	}
+	t.Cleanup(func() { stopAgent(); os.RemoveAll(home) })
 	asUser(t, a, nil, "mkdir", "-m", "700", home)
 	asUser(t, a, secret, "gpg", "--homedir", home, "--batch", "--pinentry-mode", "loopback", "--passphrase", "pass phrase", "--import")
 	asUser(t, a, []byte(fpr+":6:\n"), "gpg", "--homedir", home, "--batch", "--import-ownertrust")
@@ -113,12 +117,8 @@ func TestCryptoRead(t *testing.T) {
 	}
 	asUser(t, a, userCA, "gpgsm", "--homedir", home, "--batch", "--disable-dirmngr", "--import")
 	asUser(t, a, []byte("pw\n"), "gpgsm", "--homedir", home, "--batch", "--disable-dirmngr", "--pinentry-mode", "loopback", "--passphrase-fd", "0", "--import", filepath.Join(home, "user.p12"))
-	stopAgent := func() {
-		exec.Command("runuser", "-u", a.name, "--", "gpgconf", "--homedir", home, "--kill", "all").Run()
-	}
-	stopAgent()
-	t.Cleanup(func() { stopAgent(); os.RemoveAll(home) })
 
+	stopAgent() // the imports' agent, which holds their passphrases
 	withConfig(t, env.baseConf+"crypto = yes\n")
 	c := loggedIn(t, a)
 	get := func(path string, q url.Values) *response {
