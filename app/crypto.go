@@ -226,6 +226,13 @@ func contentText(b []byte) []templates.TextPart {
 // decryptedNote is n after a decryption attempt.
 func (a *app) decryptedNote(ctx context.Context, n templates.CryptoNote, it mailcrypto.Item, passphrase []byte) templates.CryptoNote {
 	d := mailcrypto.Decrypt(ctx, a.gnupgRunner(), it, passphrase, mailcrypto.Limits{})
+	if passphrase != nil {
+		// The agent caches what it unlocked; the passphrase typed in
+		// the form is for this request only.
+		if err := a.gnupgRunner().Forget(ctx); err != nil {
+			logf("%v", err)
+		}
+	}
 	n.State = d.State.String()
 	switch d.State {
 	case mailcrypto.Decrypted:

@@ -214,7 +214,7 @@ type Config struct {
 	// landlock_gnupg_exec: what the requests that run GnuPG may execute
 	// besides (a PathList): gpg, gpgsm, the agent and the helpers GnuPG
 	// starts. Default "/usr/bin/gpg /usr/bin/gpgsm /usr/bin/gpg-agent
-	// /usr/bin/gpgconf /usr/lib/gnupg".
+	// /usr/bin/gpgconf /usr/bin/gpg-connect-agent /usr/lib/gnupg".
 	LandlockGnuPGExec string
 }
 
@@ -276,7 +276,7 @@ func Default() *Config {
 		GnuPGHome:         ".gnupg",
 		GnuPGTimeout:      10 * time.Second,
 		GnuPGMaxOutput:    32 << 20,
-		LandlockGnuPGExec: "/usr/bin/gpg /usr/bin/gpgsm /usr/bin/gpg-agent /usr/bin/gpgconf /usr/lib/gnupg",
+		LandlockGnuPGExec: "/usr/bin/gpg /usr/bin/gpgsm /usr/bin/gpg-agent /usr/bin/gpgconf /usr/bin/gpg-connect-agent /usr/lib/gnupg",
 	}
 }
 

@@ -191,6 +191,11 @@ func TestCryptoRead(t *testing.T) {
 	if bytes.Contains(r.body, []byte("pass phrase")) {
 		t.Errorf("the passphrase is in the page")
 	}
+	// The passphrase was for that request: the agent forgot it.
+	r = post("")
+	if st, _, _ := note(r); st != "need-passphrase" || bytes.Contains(r.body, []byte(marker)) {
+		t.Errorf("POST /decrypt without a passphrase after a decryption: state %q, want need-passphrase (the agent must not keep it)", st)
+	}
 	smimePost := func(pass string) *response {
 		t.Helper()
 		r := c.post("/decrypt", url.Values{"csrf": {c.csrf()}, "f": {"INBOX"}, "id": {enveloped}, "item": {"1"}, "passphrase": {pass}})

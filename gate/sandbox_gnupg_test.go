@@ -123,7 +123,7 @@ func sandboxChild(t *testing.T) {
 	cfg := config.Default()
 	cfg.GnuPGHome = home
 	gpg := os.Getenv("PT_GPG")
-	cfg.LandlockGnuPGExec = gpg + " /usr/bin/gpg-agent /usr/bin/gpgconf /usr/lib/gnupg"
+	cfg.LandlockGnuPGExec = gpg + " /usr/bin/gpg-agent /usr/bin/gpgconf /usr/bin/gpg-connect-agent /usr/lib/gnupg"
 	acct := &auth.Account{User: "pt", UID: os.Getuid(), Home: dir, Maildir: dir}
 	rules := userRules(cfg, "", acct)
 	if kind == "gnupg" {
