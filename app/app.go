@@ -55,6 +55,8 @@ var routes = map[string]map[string]handler{
 	"/search":             {"GET": (*app).search},
 	"/thread":             {"GET": (*app).thread},
 	"/msg":                {"GET": (*app).message},
+	"/verify":             {"GET": (*app).verify},
+	"/decrypt":            {"POST": (*app).decrypt},
 	"/part":               {"GET": (*app).part},
 	"/raw":                {"GET": (*app).raw},
 	"/html":               {"GET": (*app).html},

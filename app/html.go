@@ -345,7 +345,7 @@ func (a *app) bodyView(w httpcgi.ResponseWriter, r *httpcgi.Request, m *msgRef, 
 
 // textPart is a text part for the page.
 func textPart(t message.TextPart) templates.TextPart {
-	tp := templates.TextPart{FromHTML: t.FromHTML, Truncated: t.Truncated}
+	tp := templates.TextPart{FromHTML: t.FromHTML, Truncated: t.Truncated, Part: t.Part}
 	for _, l := range t.Lines {
 		tl := templates.Line{Quote: l.Quote}
 		for _, s := range l.Spans {

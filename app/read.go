@@ -52,9 +52,15 @@ func maildirFlags(path string) string {
 }
 
 // message shows one message (or an attached message/rfc822) and marks it
-// read.
+// read. It runs no program: its signed and encrypted parts are named as
+// such, and checked or decrypted by /verify and /decrypt (crypto.go).
 func (a *app) message(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
-	q := r.URL.Query()
+	return a.showMessage(w, r, r.URL.Query(), nil)
+}
+
+// showMessage is the message page named by q; cm, in a GnuPG request,
+// says what to verify or decrypt.
+func (a *app) showMessage(w httpcgi.ResponseWriter, r *httpcgi.Request, q url.Values, cm *cryptoMode) error {
 	m, err := a.parseRef(q)
 	if err != nil {
 		return err
@@ -144,7 +150,11 @@ func (a *app) message(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		}
 	}
 	a.bodyView(w, r, m, v, d)
+	cp := a.cryptoFor(r, m, cm)
 	for _, att := range v.Attachments {
+		if cp.claimed[att.Part] {
+			continue // a signature or ciphertext: its note says what it is
+		}
 		pq := url.Values{"f": {m.folder}, "id": {m.id}, "part": {att.Part}}
 		ta := templates.Attachment{
 			Name: displayName(att), Type: att.ContentType,
@@ -165,6 +175,7 @@ func (a *app) message(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		}
 		d.Attachments = append(d.Attachments, ta)
 	}
+	cp.annotate(d)
 	if d.Targets, err = a.targetItems(); err != nil {
 		return err
 	}

@@ -29,7 +29,10 @@
 // This package imports only the standard library.
 package config
 
-import "time"
+import (
+	"path/filepath"
+	"time"
+)
 
 // Path is the configuration file the program reads. Packagers set it at
 // build time with -ldflags "-X postern/config.Path=/etc/postern/postern.conf".
@@ -243,6 +246,33 @@ type Config struct {
 	// index_budget: how long one request may spend indexing new mail.
 	// Default 200ms.
 	IndexBudget time.Duration
+
+	// crypto: signed and encrypted mail through the user's own GnuPG
+	// (packages mailcrypto, gnupg). Default no.
+	Crypto bool
+	// crypto_openpgp, crypto_smime: which of OpenPGP (gpg) and S/MIME
+	// (gpgsm) crypto uses. Default yes, yes.
+	CryptoOpenPGP bool
+	CryptoSMIME   bool
+	// gpg_path, gpgsm_path: the programs. Defaults "/usr/bin/gpg",
+	// "/usr/bin/gpgsm".
+	GPGPath   string
+	GPGSMPath string
+	// gnupg_home: the user's GnuPG home: relative to the home directory,
+	// or absolute with "%u" for the user name (virtual users: a directory
+	// in their Maildir). Default ".gnupg".
+	GnuPGHome string
+	// gnupg_timeout: the time limit of one call of gpg or gpgsm.
+	// Default 10s.
+	GnuPGTimeout time.Duration
+	// gnupg_max_output: the bytes read from one call's output (a
+	// decrypted message). Default 33554432 (32 MiB).
+	GnuPGMaxOutput int
+	// landlock_gnupg_exec: what the requests that run GnuPG may execute
+	// besides (a PathList): gpg, gpgsm, the agent and the helpers GnuPG
+	// starts. Default "/usr/bin/gpg /usr/bin/gpgsm /usr/bin/gpg-agent
+	// /usr/bin/gpgconf /usr/bin/gpg-connect-agent /usr/lib/gnupg".
+	LandlockGnuPGExec string
 }
 
 // Default returns the configuration used when the file sets nothing.
@@ -310,7 +340,28 @@ func Default() *Config {
 		LandlockSendExec:  "/usr/sbin/sendmail /usr/sbin/postdrop",
 		LandlockSendRead:  "/etc/postfix",
 		LandlockSendWrite: "/var/spool/postfix/maildrop",
+
+		// Signed and encrypted mail.
+		Crypto:            false,
+		CryptoOpenPGP:     true,
+		CryptoSMIME:       true,
+		GPGPath:           "/usr/bin/gpg",
+		GPGSMPath:         "/usr/bin/gpgsm",
+		GnuPGHome:         ".gnupg",
+		GnuPGTimeout:      10 * time.Second,
+		GnuPGMaxOutput:    32 << 20,
+		LandlockGnuPGExec: "/usr/bin/gpg /usr/bin/gpgsm /usr/bin/gpg-agent /usr/bin/gpgconf /usr/bin/gpg-connect-agent /usr/lib/gnupg",
 	}
+}
+
+// GnuPGHomeFor is the GnuPG home of a user whose home directory is home:
+// gnupg_home with "%u" replaced, under home when relative.
+func (c *Config) GnuPGHomeFor(user, home string) string {
+	h := ForUser(c.GnuPGHome, user)
+	if !filepath.IsAbs(h) {
+		h = filepath.Join(home, h)
+	}
+	return filepath.Clean(h)
 }
 
 // Keys returns every key of postern.conf in the order Format writes them.

@@ -75,6 +75,27 @@ var keys = []key{
 	stringKey("learn_ham", func(c *Config) *string { return &c.LearnHam }, optional(command)),
 	stringKey("landlock_learn_read", func(c *Config) *string { return &c.LandlockLearnRead }, pathList),
 	stringKey("landlock_learn_write", func(c *Config) *string { return &c.LandlockLearnWrite }, pathList),
+	boolKey("crypto", func(c *Config) *bool { return &c.Crypto }),
+	boolKey("crypto_openpgp", func(c *Config) *bool { return &c.CryptoOpenPGP }),
+	boolKey("crypto_smime", func(c *Config) *bool { return &c.CryptoSMIME }),
+	stringKey("gpg_path", func(c *Config) *string { return &c.GPGPath }, absPath),
+	stringKey("gpgsm_path", func(c *Config) *string { return &c.GPGSMPath }, absPath),
+	stringKey("gnupg_home", func(c *Config) *string { return &c.GnuPGHome }, gnupgHome),
+	durationKey("gnupg_timeout", func(c *Config) *time.Duration { return &c.GnuPGTimeout }),
+	intKey("gnupg_max_output", func(c *Config) *int { return &c.GnuPGMaxOutput }, 4096, 1<<34),
+	stringKey("landlock_gnupg_exec", func(c *Config) *string { return &c.LandlockGnuPGExec }, pathList),
+}
+
+// gnupgHome accepts a relative path (under the home directory) or an
+// absolute one, without "..", in which "%u" may stand for the user name.
+func gnupgHome(v string) error {
+	if v == "" || hasDotDot(v) || strings.ContainsAny(v, " \t,") {
+		return fmt.Errorf("%q is not a path without .. or spaces", v)
+	}
+	if strings.Contains(strings.ReplaceAll(v, "%u", ""), "%") {
+		return fmt.Errorf("%q: only %%u may follow %%", v)
+	}
+	return nil
 }
 
 func stringKey(name string, field func(*Config) *string, check func(string) error) key {

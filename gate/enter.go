@@ -34,7 +34,11 @@ func (g *room) enter(a *auth.Account) error {
 	if err := checkAccount(g.cfg, a); err != nil {
 		return err
 	}
-	sandboxed := sandboxAsRoot(g.cfg, g.cfgPath, a, g.req.Runs())
+	prog := g.req.Runs()
+	if prog == RunsGnuPG && !g.cfg.Crypto {
+		prog = RunsNothing
+	}
+	sandboxed := sandboxAsRoot(g.cfg, g.cfgPath, a, prog)
 	if err := privdrop.DropIfRoot(a.UID, a.GID, a.Groups); err != nil {
 		logf("privilege drop to %s failed: %v", a.User, err)
 		os.Exit(FatalPage(500, "Internal error.", ExitDrop))
@@ -44,7 +48,7 @@ func (g *room) enter(a *auth.Account) error {
 	}
 	privateTmp(a)
 	if !sandboxed {
-		sandboxUser(g.cfg, g.cfgPath, a)
+		sandboxUser(g.cfg, g.cfgPath, a, prog)
 	}
 	return nil
 }

@@ -99,10 +99,8 @@ func clientIP(s string) string {
 
 // Program is the kind of program a request may run: decided from its
 // method and path alone, before anything else of it is read. Each kind
-// has its own Landlock rules (sandbox.go), applied before the drop
-// (sandboxAsRoot): the programs need their own files, and no_new_privs
-// would disable a set-group-id postdrop or maildrop. Every other request
-// can execute nothing.
+// has its own Landlock rules (sandbox.go). Every other request can
+// execute nothing.
 type Program int
 
 const (
@@ -110,31 +108,37 @@ const (
 	RunsSendmail         // the sendmail wrapper and the MTA
 	RunsCompiler         // sievec or maildrop, checking the user's filters
 	RunsLearner          // learn_spam or learn_ham
+	RunsGnuPG            // gpg, gpgsm, their agent and helpers (crypto = yes only)
 )
 
-// Paths of the requests that run a program (with method POST); app's
-// routes use the same constants.
+// Paths of the requests that run a program; app's routes use the same
+// constants.
 const (
 	SendPath     = "/send"
 	FiltersPath  = "/filters"
 	VacationPath = "/vacation"
 	SpamPath     = "/spam"
+	VerifyPath   = "/verify"
+	DecryptPath  = "/decrypt"
 )
 
-// runs is the table of the requests that may run a program.
+// runs is the table of the requests that may run a program, by method and
+// path. GET /msg is not among them: the page that parses every message,
+// signed or not, runs nothing; a signature is checked by GET /verify, the
+// same page with the checks.
 var runs = map[string]Program{
-	SendPath:     RunsSendmail,
-	FiltersPath:  RunsCompiler,
-	VacationPath: RunsCompiler,
-	SpamPath:     RunsLearner,
+	"POST " + SendPath:     RunsSendmail,
+	"POST " + FiltersPath:  RunsCompiler,
+	"POST " + VacationPath: RunsCompiler,
+	"POST " + SpamPath:     RunsLearner,
+	"GET " + VerifyPath:    RunsGnuPG,
+	"HEAD " + VerifyPath:   RunsGnuPG,
+	"POST " + DecryptPath:  RunsGnuPG,
 }
 
-// Runs reports what the request may run: only a POST to a path of runs.
+// Runs reports what the request may run: only a request of runs.
 func (r *Request) Runs() Program {
-	if r.Method != "POST" {
-		return RunsNothing
-	}
-	return runs[r.Path]
+	return runs[r.Method+" "+r.Path]
 }
 
 // isCodeAttempt reports whether a user request submits a second-factor

@@ -32,6 +32,12 @@ func TestRuns(t *testing.T) {
 		{"POST", "/filters/", RunsNothing},
 		{"POST", "/action", RunsNothing},
 		{"post", "/spam", RunsNothing},
+		{"GET", "/verify", RunsGnuPG},
+		{"HEAD", "/verify", RunsGnuPG},
+		{"POST", "/decrypt", RunsGnuPG},
+		{"GET", "/msg", RunsNothing}, // parses every message: runs nothing
+		{"POST", "/verify", RunsNothing},
+		{"GET", "/decrypt", RunsNothing},
 	}
 	for _, tt := range tests {
 		r := &Request{Method: tt.method, Path: tt.path}

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"postern/auth"
 	"postern/config"
@@ -77,17 +78,24 @@ func indexDir(cfg *config.Config, acct *auth.Account) string {
 // reads it, so every request's rules allow it.
 const MailnameFile = "/etc/mailname"
 
-// sandboxUser restricts the process, after the drop, to userRules.
-// Failure is logged, not fatal: Landlock is best effort.
-func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account) {
+// sandboxUser restricts the process, after the drop, to userRules (or
+// gnupgRules for a request that runs GnuPG). Failure is logged, not
+// fatal: Landlock is best effort.
+func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account, prog Program) {
 	if !cfg.Landlock {
 		return
 	}
+	// The sandbox allows only directories that exist: the user makes
+	// them, after the drop.
 	if cfg.IndexDir != "" {
-		// The sandbox allows only directories that exist.
 		_ = os.MkdirAll(indexDir(cfg, acct), 0o700)
 	}
-	if err := sandbox.Restrict(userRules(cfg, cfgPath, acct)); err != nil {
+	rules := userRules(cfg, cfgPath, acct)
+	if prog == RunsGnuPG {
+		_ = os.MkdirAll(cfg.GnuPGHomeFor(acct.User, acct.Home), 0o700)
+		rules = gnupgRules(cfg, cfgPath, acct)
+	}
+	if err := sandbox.Restrict(rules); err != nil {
 		logf("landlock for %s: %v", acct.User, err)
 		return
 	}
@@ -108,12 +116,15 @@ func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account) {
 //     sandboxUser tries after the drop;
 //   - true for a request that runs a program in those cases, logged:
 //     after the drop Landlock would need no_new_privs, and that would
-//     stop a set-ID program.
+//     stop a set-ID program (not for GnuPG, which has none: its requests
+//     are treated as any other, with gnupgRules).
 func sandboxAsRoot(cfg *config.Config, cfgPath string, acct *auth.Account, runs Program) bool {
 	if !cfg.Landlock {
 		return true
 	}
-	program := runs != RunsNothing
+	// GnuPG needs no set-ID program: its requests are sandboxed like any
+	// other, after the drop when not before, with gnupgRules.
+	program := runs != RunsNothing && runs != RunsGnuPG
 	if os.Geteuid() != 0 {
 		if program {
 			logf("landlock: not running as root, so the request of %s that runs a program (%d) is not sandboxed (no_new_privs would stop a set-ID program)", acct.User, runs)
@@ -130,6 +141,12 @@ func sandboxAsRoot(cfg *config.Config, cfgPath string, acct *auth.Account, runs 
 			}
 		}
 		rules = userRules(cfg, cfgPath, acct)
+		if runs == RunsGnuPG {
+			if _, err := os.Stat(cfg.GnuPGHomeFor(acct.User, acct.Home)); err != nil {
+				return false // the user makes it after the drop
+			}
+			rules = gnupgRules(cfg, cfgPath, acct)
+		}
 	}
 	if err := sandbox.RestrictAsRoot(rules); err != nil {
 		logf("landlock for %s (program %d) as root: %v", acct.User, runs, err)
@@ -200,6 +217,48 @@ func runRules(cfg *config.Config, cfgPath string, acct *auth.Account, runs Progr
 		interps, err := sandbox.Interpreters(p)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			logf("landlock: %v", err) // what cannot be read will not run either
+		}
+		r.Exec = append(append(r.Exec, p), interps...)
+	}
+	return r
+}
+
+// gnupgRuntime is what gpg, gpgsm and gpg-agent need besides the user's
+// GnuPG home and landlock_gnupg_exec: found with strace -f -e
+// trace=%file,execve of gpg --verify and --decrypt and gpgsm --verify
+// and --decrypt, run as a user on Debian 12.
+var gnupgRuntime = struct{ ro, rw []string }{
+	ro: []string{
+		"/lib", "/lib64", "/usr/lib", "/usr/lib64",
+		"/etc/ld.so.cache", "/etc/ld.so.preload",
+		"/etc/nsswitch.conf", "/etc/passwd", "/etc/group",
+		// The site's GnuPG configuration and GnuPG's own data.
+		"/etc/gnupg", "/usr/share/gnupg",
+		"/dev/urandom", "/dev/random",
+	},
+	rw: []string{"/dev/null"},
+}
+
+// gnupgRules are userRules, plus gnupgRuntime, the programs of
+// landlock_gnupg_exec (with their interpreters and loaders), and
+// read-write with sockets (Rules.Sockets) the user's GnuPG home
+// (gnupg_home) and the agent's socket directory (/run/user/UID, where
+// GnuPG puts its sockets when it exists).
+func gnupgRules(cfg *config.Config, cfgPath string, acct *auth.Account) sandbox.Rules {
+	r := userRules(cfg, cfgPath, acct)
+	r.RO = append(r.RO, gnupgRuntime.ro...)
+	r.RW = append(r.RW, gnupgRuntime.rw...)
+	r.Sockets = append(r.Sockets, cfg.GnuPGHomeFor(acct.User, acct.Home),
+		filepath.Join("/run/user", strconv.Itoa(acct.UID)))
+	for _, p := range config.PathList(cfg.LandlockGnuPGExec) {
+		p = config.ForUser(p, acct.User)
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			r.Exec = append(r.Exec, p) // helpers: their loader is gpg's
+			continue
+		}
+		interps, err := sandbox.Interpreters(p)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			logf("landlock: %v", err)
 		}
 		r.Exec = append(append(r.Exec, p), interps...)
 	}

@@ -63,7 +63,9 @@
 //
 // # Not done here
 //
-// Key management (listing, import, generation), signing and encrypting,
-// and the agent's passphrase cache (forgetting a passphrase after the
-// request) are for the Keys page and the compose side.
+// Forget reloads the user's agent (gpgconf --reload gpg-agent), which
+// drops every cached passphrase: the app calls it after a decryption
+// with a typed passphrase, so that the passphrase is not kept for the
+// agent's cache time. Key management (listing, import, generation),
+// signing and encrypting are for the Keys page and the compose side.
 package gnupg

@@ -134,6 +134,16 @@ func TestDecrypt(t *testing.T) {
 	if len(d.EncryptedTo) == 0 {
 		t.Errorf("Decrypt EncryptedTo is empty")
 	}
+	// The agent now caches the passphrase; Forget drops it.
+	if d, _, _ := r.Decrypt(ctx(t), ct, nil); !d.OK {
+		t.Errorf("Decrypt(no passphrase, cached by the agent) = %+v, want OK (else the Forget check below proves nothing)", d)
+	}
+	if err := r.Forget(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	if d, pt, _ := r.Decrypt(ctx(t), ct, nil); d.OK || !d.NeedPassphrase || pt != nil {
+		t.Errorf("Decrypt(no passphrase) after Forget = %+v, want NeedPassphrase", d)
+	}
 
 	other := newHome(t)
 	d, pt, err = runner(t, other).Decrypt(ctx(t), ct, nil)

@@ -12,7 +12,8 @@ import (
 
 // The rights of each kind of rule. RW has no execute right (nothing in a
 // Maildir is a program) and no right to make devices, sockets, FIFOs or
-// symbolic links (only the rules' Symlink directories may get links).
+// symbolic links (only the rules' Symlink directories may get links);
+// Sockets adds only the right to make sockets.
 const (
 	rightsRO = llsys.AccessFSReadFile | llsys.AccessFSReadDir
 	rightsRW = rightsRO | llsys.AccessFSWriteFile | llsys.AccessFSTruncate |
@@ -66,6 +67,7 @@ func restrict(r Rules, nnp bool) error {
 		{r.RO, rightsRO},
 		{r.Exec, rightsExec},
 		{r.Symlink, llsys.AccessFSMakeSym},
+		{r.Sockets, rightsRW | llsys.AccessFSMakeSock},
 		// libpsx lists this directory on each thread right after
 		// landlock_restrict_self (go-landlock issue 39).
 		{[]string{fmt.Sprintf("/proc/%d/task", os.Getpid())}, llsys.AccessFSReadDir},

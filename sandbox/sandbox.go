@@ -70,6 +70,10 @@ type Rules struct {
 	// (the link of Dovecot's active Sieve script); removing and
 	// renaming them needs RW too.
 	Symlink []string
+	// Sockets are directories with the rights of RW and also that of
+	// making named sockets in them (bind(2) of a Unix socket): a GnuPG
+	// home, where gpg-agent makes its sockets.
+	Sockets []string
 }
 
 // ABI returns the Landlock ABI version of the running kernel, 0 when

@@ -134,6 +134,8 @@ type TextPart struct {
 	FromHTML  bool
 	Truncated bool
 	Frame     *HTMLFrame
+	Part      string      // its part path
+	Crypto    *CryptoNote // the signature or encryption that covers it, shown before it
 }
 
 // Attachment is a part offered for download.
@@ -196,6 +198,9 @@ type MessageData struct {
 	ReplyURL, ReplyAllURL, ForwardURL, ForwardAttachURL string
 	People                                              []Person // its addresses, for "Add to contacts"
 	URL                                                 string   // this page, to come back to
+	// Crypto are the signed and encrypted pieces that cover no shown
+	// text part (an encrypted body, a signed attachment).
+	Crypto []CryptoNote
 }
 
 // PrefsData is the preferences page.

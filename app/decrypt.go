@@ -1,0 +1,33 @@
+package app
+
+import (
+	"net/url"
+
+	"postern/httpcgi"
+)
+
+// maxPassphrase bounds the passphrase field.
+const maxPassphrase = 4096
+
+// decrypt is the message page with one encrypted item decrypted by the
+// user's GnuPG for this response only (POST /decrypt: f, id, item, the
+// passphrase; CSRF checked by route). The passphrase is handed to GnuPG
+// on a pipe and dropped; the plaintext lives in memory until the page is
+// written. Signatures are checked too: the request may run GnuPG.
+func (a *app) decrypt(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
+	if !a.cfg.Crypto {
+		return errNotFound
+	}
+	f := r.PostForm
+	pass := f.Get("passphrase")
+	if len(pass) > maxPassphrase {
+		return badRequest("That passphrase is too long.", nil)
+	}
+	var pp []byte
+	if pass != "" {
+		pp = []byte(pass)
+		defer clear(pp)
+	}
+	q := url.Values{"f": {f.Get("f")}, "id": {f.Get("id")}}
+	return a.showMessage(w, r, q, &cryptoMode{verify: true, item: f.Get("item"), passphrase: pp})
+}

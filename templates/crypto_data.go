@@ -1,0 +1,53 @@
+package templates
+
+// CryptoNote is what the message page says of one signed or encrypted
+// piece, shown next to exactly the part it covers (TextPart.Crypto) or,
+// when no shown text part is inside it, above the body
+// (MessageData.Crypto).
+type CryptoNote struct {
+	Kind  string // "signed" or "encrypted"
+	Part  string // the part path it covers ("" : the whole message)
+	Whole bool   // it covers the whole message
+	// State is a class name: unchecked, good, untrusted, bad,
+	// unknown-key, expired, revoked, failed, missing, unverifiable;
+	// encrypted, decrypted, need-passphrase, wrong-passphrase,
+	// no-secret-key, no-integrity.
+	State string
+	Text  string // the sentence shown
+	// Signers are the signatures, one line each.
+	Signers []SignerNote
+	// VerifyURL checks the signatures (GET /verify), when crypto is on.
+	VerifyURL string
+	// Decrypt is the decryption form, when crypto is on.
+	Decrypt *DecryptForm
+	// Content is what was decrypted or what the signature covers when
+	// GnuPG gives it back (opaque S/MIME), shown as text.
+	Content []TextPart
+	// Frames are decrypted HTML parts, sanitized (package sanitize, no
+	// remote content), each shown in its own frame with an empty
+	// sandbox (no script, no same origin, no popup) and never merged
+	// with the rest of the message; Content then holds their text too.
+	// Strings, not template.HTML: html/template escapes them into the
+	// srcdoc attribute (it would strip the tags of a template.HTML).
+	Frames []string
+	// Inner are the notes of signatures inside decrypted content.
+	Inner []CryptoNote
+}
+
+// SignerNote is one signature of a CryptoNote.
+type SignerNote struct {
+	Text        string // "Good signature by Alice <alice@example.org>"
+	Fingerprint string
+	FromMatches bool
+	// FromWarning says that the signer's addresses are not the From
+	// address, when the signature is valid.
+	FromWarning string
+}
+
+// DecryptForm is the form that decrypts one encrypted piece (POST
+// /decrypt, with the CSRF token; the passphrase is never in a URL).
+type DecryptForm struct {
+	Action, CSRF     string // the form's URL (the page's base + /decrypt) and token
+	Folder, ID, Item string
+	Wrong            bool // the passphrase given was wrong
+}
