@@ -3,6 +3,7 @@ package compose
 import (
 	"fmt"
 	"net/mail"
+	"postern/internal/addrlist"
 	"strings"
 	"unicode/utf8"
 
@@ -109,7 +110,7 @@ func ParseAddressList(s string) ([]*mail.Address, error) {
 
 // explainList finds the entry of s that net/mail refuses, to name it.
 func explainList(s string, err error) error {
-	for _, item := range splitList(s) {
+	for _, item := range addrlist.Split(s) {
 		item = strings.TrimSpace(item)
 		if item == "" {
 			continue
@@ -119,36 +120,6 @@ func explainList(s string, err error) error {
 		}
 	}
 	return &AddressError{Addr: strings.TrimSpace(s), Reason: strings.TrimPrefix(err.Error(), "mail: ")}
-}
-
-// splitList splits an address list at commas outside quotes, comments
-// and angle brackets. It serves error messages only.
-func splitList(s string) []string {
-	var items []string
-	start, quote, angle, comment := 0, false, false, 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '\\' && (quote || comment > 0):
-			i++
-		case quote:
-			quote = c != '"'
-		case c == '(':
-			comment++
-		case c == ')' && comment > 0:
-			comment--
-		case comment > 0:
-		case c == '"':
-			quote = true
-		case c == '<':
-			angle = true
-		case c == '>':
-			angle = false
-		case c == ',' && !angle:
-			items = append(items, s[start:i])
-			start = i + 1
-		}
-	}
-	return append(items, s[start:])
 }
 
 // asciiAddress checks an addr-spec and converts its domain to ASCII.
@@ -201,39 +172,11 @@ func addrKey(addr string) string {
 	return strings.ToLower(addr)
 }
 
-// formatAddress writes an address for the compose form: UTF-8 names as
-// they are (not RFC 2047 encoded), quoted when needed.
-func formatAddress(name, addr string) string {
-	if name == "" {
-		return addr
-	}
-	if needsQuotes(name) {
-		name = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name) + `"`
-	}
-	return name + " <" + addr + ">"
-}
-
-// needsQuotes reports whether a display name must be a quoted-string
-// to read back the same: anything but atext words (UTF-8 allowed, RFC
-// 6532) separated by single spaces.
-func needsQuotes(name string) bool {
-	if strings.HasPrefix(name, " ") || strings.HasSuffix(name, " ") || strings.Contains(name, "  ") || strings.Contains(name, "=?") {
-		return true
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c < 0x80 && c != ' ' && !dotAtom(string(c)) || c == '.' {
-			return true
-		}
-	}
-	return false
-}
-
-// formatList joins addresses with formatAddress.
+// formatList joins addresses with addrlist.Format.
 func formatList(list []*mail.Address) string {
 	s := make([]string, len(list))
 	for i, a := range list {
-		s[i] = formatAddress(a.Name, a.Address)
+		s[i] = addrlist.Format(a.Name, a.Address)
 	}
 	return strings.Join(s, ", ")
 }

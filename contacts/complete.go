@@ -3,6 +3,7 @@ package contacts
 import (
 	"bytes"
 	"cmp"
+	"postern/internal/addrlist"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -252,7 +253,7 @@ func equalFoldRune(a, b rune) bool {
 // are, for the address parser to judge. It returns the list and the
 // groups it expanded.
 func ExpandGroups(list string, b *Book) (string, []string) {
-	items := splitList(list)
+	items := addrlist.Split(list)
 	var groups []string
 	changed := false
 	for i, item := range items {
@@ -280,36 +281,11 @@ func ExpandGroups(list string, b *Book) (string, []string) {
 }
 
 // FormatAddress writes an address for a form: "Name <addr>", the name
-// quoted when it must be to read back the same (UTF-8 names as they
-// are, not RFC 2047 encoded); addr alone when there is no name or the
-// name is the address.
+// quoted when it must be to read back the same (addrlist.Format); addr
+// alone when there is no name or the name is the address.
 func FormatAddress(name, addr string) string {
-	if name == "" || name == addr {
+	if name == addr {
 		return addr
 	}
-	if needsQuotes(name) {
-		name = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(name) + `"`
-	}
-	return name + " <" + addr + ">"
-}
-
-// needsQuotes reports whether a display name must be a quoted-string:
-// anything but atext words (UTF-8 allowed, RFC 6532) separated by single
-// spaces.
-func needsQuotes(name string) bool {
-	if strings.HasPrefix(name, " ") || strings.HasSuffix(name, " ") || strings.Contains(name, "  ") || strings.Contains(name, "=?") {
-		return true
-	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c < 0x80 && c != ' ' && !atext(c) {
-			return true
-		}
-	}
-	return false
-}
-
-// atext reports whether c is an RFC 5322 atext character.
-func atext(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0
+	return addrlist.Format(name, addr)
 }

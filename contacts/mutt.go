@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/mail"
+	"postern/internal/addrlist"
 	"strconv"
 	"strings"
 )
@@ -169,7 +170,7 @@ func stripComment(s string) string {
 // entry: the addresses net/mail reads (their addr-specs checked by
 // CheckAddress), and the entries it cannot.
 func parseList(s string) (list []*mail.Address, bad []string) {
-	for _, item := range splitList(s) {
+	for _, item := range addrlist.Split(s) {
 		item = strings.TrimSpace(item)
 		if item == "" {
 			continue
@@ -188,34 +189,4 @@ func parseList(s string) (list []*mail.Address, bad []string) {
 		}
 	}
 	return list, bad
-}
-
-// splitList splits an address list at commas outside quotes, comments
-// and angle brackets.
-func splitList(s string) []string {
-	var items []string
-	start, quote, angle, comment := 0, false, false, 0
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c == '\\' && (quote || comment > 0):
-			i++
-		case quote:
-			quote = c != '"'
-		case c == '(':
-			comment++
-		case c == ')' && comment > 0:
-			comment--
-		case comment > 0:
-		case c == '"':
-			quote = true
-		case c == '<':
-			angle = true
-		case c == '>':
-			angle = false
-		case c == ',' && !angle:
-			items = append(items, s[start:i])
-			start = i + 1
-		}
-	}
-	return append(items, s[start:])
 }
