@@ -14,24 +14,34 @@ import (
 // maxSelected bounds how many messages one action may name.
 const maxSelected = 5000
 
-// action applies one operation to the selected messages of a folder.
-func (a *app) action(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
-	f := r.PostForm
-	folder := f.Get("f")
+// selection reads the folder and the message ids a list form names, and
+// checks them: a folder of the user's, 1 to maxSelected valid keys.
+func (a *app) selection(f url.Values) (folder string, ids []string, err error) {
+	folder = f.Get("f")
 	if err := a.checkFolder(folder); err != nil {
-		return err
+		return "", nil, err
 	}
-	ids := f["id"]
+	ids = f["id"]
 	if len(ids) == 0 {
-		return badRequest("Select at least one message first.", nil)
+		return "", nil, badRequest("Select at least one message first.", nil)
 	}
 	if len(ids) > maxSelected {
-		return badRequest(fmt.Sprintf("At most %d messages can be changed at once.", maxSelected), nil)
+		return "", nil, badRequest(fmt.Sprintf("At most %d messages can be changed at once.", maxSelected), nil)
 	}
 	for _, id := range ids {
 		if err := maildir.ValidKey(id); err != nil {
-			return badRequest("That is not a valid message id.", err)
+			return "", nil, badRequest("That is not a valid message id.", err)
 		}
+	}
+	return folder, ids, nil
+}
+
+// action applies one operation to the selected messages of a folder.
+func (a *app) action(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
+	f := r.PostForm
+	folder, ids, err := a.selection(f)
+	if err != nil {
+		return err
 	}
 	if learn := f.Get("learn"); learn == "spam" || learn == "ham" {
 		// The list's Spam button in a browser without formaction: ask
@@ -44,7 +54,6 @@ func (a *app) action(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	}
 	op := f.Get("op")
 	dest := f.Get("dest")
-	var err error
 	switch op {
 	case "read":
 		err = a.store.SetFlags(folder, ids, "S", "")

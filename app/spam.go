@@ -1,7 +1,6 @@
 package app
 
 import (
-	"fmt"
 	"net/url"
 	"os"
 	"strconv"
@@ -21,21 +20,9 @@ const maxLearn = 20
 // command on each (at most maxLearn) before the move.
 func (a *app) spamOp(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	f := r.PostForm
-	folder := f.Get("f")
-	if err := a.checkFolder(folder); err != nil {
+	folder, ids, err := a.selection(f)
+	if err != nil {
 		return err
-	}
-	ids := f["id"]
-	if len(ids) == 0 {
-		return badRequest("Select at least one message first.", nil)
-	}
-	if len(ids) > maxSelected {
-		return badRequest(fmt.Sprintf("At most %d messages can be changed at once.", maxSelected), nil)
-	}
-	for _, id := range ids {
-		if err := maildir.ValidKey(id); err != nil {
-			return badRequest("That is not a valid message id.", err)
-		}
 	}
 	var dest, command string
 	switch op := f.Get("learn"); op {
