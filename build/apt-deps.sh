@@ -69,6 +69,16 @@ if [ $status != 0 ]; then
     echo "apt-deps: apt-get install $need failed (status $status)" >&2
     exit $status
 fi
+# SpamAssassin's postinst imports sa-update's keys with gpg, which leaves
+# a gpg-agent running for that key ring: stop that one (through gpgconf,
+# by its home), so that an install leaves no daemon behind.
+case " $need " in
+*" spamassassin "*)
+    keys=/var/lib/spamassassin/sa-update-keys
+    if [ -d "$keys" ] && command -v gpgconf >/dev/null 2>&1; then
+        gpgconf --homedir "$keys" --kill gpg-agent 2>/dev/null || true
+    fi ;;
+esac
 still=$(missing $need)
 if [ -n "$still" ]; then
     echo "apt-deps: still missing after apt-get install: $still" >&2
