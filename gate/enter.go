@@ -34,10 +34,7 @@ func (g *room) enter(a *auth.Account) error {
 	if err := checkAccount(g.cfg, a); err != nil {
 		return err
 	}
-	prog := g.req.Runs()
-	if prog == RunsGnuPG && !g.cfg.Crypto {
-		prog = RunsNothing
-	}
+	prog := siteProgram(g.cfg, g.req)
 	sandboxed := sandboxAsRoot(g.cfg, g.cfgPath, a, prog)
 	if err := privdrop.DropIfRoot(a.UID, a.GID, a.Groups); err != nil {
 		logf("privilege drop to %s failed: %v", a.User, err)

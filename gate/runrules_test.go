@@ -204,3 +204,29 @@ func TestRunRulesReal(t *testing.T) {
 		}
 	}
 }
+
+// TestSiteProgram: a kind the site has not set up runs nothing.
+func TestSiteProgram(t *testing.T) {
+	on := config.Default()
+	on.Crypto, on.FilterLanguage, on.LearnSpam = true, "sieve", "/usr/bin/sa-learn --spam"
+	off := config.Default()
+	off.Crypto, off.FilterLanguage, off.LearnSpam, off.LearnHam = false, "none", "", ""
+	for _, tt := range []struct {
+		path    string
+		on, off Program
+	}{
+		{"/send", RunsSendmail, RunsSendmail}, // sending is always set up
+		{"/filters", RunsCompiler, RunsNothing},
+		{"/spam", RunsLearner, RunsNothing},
+		{"/decrypt", RunsGnuPG, RunsNothing},
+		{"/action", RunsNothing, RunsNothing},
+	} {
+		req := &Request{Method: "POST", Path: tt.path}
+		if got := siteProgram(on, req); got != tt.on {
+			t.Errorf("siteProgram(set up, POST %s) = %d, want %d", tt.path, got, tt.on)
+		}
+		if got := siteProgram(off, req); got != tt.off {
+			t.Errorf("siteProgram(not set up, POST %s) = %d, want %d", tt.path, got, tt.off)
+		}
+	}
+}

@@ -156,6 +156,21 @@ func sandboxAsRoot(cfg *config.Config, cfgPath string, acct *auth.Account, runs 
 	return true
 }
 
+// siteProgram is what req may run on this site: Request.Runs, or nothing
+// when the site has not set that kind up (crypto = no; filter_language
+// neither sieve nor maildrop; no learn command). Such a request is
+// sandboxed like any other, with nothing executable.
+func siteProgram(cfg *config.Config, req *Request) Program {
+	switch p := req.Runs(); {
+	case p == RunsGnuPG && !cfg.Crypto,
+		p == RunsCompiler && cfg.FilterLanguage != "sieve" && cfg.FilterLanguage != "maildrop",
+		p == RunsLearner && len(config.Command(cfg.LearnSpam))+len(config.Command(cfg.LearnHam)) == 0:
+		return RunsNothing
+	default:
+		return p
+	}
+}
+
 // runRules are the rules of a request that runs a program of kind runs:
 // userRules, plus programRuntime, what that kind's keys name ("%u" and
 // "%h" replaced) and the programs, with the interpreters and dynamic
@@ -170,13 +185,7 @@ func sandboxAsRoot(cfg *config.Config, cfgPath string, acct *auth.Account, runs 
 //   - RunsLearner: the programs of learn_spam and learn_ham;
 //     landlock_learn_read and landlock_learn_write.
 func runRules(cfg *config.Config, cfgPath string, acct *auth.Account, runs Program) sandbox.Rules {
-	paths := func(list string) []string {
-		var out []string
-		for _, p := range config.PathList(list) {
-			out = append(out, config.ForAccount(p, acct.User, acct.Home))
-		}
-		return out
-	}
+	paths := func(list string) []string { return accountPaths(list, acct) }
 	r := userRules(cfg, cfgPath, acct)
 	var exec, ro, rw []string
 	switch runs {
@@ -214,29 +223,19 @@ func runRules(cfg *config.Config, cfgPath string, acct *auth.Account, runs Progr
 	r.RO = append(append(r.RO, programRuntime.ro...), ro...)
 	r.RW = append(append(r.RW, programRuntime.rw...), rw...)
 	for _, p := range exec {
-		interps, err := sandbox.Interpreters(p)
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			logf("landlock: %v", err) // what cannot be read will not run either
-		}
-		r.Exec = append(append(r.Exec, p), interps...)
+		allowExec(&r, p)
 	}
 	return r
 }
 
-// gnupgRuntime is what gpg, gpgsm and gpg-agent need besides the user's
-// GnuPG home and landlock_gnupg_exec: found with strace -f -e
-// trace=%file,execve of gpg --verify and --decrypt and gpgsm --verify
-// and --decrypt, run as a user on Debian 12.
-var gnupgRuntime = struct{ ro, rw []string }{
-	ro: []string{
-		"/lib", "/lib64", "/usr/lib", "/usr/lib64",
-		"/etc/ld.so.cache", "/etc/ld.so.preload",
-		"/etc/nsswitch.conf", "/etc/passwd", "/etc/group",
-		// The site's GnuPG configuration and GnuPG's own data.
-		"/etc/gnupg", "/usr/share/gnupg",
-		"/dev/urandom", "/dev/random",
-	},
-	rw: []string{"/dev/null"},
+// gnupgRuntime is what gpg, gpgsm and gpg-agent need besides
+// programRuntime, the user's GnuPG home and landlock_gnupg_exec: found
+// with strace -f -e trace=%file,execve of gpg --verify and --decrypt and
+// gpgsm --verify and --decrypt, run as a user on Debian 12.
+var gnupgRuntime = []string{
+	// The site's GnuPG configuration and GnuPG's own data.
+	"/etc/gnupg", "/usr/share/gnupg",
+	"/dev/random",
 }
 
 // gnupgRules are userRules, plus gnupgRuntime, the programs of
@@ -246,23 +245,38 @@ var gnupgRuntime = struct{ ro, rw []string }{
 // GnuPG puts its sockets when it exists).
 func gnupgRules(cfg *config.Config, cfgPath string, acct *auth.Account) sandbox.Rules {
 	r := userRules(cfg, cfgPath, acct)
-	r.RO = append(r.RO, gnupgRuntime.ro...)
-	r.RW = append(r.RW, gnupgRuntime.rw...)
+	r.RO = append(append(r.RO, programRuntime.ro...), gnupgRuntime...)
+	r.RW = append(r.RW, programRuntime.rw...)
 	r.Sockets = append(r.Sockets, cfg.GnuPGHomeFor(acct.User, acct.Home),
 		filepath.Join("/run/user", strconv.Itoa(acct.UID)))
-	for _, p := range config.PathList(cfg.LandlockGnuPGExec) {
-		p = config.ForUser(p, acct.User)
+	for _, p := range accountPaths(cfg.LandlockGnuPGExec, acct) {
 		if st, err := os.Stat(p); err == nil && st.IsDir() {
 			r.Exec = append(r.Exec, p) // helpers: their loader is gpg's
 			continue
 		}
-		interps, err := sandbox.Interpreters(p)
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			logf("landlock: %v", err)
-		}
-		r.Exec = append(append(r.Exec, p), interps...)
+		allowExec(&r, p)
 	}
 	return r
+}
+
+// allowExec lets the rules execute p, with its interpreter and dynamic
+// loader (sandbox.Interpreters).
+func allowExec(r *sandbox.Rules, p string) {
+	interps, err := sandbox.Interpreters(p)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		logf("landlock: %v", err) // what cannot be read will not run either
+	}
+	r.Exec = append(append(r.Exec, p), interps...)
+}
+
+// accountPaths is a configured list of paths (config.PathList) with "%u"
+// and "%h" replaced for acct.
+func accountPaths(list string, acct *auth.Account) []string {
+	var out []string
+	for _, p := range config.PathList(list) {
+		out = append(out, config.ForAccount(p, acct.User, acct.Home))
+	}
+	return out
 }
 
 // logUnsupported logs a kernel without a usable Landlock.
