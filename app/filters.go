@@ -163,6 +163,21 @@ func ruleFromForm(f url.Values) (filters.Rule, error) {
 	return r, nil
 }
 
+// lockFilters takes the user's filters lock and loads the rules under it,
+// for a change that is saved before unlock is called.
+func (a *app) lockFilters() (*filters.Set, func(), error) {
+	unlock, err := filters.Lock(a.filtersDir())
+	if err != nil {
+		return nil, nil, err
+	}
+	set, err := filters.Load(a.filtersDir())
+	if err != nil {
+		unlock()
+		return nil, nil, err
+	}
+	return set, unlock, nil
+}
+
 // filtersPost changes the rules: op = save (i: the index, -1 new), up,
 // down, toggle, delete. The new rules are written and compiled before
 // filters.json changes; a refusal shows the form again as it was sent.
@@ -170,15 +185,11 @@ func (a *app) filtersPost(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	if !a.filtersOn() {
 		return errFiltersOff
 	}
-	unlock, err := filters.Lock(a.filtersDir())
+	set, unlock, err := a.lockFilters()
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	set, err := filters.Load(a.filtersDir())
-	if err != nil {
-		return err
-	}
 	f := r.PostForm
 	i, err := strconv.Atoi(f.Get("i"))
 	op := f.Get("op")

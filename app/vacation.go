@@ -63,15 +63,11 @@ func (a *app) vacationPost(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		}
 		v.Days = n
 	}
-	unlock, err := filters.Lock(a.filtersDir())
+	set, unlock, err := a.lockFilters()
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	set, err := filters.Load(a.filtersDir())
-	if err != nil {
-		return err
-	}
 	set.Vacation = v
 	if status, msg := a.installFilters(set); msg != "" {
 		p.Error = msg
