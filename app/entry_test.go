@@ -8,6 +8,7 @@ import (
 
 	"postern/config"
 	"postern/gate"
+	"postern/internal/testenv"
 )
 
 func TestRefuseRoot(t *testing.T) {
@@ -31,9 +32,7 @@ func TestRefuseRoot(t *testing.T) {
 // tests run in CI), Serve answers with the fixed error page and
 // gate.ExitDrop, and renders nothing of the request.
 func TestServeRefusesRoot(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("not root: refuseRoot's table covers the check")
-	}
+	testenv.NeedRoot(t)
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)

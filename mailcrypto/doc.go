@@ -4,7 +4,7 @@
 //
 // # What it recognises
 //
-// Recognise reads a raw message (RFC 5322, MIME RFC 2045-2049) and
+// RecogniseBytes reads a raw message (RFC 5322, MIME RFC 2045-2049) and
 // returns its Items, outer before inner:
 //   - PGP/MIME (RFC 3156): multipart/signed with protocol
 //     application/pgp-signature, multipart/encrypted with protocol
@@ -87,8 +87,8 @@
 //
 // Limits bound the bytes read, the bytes kept per part (a longer part is
 // recognised but marked Truncated and not verified), the parts and the
-// nesting. Recognise never fails on broken mail: what it cannot read is
-// not an item. Recognise does no cryptography and runs no program
+// nesting. RecogniseBytes never fails on broken mail: what it cannot read is
+// not an item. RecogniseBytes does no cryptography and runs no program
 // (Verify and Decrypt do, through their Verifier and Decrypter); it
 // decodes base64 and quoted-printable leniently and nothing else (no
 // uuencode). The From address is read with net/mail, or as the last

@@ -142,20 +142,10 @@ var (
 	endMessage   = []byte("-----END PGP MESSAGE-----")
 )
 
-// Recognise reads the message in r (at most Limits.MaxMessageBytes; a
-// longer message is recognised in its first bytes only) and returns its
-// cryptographic items in the order of their parts, outer before inner.
-// It never fails on broken mail: what it cannot read is not an item.
-func Recognise(r io.Reader, lim Limits) ([]Item, error) {
-	lim = lim.withDefaults()
-	raw, err := io.ReadAll(io.LimitReader(r, lim.MaxMessageBytes))
-	if err != nil {
-		return nil, err
-	}
-	return RecogniseBytes(raw, lim), nil
-}
-
-// RecogniseBytes is Recognise on a message held in memory.
+// RecogniseBytes returns the cryptographic items of the message raw (the
+// caller reads it within Limits.MaxMessageBytes), in the order of their
+// parts, outer before inner. It never fails on broken mail: what it
+// cannot read is not an item.
 func RecogniseBytes(raw []byte, lim Limits) []Item {
 	lim = lim.withDefaults()
 	rc := &recogniser{raw: raw, lim: lim, from: map[string]string{}}
