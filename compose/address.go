@@ -83,7 +83,8 @@ func (e *AddressError) Error() string {
 // entries and a trailing comma are ignored. The domains of the returned
 // addresses are in ASCII (A-labels), lower case. A list that cannot be
 // read gives an *AddressError naming the first bad address when it can
-// be told, or a *HeaderError for control characters.
+// be told, or a *HeaderError for control characters, also those of a
+// decoded name.
 func ParseAddressList(s string) ([]*mail.Address, error) {
 	if err := CheckHeaderValue(s); err != nil {
 		return nil, err
@@ -99,6 +100,11 @@ func ParseAddressList(s string) ([]*mail.Address, error) {
 		return nil, fmt.Errorf("compose: too many addresses (at most %d)", maxAddresses)
 	}
 	for _, a := range list {
+		// An encoded word may decode to what the raw text may not
+		// hold ("=?utf-8?q?=10?="): the decoded name is checked too.
+		if err := CheckHeaderValue(a.Name); err != nil {
+			return nil, err
+		}
 		ascii, err := asciiAddress(a.Address)
 		if err != nil {
 			return nil, &AddressError{Addr: a.Address, Reason: err.Error()}

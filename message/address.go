@@ -126,7 +126,11 @@ func splitAddresses(s string) []string {
 			angle = false
 		case angle:
 		case c == ',' || c == ';':
-			items = append(items, cur.String())
+			// Empty items do not count against maxAddresses: a run of
+			// commas must not push the real address out of the list.
+			if strings.TrimSpace(cur.String()) != "" {
+				items = append(items, cur.String())
+			}
 			cur.Reset()
 			at = false
 			continue

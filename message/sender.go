@@ -143,7 +143,7 @@ func clipText(s string, max int) string {
 // ends in '>' is also followed by it, so that SenderWarning never reads a
 // name alone as "name <address>".)
 func (a Address) ListName() string {
-	name, addr := clipText(a.Name, maxListName), strings.ReplaceAll(clipText(a.Addr, maxListName), "<", "‹")
+	name, addr := clipText(a.Name, maxListName), clipText(strings.ReplaceAll(a.Addr, "<", "‹"), maxListName)
 	if name == "" {
 		return addr
 	}

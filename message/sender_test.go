@@ -113,7 +113,7 @@ func FuzzListName(f *testing.F) {
 		if !utf8.ValidString(got) || len(got) > 2*maxListName+len(" <>")+2*len("…") {
 			t.Fatalf("ListName(%q, %q) = %q: invalid or too long", name, addr, got)
 		}
-		shown := Address{Name: clipText(name, maxListName), Addr: strings.ReplaceAll(clipText(addr, maxListName), "<", "‹")}
+		shown := Address{Name: clipText(name, maxListName), Addr: clipText(strings.ReplaceAll(addr, "<", "‹"), maxListName)}
 		if (SenderWarning(got) != "") != (shown.Misleading() != "") {
 			t.Errorf("ListName(%q, %q) = %q: SenderWarning %q, but Misleading %q", name, addr, got, SenderWarning(got), shown.Misleading())
 		}
