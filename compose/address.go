@@ -148,10 +148,27 @@ func asciiAddress(addr string) (string, error) {
 		return "", fmt.Errorf("address literals are not supported")
 	}
 	d, err := idna.Lookup.ToASCII(domain)
-	if err != nil {
+	if err != nil || !dnsLengths(d) {
 		return "", fmt.Errorf("bad domain %q", domain)
 	}
 	return local + "@" + d, nil
+}
+
+// dnsLengths reports whether the ASCII domain d fits the DNS (RFC 1035
+// section 2.3.4): labels of 1 to 63 octets, 253 in all (a final dot
+// aside). A Unicode label can pass idna.Lookup and still give an A-label
+// too long, which the same check refuses when it reads that A-label back.
+func dnsLengths(d string) bool {
+	d = strings.TrimSuffix(d, ".")
+	if d == "" || len(d) > 253 {
+		return false
+	}
+	for _, l := range strings.Split(d, ".") {
+		if l == "" || len(l) > 63 {
+			return false
+		}
+	}
+	return true
 }
 
 // dotAtom reports whether s is a dot-atom (RFC 5322 section 3.2.3):
