@@ -99,7 +99,11 @@ func (d *Draft) writeBody(w io.Writer, h gomail.Header) error {
 	text := Flow(d.Body)
 	var th gomail.InlineHeader
 	th.Set("Content-Type", "text/plain; charset=utf-8; format=flowed")
-	th.Set("Content-Transfer-Encoding", textEncoding(text))
+	if d.SevenBit {
+		th.Set("Content-Transfer-Encoding", "quoted-printable")
+	} else {
+		th.Set("Content-Transfer-Encoding", textEncoding(text))
+	}
 	if len(d.Attachments) == 0 {
 		h.Set("Content-Type", th.Get("Content-Type"))
 		h.Set("Content-Transfer-Encoding", th.Get("Content-Transfer-Encoding"))
@@ -121,7 +125,7 @@ func (d *Draft) writeBody(w io.Writer, h gomail.Header) error {
 		return err
 	}
 	for _, a := range d.Attachments {
-		if err := writeAttachment(mw, a); err != nil {
+		if err := writeAttachment(mw, a, d.SevenBit); err != nil {
 			return err
 		}
 	}
@@ -131,8 +135,9 @@ func (d *Draft) writeBody(w io.Writer, h gomail.Header) error {
 	return nil
 }
 
-// writeAttachment streams one attachment from its file.
-func writeAttachment(mw *gomail.Writer, a Attachment) error {
+// writeAttachment streams one attachment from its file; with sevenBit, a
+// message/rfc822 that is not 7bit goes as base64.
+func writeAttachment(mw *gomail.Writer, a Attachment, sevenBit bool) error {
 	f, err := os.Open(a.Path)
 	if err != nil {
 		return fmt.Errorf("compose: attachment %q: %w", a.Name, err)
@@ -155,8 +160,8 @@ func writeAttachment(mw *gomail.Writer, a Attachment) error {
 		if err != nil {
 			return fmt.Errorf("compose: attachment %q: %w", a.Name, err)
 		}
-		if enc == "base64" {
-			t, params = "application/octet-stream", nil
+		if enc == "base64" || sevenBit && enc != "7bit" {
+			enc, t, params = "base64", "application/octet-stream", nil
 		}
 		ah.Set("Content-Transfer-Encoding", enc)
 	}

@@ -32,6 +32,13 @@ type Draft struct {
 	// instead of a new one: the Sent copy carries the id of the message
 	// that was sent, so that replies thread with it.
 	MessageID string
+	// SevenBit makes the body safe to sign (RFC 3156 section 3, RFC
+	// 8551 section 3.1.1): the text always quoted-printable (so that
+	// the trailing spaces of format=flowed survive any transport), and
+	// a message/rfc822 attachment that is not 7bit sent as base64
+	// application/octet-stream. Set it for a message that package seal
+	// signs or encrypts.
+	SevenBit bool
 }
 
 // maxReferences bounds the References field: the first id and the last
