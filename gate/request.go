@@ -97,19 +97,40 @@ func clientIP(s string) string {
 	return ip.String()
 }
 
-// Program is the kind of program a request may run: decided from its
-// method and path alone, before anything else of it is read. Each kind
-// has its own Landlock rules (sandbox.go). Every other request can
-// execute nothing.
-type Program int
+// Program is the set of kinds of program a request may run: decided from
+// its method and path alone, before anything else of it is read. Each
+// kind has its own Landlock rules (sandbox.go); a request of several
+// kinds gets the union of their rules. Every other request can execute
+// nothing.
+type Program uint8
 
 const (
-	RunsNothing  Program = iota
-	RunsSendmail         // the sendmail wrapper and the MTA
-	RunsCompiler         // sievec or maildrop, checking the user's filters
-	RunsLearner          // learn_spam or learn_ham
-	RunsGnuPG            // gpg, gpgsm, their agent and helpers (crypto = yes only)
+	RunsNothing  Program = 0
+	RunsSendmail Program = 1 << iota // the sendmail wrapper and the MTA
+	RunsCompiler                     // sievec or maildrop, checking the user's filters
+	RunsLearner                      // learn_spam or learn_ham
+	RunsGnuPG                        // gpg, gpgsm, their agent and helpers (crypto = yes only)
 )
+
+// Has reports whether p holds every kind of k (and k is not empty).
+func (p Program) Has(k Program) bool { return k != 0 && p&k == k }
+
+// String names the kinds of p, for the log.
+func (p Program) String() string {
+	if p == RunsNothing {
+		return "nothing"
+	}
+	var names []string
+	for _, k := range []struct {
+		p    Program
+		name string
+	}{{RunsSendmail, "sendmail"}, {RunsCompiler, "compiler"}, {RunsLearner, "learner"}, {RunsGnuPG, "gnupg"}} {
+		if p.Has(k.p) {
+			names = append(names, k.name)
+		}
+	}
+	return strings.Join(names, "+")
+}
 
 // Paths of the requests that run a program; app's routes use the same
 // constants.
@@ -125,9 +146,11 @@ const (
 // runs is the table of the requests that may run a program, by method and
 // path. GET /msg is not among them: the page that parses every message,
 // signed or not, runs nothing; a signature is checked by GET /verify, the
-// same page with the checks.
+// same page with the checks. POST /send sends (the wrapper) and, with
+// crypto on, signs and encrypts the message and stores encrypted drafts
+// (GnuPG).
 var runs = map[string]Program{
-	"POST " + SendPath:     RunsSendmail,
+	"POST " + SendPath:     RunsSendmail | RunsGnuPG,
 	"POST " + FiltersPath:  RunsCompiler,
 	"POST " + VacationPath: RunsCompiler,
 	"POST " + SpamPath:     RunsLearner,

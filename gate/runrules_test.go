@@ -23,7 +23,8 @@ func TestRuns(t *testing.T) {
 		method, path string
 		want         Program
 	}{
-		{"POST", "/send", RunsSendmail},
+		{"POST", "/send", RunsSendmail | RunsGnuPG}, // sends; signs, encrypts, stores encrypted drafts
+		{"GET", "/compose", RunsNothing},
 		{"POST", "/filters", RunsCompiler},
 		{"POST", "/vacation", RunsCompiler},
 		{"POST", "/spam", RunsLearner},
@@ -42,7 +43,7 @@ func TestRuns(t *testing.T) {
 	for _, tt := range tests {
 		r := &Request{Method: tt.method, Path: tt.path}
 		if got := r.Runs(); got != tt.want {
-			t.Errorf("Request{%s %s}.Runs() = %d, want %d", tt.method, tt.path, got, tt.want)
+			t.Errorf("Request{%s %s}.Runs() = %s, want %s", tt.method, tt.path, got, tt.want)
 		}
 	}
 }
@@ -86,7 +87,7 @@ func TestRunRulesKinds(t *testing.T) {
 	cfg.FilterLanguage, cfg.LearnSpam, cfg.LearnHam = "none", "", ""
 	for _, k := range []Program{RunsCompiler, RunsLearner, RunsNothing} {
 		if r := runRules(cfg, "/etc/postern/postern.conf", acct, k); len(r.Exec) != 0 {
-			t.Errorf("runRules(%d) with nothing configured: Exec = %q", k, r.Exec)
+			t.Errorf("runRules(%s) with nothing configured: Exec = %q", k, r.Exec)
 		}
 	}
 }
@@ -200,7 +201,7 @@ func TestRunRulesReal(t *testing.T) {
 		{"sieve", RunsNothing, []string{"/bin/true"}},
 	} {
 		if err := run(tt.lang, tt.kind, tt.argv...); err == nil {
-			t.Errorf("%s ran in the sandbox of kind %d", tt.argv[0], tt.kind)
+			t.Errorf("%s ran in the sandbox of kind %s", tt.argv[0], tt.kind)
 		}
 	}
 }
@@ -215,7 +216,7 @@ func TestSiteProgram(t *testing.T) {
 		path    string
 		on, off Program
 	}{
-		{"/send", RunsSendmail, RunsSendmail}, // sending is always set up
+		{"/send", RunsSendmail | RunsGnuPG, RunsSendmail}, // sending is always set up
 		{"/filters", RunsCompiler, RunsNothing},
 		{"/spam", RunsLearner, RunsNothing},
 		{"/decrypt", RunsGnuPG, RunsNothing},
@@ -223,10 +224,49 @@ func TestSiteProgram(t *testing.T) {
 	} {
 		req := &Request{Method: "POST", Path: tt.path}
 		if got := siteProgram(on, req); got != tt.on {
-			t.Errorf("siteProgram(set up, POST %s) = %d, want %d", tt.path, got, tt.on)
+			t.Errorf("siteProgram(set up, POST %s) = %s, want %s", tt.path, got, tt.on)
 		}
 		if got := siteProgram(off, req); got != tt.off {
-			t.Errorf("siteProgram(not set up, POST %s) = %d, want %d", tt.path, got, tt.off)
+			t.Errorf("siteProgram(not set up, POST %s) = %s, want %s", tt.path, got, tt.off)
 		}
+	}
+}
+
+// TestRunRulesUnion: a request of two kinds (POST /send with crypto on)
+// gets exactly the union of the two rule sets: every path of either, and
+// no path that neither has.
+func TestRunRulesUnion(t *testing.T) {
+	cfg := config.Default()
+	acct := &auth.Account{User: "alice", UID: 1234, Home: "/home/alice", Maildir: "/home/alice/Maildir"}
+	const conf = "/etc/postern/postern.conf"
+	send := runRules(cfg, conf, acct, RunsSendmail)
+	gpg := runRules(cfg, conf, acct, RunsGnuPG)
+	both := runRules(cfg, conf, acct, RunsSendmail|RunsGnuPG)
+	for _, tt := range []struct {
+		name        string
+		a, b, union []string
+	}{
+		{"Exec", send.Exec, gpg.Exec, both.Exec},
+		{"RO", send.RO, gpg.RO, both.RO},
+		{"RW", send.RW, gpg.RW, both.RW},
+		{"Sockets", send.Sockets, gpg.Sockets, both.Sockets},
+		{"Symlink", send.Symlink, gpg.Symlink, both.Symlink},
+	} {
+		for _, p := range slices.Concat(tt.a, tt.b) {
+			if !slices.Contains(tt.union, p) {
+				t.Errorf("runRules(sendmail+gnupg).%s lacks %s", tt.name, p)
+			}
+		}
+		for _, p := range tt.union {
+			if !slices.Contains(tt.a, p) && !slices.Contains(tt.b, p) {
+				t.Errorf("runRules(sendmail+gnupg).%s has %s, which neither kind has", tt.name, p)
+			}
+		}
+	}
+	if !slices.Contains(both.Exec, cfg.Wrapper()) || !slices.Contains(both.Exec, "/usr/bin/gpg") {
+		t.Errorf("runRules(sendmail+gnupg).Exec = %q, want the wrapper and gpg", both.Exec)
+	}
+	if slices.Contains(send.Exec, "/usr/bin/gpg") || len(send.Sockets) != 0 {
+		t.Errorf("runRules(sendmail) = %+v, allows GnuPG", send)
 	}
 }

@@ -19,7 +19,11 @@ import (
 // (sandboxUser). A request that runs a program (Request.Runs: the send,
 // the filters' compiler, the spam learner) is restricted to userRules
 // plus programRuntime and that program's rules (runRules), as root just
-// before the drop, and never after it (sandboxAsRoot with a Program). As
+// before the drop, and never after it (sandboxAsRoot with a Program).
+// GnuPG needs no set-ID program: a request that runs only GnuPG is
+// sandboxed like any other, after the drop when not before; one that runs
+// GnuPG besides another kind (POST /send with crypto = yes) gets the
+// union of both rule sets, as root. As
 // root the ruleset goes without no_new_privs: for a request that runs a
 // program so that a set-group-id one (Postfix's postdrop, Debian's
 // maildrop) keeps its group, for every other request because userRules
@@ -81,6 +85,8 @@ const MailnameFile = "/etc/mailname"
 // sandboxUser restricts the process, after the drop, to userRules (or
 // gnupgRules for a request that runs GnuPG). Failure is logged, not
 // fatal: Landlock is best effort.
+// Only a request that runs nothing or GnuPG alone comes here (see
+// sandboxAsRoot).
 func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account, prog Program) {
 	if !cfg.Landlock {
 		return
@@ -91,9 +97,9 @@ func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account, prog Pr
 		_ = os.MkdirAll(indexDir(cfg, acct), 0o700)
 	}
 	rules := userRules(cfg, cfgPath, acct)
-	if prog == RunsGnuPG {
+	if prog.Has(RunsGnuPG) {
 		_ = os.MkdirAll(cfg.GnuPGHomeFor(acct.User, acct.Home), 0o700)
-		rules = gnupgRules(cfg, cfgPath, acct)
+		rules = runRules(cfg, cfgPath, acct, prog)
 	}
 	if err := sandbox.Restrict(rules); err != nil {
 		logf("landlock for %s: %v", acct.User, err)
@@ -114,67 +120,70 @@ func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account, prog Pr
 //     acct's index_dir does not exist yet (the user creates it after the
 //     drop, and a rule needs an existing path), or when Landlock failed:
 //     sandboxUser tries after the drop;
-//   - true for a request that runs a program in those cases, logged:
-//     after the drop Landlock would need no_new_privs, and that would
-//     stop a set-ID program (not for GnuPG, which has none: its requests
-//     are treated as any other, with gnupgRules).
+//   - true for a request that runs a set-ID capable program (any kind
+//     but GnuPG, with or without GnuPG) in those cases, logged: after the
+//     drop Landlock would need no_new_privs, and that would stop a set-ID
+//     program. A request that runs GnuPG alone is treated as any other
+//     (GnuPG has no set-ID program). When the user's GnuPG home does not
+//     exist yet, a request that runs GnuPG besides another kind gets no
+//     rule for it (a rule needs an existing path): GnuPG then cannot make
+//     it, and finds no key.
 func sandboxAsRoot(cfg *config.Config, cfgPath string, acct *auth.Account, runs Program) bool {
 	if !cfg.Landlock {
 		return true
 	}
-	// GnuPG needs no set-ID program: its requests are sandboxed like any
-	// other, after the drop when not before, with gnupgRules.
-	program := runs != RunsNothing && runs != RunsGnuPG
+	program := runs&^RunsGnuPG != RunsNothing
 	if os.Geteuid() != 0 {
 		if program {
-			logf("landlock: not running as root, so the request of %s that runs a program (%d) is not sandboxed (no_new_privs would stop a set-ID program)", acct.User, runs)
+			logf("landlock: not running as root, so the request of %s that runs a program (%s) is not sandboxed (no_new_privs would stop a set-ID program)", acct.User, runs)
 		}
 		return program
 	}
-	var rules sandbox.Rules
-	if program {
-		rules = runRules(cfg, cfgPath, acct, runs)
-	} else {
+	if !program {
 		if cfg.IndexDir != "" {
 			if _, err := os.Stat(indexDir(cfg, acct)); err != nil {
 				return false
 			}
 		}
-		rules = userRules(cfg, cfgPath, acct)
-		if runs == RunsGnuPG {
+		if runs.Has(RunsGnuPG) {
 			if _, err := os.Stat(cfg.GnuPGHomeFor(acct.User, acct.Home)); err != nil {
 				return false // the user makes it after the drop
 			}
-			rules = gnupgRules(cfg, cfgPath, acct)
 		}
 	}
+	rules := runRules(cfg, cfgPath, acct, runs)
 	if err := sandbox.RestrictAsRoot(rules); err != nil {
-		logf("landlock for %s (program %d) as root: %v", acct.User, runs, err)
+		logf("landlock for %s (program %s) as root: %v", acct.User, runs, err)
 		return program
 	}
 	logUnsupported()
 	return true
 }
 
-// siteProgram is what req may run on this site: Request.Runs, or nothing
-// when the site has not set that kind up (crypto = no; filter_language
-// neither sieve nor maildrop; no learn command). Such a request is
+// siteProgram is what req may run on this site: Request.Runs without the
+// kinds the site has not set up (crypto = no; filter_language neither
+// sieve nor maildrop; no learn command). A request left with none is
 // sandboxed like any other, with nothing executable.
 func siteProgram(cfg *config.Config, req *Request) Program {
-	switch p := req.Runs(); {
-	case p == RunsGnuPG && !cfg.Crypto,
-		p == RunsCompiler && cfg.FilterLanguage != "sieve" && cfg.FilterLanguage != "maildrop",
-		p == RunsLearner && len(config.Command(cfg.LearnSpam))+len(config.Command(cfg.LearnHam)) == 0:
-		return RunsNothing
-	default:
-		return p
+	p := req.Runs()
+	if !cfg.Crypto {
+		p &^= RunsGnuPG
 	}
+	if cfg.FilterLanguage != "sieve" && cfg.FilterLanguage != "maildrop" {
+		p &^= RunsCompiler
+	}
+	if len(config.Command(cfg.LearnSpam))+len(config.Command(cfg.LearnHam)) == 0 {
+		p &^= RunsLearner
+	}
+	return p
 }
 
-// runRules are the rules of a request that runs a program of kind runs:
-// userRules, plus programRuntime, what that kind's keys name ("%u" and
-// "%h" replaced) and the programs, with the interpreters and dynamic
-// loaders of every program they allow to run.
+// runRules are the rules of a request that runs the programs of the kinds
+// in runs: userRules, plus, when runs is not empty, programRuntime, and
+// for each kind what its keys name ("%u" and "%h" replaced) and its
+// programs, with the interpreters and dynamic loaders of every program
+// they allow to run. Nothing more: a request of two kinds gets the union
+// of their rules.
 //   - RunsSendmail: the wrapper and landlock_send_exec; landlock_send_read
 //     and landlock_send_write.
 //   - RunsCompiler: the compiler of filter_language (sievec or maildrop)
@@ -184,46 +193,51 @@ func siteProgram(cfg *config.Config, req *Request) Program {
 //     Nothing with filter_language = none.
 //   - RunsLearner: the programs of learn_spam and learn_ham;
 //     landlock_learn_read and landlock_learn_write.
+//   - RunsGnuPG: see gnupgRules.
 func runRules(cfg *config.Config, cfgPath string, acct *auth.Account, runs Program) sandbox.Rules {
 	paths := func(list string) []string { return accountPaths(list, acct) }
 	r := userRules(cfg, cfgPath, acct)
 	var exec, ro, rw []string
-	switch runs {
-	case RunsSendmail:
-		exec = append([]string{cfg.Wrapper()}, paths(cfg.LandlockSendExec)...)
-		ro, rw = paths(cfg.LandlockSendRead), paths(cfg.LandlockSendWrite)
-	case RunsCompiler:
-		switch cfg.FilterLanguage {
-		case "sieve":
-			exec = []string{cfg.Sievec}
-		case "maildrop":
-			exec = []string{cfg.Maildrop}
-		default:
-			return r
+	if runs.Has(RunsSendmail) {
+		exec = append(append(exec, cfg.Wrapper()), paths(cfg.LandlockSendExec)...)
+		ro, rw = append(ro, paths(cfg.LandlockSendRead)...), append(rw, paths(cfg.LandlockSendWrite)...)
+	}
+	if runs.Has(RunsCompiler) && (cfg.FilterLanguage == "sieve" || cfg.FilterLanguage == "maildrop") {
+		if cfg.FilterLanguage == "sieve" {
+			exec = append(exec, cfg.Sievec)
+		} else {
+			exec = append(exec, cfg.Maildrop)
 		}
 		exec = append(exec, paths(cfg.LandlockFilterExec)...)
-		ro, rw = paths(cfg.LandlockFilterRead), []string{acct.Home}
+		ro, rw = append(ro, paths(cfg.LandlockFilterRead)...), append(rw, acct.Home)
 		if cfg.FilterLanguage == "sieve" && cfg.SieveActive != "" {
 			// The active script is a symbolic link to postern's.
 			r.Symlink = []string{filepath.Dir(config.ForAccount(cfg.SieveActive, acct.User, acct.Home))}
 		}
-	case RunsLearner:
+	}
+	if runs.Has(RunsLearner) {
+		learners := 0
 		for _, c := range []string{cfg.LearnSpam, cfg.LearnHam} {
 			if argv := config.Command(c); len(argv) > 0 {
 				exec = append(exec, argv[0])
+				learners++
 			}
 		}
-		if len(exec) == 0 {
-			return r
+		if learners > 0 {
+			ro, rw = append(ro, paths(cfg.LandlockLearnRead)...), append(rw, paths(cfg.LandlockLearnWrite)...)
 		}
-		ro, rw = paths(cfg.LandlockLearnRead), paths(cfg.LandlockLearnWrite)
-	default:
+	}
+	gpg := runs.Has(RunsGnuPG)
+	if len(exec) == 0 && !gpg {
 		return r
 	}
 	r.RO = append(append(r.RO, programRuntime.ro...), ro...)
 	r.RW = append(append(r.RW, programRuntime.rw...), rw...)
 	for _, p := range exec {
 		allowExec(&r, p)
+	}
+	if gpg {
+		addGnuPG(&r, cfg, acct)
 	}
 	return r
 }
@@ -238,15 +252,20 @@ var gnupgRuntime = []string{
 	"/dev/random",
 }
 
-// gnupgRules are userRules, plus gnupgRuntime, the programs of
-// landlock_gnupg_exec (with their interpreters and loaders), and
-// read-write with sockets (Rules.Sockets) the user's GnuPG home
-// (gnupg_home) and the agent's socket directory (/run/user/UID, where
-// GnuPG puts its sockets when it exists).
+// gnupgRules are the rules of a request that runs GnuPG alone:
+// runRules(RunsGnuPG), that is userRules, programRuntime, and what
+// addGnuPG adds.
 func gnupgRules(cfg *config.Config, cfgPath string, acct *auth.Account) sandbox.Rules {
-	r := userRules(cfg, cfgPath, acct)
-	r.RO = append(append(r.RO, programRuntime.ro...), gnupgRuntime...)
-	r.RW = append(r.RW, programRuntime.rw...)
+	return runRules(cfg, cfgPath, acct, RunsGnuPG)
+}
+
+// addGnuPG adds to r gnupgRuntime, the programs of landlock_gnupg_exec
+// (with their interpreters and loaders), and read-write with sockets
+// (Rules.Sockets) the user's GnuPG home (gnupg_home) and the agent's
+// socket directory (/run/user/UID, where GnuPG puts its sockets when it
+// exists).
+func addGnuPG(r *sandbox.Rules, cfg *config.Config, acct *auth.Account) {
+	r.RO = append(r.RO, gnupgRuntime...)
 	r.Sockets = append(r.Sockets, cfg.GnuPGHomeFor(acct.User, acct.Home),
 		filepath.Join("/run/user", strconv.Itoa(acct.UID)))
 	for _, p := range accountPaths(cfg.LandlockGnuPGExec, acct) {
@@ -254,9 +273,8 @@ func gnupgRules(cfg *config.Config, cfgPath string, acct *auth.Account) sandbox.
 			r.Exec = append(r.Exec, p) // helpers: their loader is gpg's
 			continue
 		}
-		allowExec(&r, p)
+		allowExec(r, p)
 	}
-	return r
 }
 
 // allowExec lets the rules execute p, with its interpreter and dynamic

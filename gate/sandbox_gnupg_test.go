@@ -79,7 +79,7 @@ func TestGnuPGSandbox(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, kind := range []string{"gnupg", "user"} {
+	for _, kind := range []string{"gnupg", "send+gnupg", "send", "user"} {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestGnuPGSandbox$", "-test.v")
 		cmd.Env = append(os.Environ(), "PT_SANDBOX_CHILD="+kind, "PT_GNUPGHOME="+home, "PT_DIR="+dir,
 			"PT_GPG="+gpgtest.Tool(t, "gpg"))
@@ -101,8 +101,13 @@ func sandboxChild(t *testing.T) {
 	cfg.LandlockGnuPGExec = gpg + " /usr/bin/gpg-agent /usr/bin/gpgconf /usr/bin/gpg-connect-agent /usr/lib/gnupg"
 	acct := &auth.Account{User: "pt", UID: os.Getuid(), Home: dir, Maildir: dir}
 	rules := userRules(cfg, "", acct)
-	if kind == "gnupg" {
+	switch kind {
+	case "gnupg":
 		rules = gnupgRules(cfg, "", acct)
+	case "send+gnupg": // POST /send with crypto = yes
+		rules = runRules(cfg, "", acct, RunsSendmail|RunsGnuPG)
+	case "send": // POST /send with crypto = no
+		rules = runRules(cfg, "", acct, RunsSendmail)
 	}
 	if err := sandbox.Restrict(rules); err != nil {
 		t.Fatalf("Restrict: %v", err)
@@ -110,7 +115,7 @@ func sandboxChild(t *testing.T) {
 	r := &gnupg.Runner{GPG: gpg, Home: home, Timeout: 30 * time.Second}
 	sigs, err := r.VerifyDetached(t.Context(), data, sig)
 	switch kind {
-	case "gnupg":
+	case "gnupg", "send+gnupg":
 		if err != nil || len(sigs) != 1 || sigs[0].Verdict != gnupg.Good {
 			t.Fatalf("under gnupgRules: VerifyDetached = %+v, %v, want one good signature", sigs, err)
 		}
@@ -119,9 +124,9 @@ func sandboxChild(t *testing.T) {
 		if err != nil || !d.OK || string(pt) != string(data) {
 			t.Fatalf("under gnupgRules: Decrypt = %+v, %q, %v, want the plaintext", d, pt, err)
 		}
-	case "user":
+	case "user", "send":
 		if !errors.Is(err, gnupg.ErrMissing) {
-			t.Fatalf("under userRules: VerifyDetached = %+v, %v, want gpg not executable", sigs, err)
+			t.Fatalf("under the %s rules: VerifyDetached = %+v, %v, want gpg not executable", kind, sigs, err)
 		}
 	}
 }
