@@ -193,6 +193,7 @@ func (a *app) composeData(d *compose.Draft, st formState) *templates.ComposeData
 		Drafts:  a.cfg.Drafts,
 
 		Suggestions: a.suggestions(),
+		Crypto:      a.composeCrypto(a.cryptoDefaults(d.From.Address)),
 	}
 	for _, att := range d.Attachments {
 		typ := att.ContentType

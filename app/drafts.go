@@ -36,11 +36,11 @@ func (a *app) resumeDraft(key string) (*compose.Draft, error) {
 	return d, nil
 }
 
-// saveDraft stores d in the Drafts folder with the D flag (Bcc kept)
-// and then removes the draft it replaces (old, may be ""). It returns
-// the new key.
-func (a *app) saveDraft(d *compose.Draft, old string) (string, error) {
-	key, err := a.deliverCopy(a.cfg.Drafts, d, "DS")
+// saveDraft stores d in the Drafts folder with the D flag (Bcc kept), or
+// sealed when not nil (an encrypted draft), and then removes the draft it
+// replaces (old, may be ""). It returns the new key.
+func (a *app) saveDraft(d *compose.Draft, old string, sealed []byte) (string, error) {
+	key, err := a.deliverCopy(a.cfg.Drafts, d, "DS", sealed)
 	if err != nil {
 		return "", err
 	}
@@ -67,9 +67,10 @@ func (a *app) removeDraft(key string) {
 	a.quotaChange(-b, -n)
 }
 
-// deliverCopy writes BuildDraft's message (with Bcc) into folder, which
-// is created when missing, with flags.
-func (a *app) deliverCopy(folder string, d *compose.Draft, flags string) (string, error) {
+// deliverCopy writes BuildDraft's message (with Bcc), or msg when not
+// nil (a sealed message), into folder, which is created when missing,
+// with flags.
+func (a *app) deliverCopy(folder string, d *compose.Draft, flags string, msg []byte) (string, error) {
 	if err := a.ensureFolder(folder); err != nil {
 		return "", err
 	}
@@ -79,7 +80,12 @@ func (a *app) deliverCopy(folder string, d *compose.Draft, flags string) (string
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	if _, err := d.BuildDraft(tmp, time.Now(), ""); err != nil {
+	if msg != nil {
+		_, err = tmp.Write(msg)
+	} else {
+		_, err = d.BuildDraft(tmp, time.Now(), "")
+	}
+	if err != nil {
 		return "", fmt.Errorf("building the copy for %s: %w", folder, err)
 	}
 	size, err := tmp.Seek(0, io.SeekCurrent)

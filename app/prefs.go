@@ -27,6 +27,11 @@ type userPrefs struct {
 	RemoteSenders []string `json:"remote_senders,omitempty"` // always load remote content from these
 	NoCollect     bool     `json:"no_collect,omitempty"`     // do not collect the addresses mail is sent to
 	LoginAlert    bool     `json:"login_alert,omitempty"`    // a mail at a login from a new network or browser
+	// The Sign and Encrypt defaults of the compose form, and the method
+	// ("openpgp" or "smime"; the site's first when unset or disabled).
+	SignDefault    bool   `json:"sign,omitempty"`
+	EncryptDefault bool   `json:"encrypt,omitempty"`
+	CryptoMethod   string `json:"crypto_method,omitempty"`
 }
 
 // prefs reads the preferences; a missing or broken file gives defaults.
@@ -50,6 +55,10 @@ func readPrefs(pageSize int) userPrefs {
 	p.PreferText = stored.PreferText
 	p.NoCollect = stored.NoCollect
 	p.LoginAlert = stored.LoginAlert
+	p.SignDefault, p.EncryptDefault = stored.SignDefault, stored.EncryptDefault
+	if stored.CryptoMethod == "openpgp" || stored.CryptoMethod == "smime" {
+		p.CryptoMethod = stored.CryptoMethod
+	}
 	if len(stored.RemoteSenders) <= maxRemoteSenders {
 		p.RemoteSenders = stored.RemoteSenders
 	}
@@ -63,6 +72,7 @@ func (a *app) prefsPage(w httpcgi.ResponseWriter, r *httpcgi.Request, notice str
 	p.Notice = notice
 	up := a.prefs()
 	p.Prefs = &templates.PrefsData{PageSize: up.PageSize, PageSizes: pageSizes, PreferText: up.PreferText, RemoteSenders: up.RemoteSenders, NoCollect: up.NoCollect, LoginAlert: up.LoginAlert}
+	p.Prefs.Crypto = a.composeCrypto(a.cryptoDefaults(""))
 	render(w, httpcgi.StatusOK, "prefs", p)
 	return nil
 }
@@ -81,6 +91,9 @@ func (a *app) savePrefs(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	p.PreferText = r.PostForm.Get("prefertext") != ""
 	p.NoCollect = r.PostForm.Get("collect") == ""
 	p.LoginAlert = r.PostForm.Get("loginalert") != ""
+	if c := a.cryptoFromForm(r.PostForm); r.PostForm.Get("crypto_form") != "" && c.method != 0 {
+		p.SignDefault, p.EncryptDefault, p.CryptoMethod = c.sign, c.encrypt, c.method.String()
+	}
 	drop := map[string]bool{}
 	for _, s := range r.PostForm["forget"] {
 		drop[s] = true

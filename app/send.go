@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"net/mail"
@@ -47,10 +48,18 @@ func (a *app) send(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		}
 		d.Attachments = keep
 	}
+	// The signing and encryption choice; the passphrase is taken out of
+	// the form values, used by this request only and never shown again.
+	cc := a.cryptoFromForm(v)
+	cview := a.composeCrypto(cc)
+	passphrase := []byte(v.Get("passphrase"))
+	v.Del("passphrase")
+	defer clear(passphrase)
 	show := func(status int, problem, output, notice string) error {
 		p := a.page(r, "New message")
 		p.Notice = notice
 		p.Compose = a.composeData(d, st)
+		p.Compose.Crypto = cview
 		p.Compose.Problem, p.Compose.Output = problem, output
 		allowScript(w)
 		render(w, status, "compose", p)
@@ -72,14 +81,35 @@ func (a *app) send(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		status, problem := formProblem(err)
 		return show(status, problem, "", "")
 	}
+	refuse := func(p *sealProblem) error {
+		if cview != nil {
+			cview.WrongPassphrase = p.wrong
+			if p.missing != nil {
+				cview.Checked, cview.Missing = true, p.missing
+			}
+		}
+		return show(p.status, p.text, "", "")
+	}
 	switch action {
 	case "attach", "remove":
 		return show(httpcgi.StatusOK, "", "", "")
+	case "keys":
+		return a.checkKeys(d, cc, cview, show)
 	case "save":
 		if status, problem := a.quotaProblem(d, "the draft was not saved"); problem != "" {
 			return show(status, problem, "", "")
 		}
-		key, err := a.saveDraft(d, st.draft)
+		var sealed []byte
+		if cc.on() && cc.encrypt {
+			// A draft of an encrypted message is stored encrypted to
+			// the user's own key.
+			var p *sealProblem
+			if sealed, _, p = a.sealDraft(d, nil, cc, nil, true); p != nil {
+				p.text = strings.Replace(p.text, "Nothing was lost.", "The draft was not saved; your text is still here.", 1)
+				return refuse(p)
+			}
+		}
+		key, err := a.saveDraft(d, st.draft, sealed)
 		if errors.Is(err, quota.ErrOver) {
 			return show(httpcgi.StatusInsufficientStorage, "Your mailbox is full, so the draft was not saved. Delete some mail and empty the Trash, then try again: your text is still here.", "", "")
 		}
@@ -110,6 +140,16 @@ func (a *app) send(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	if status, problem := a.quotaProblem(d, "the message was not sent (its copy for "+a.cfg.Sent+" would not fit)"); problem != "" {
 		return show(status, problem, "", "")
 	}
+	// Signed or encrypted before the token is taken: a refusal (a
+	// recipient without a key, a wrong passphrase) leaves the form as it
+	// was, to send again.
+	var sealed, sentCopy []byte
+	if cc.on() {
+		var p *sealProblem
+		if sealed, sentCopy, p = a.sealDraft(d, rcpts, cc, passphrase, false); p != nil {
+			return refuse(p)
+		}
+	}
 	tokens := compose.Tokens{Dir: filepath.Join(a.store.Root, "postern", sentTokensDir)}
 	tokens.Prune(time.Now(), tokenAge)
 	first, err := tokens.MarkSent(d.Token)
@@ -119,7 +159,7 @@ func (a *app) send(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	if !first {
 		return a.alreadySent(w, r, tokens, d.Token)
 	}
-	if err := a.sendNow(d, envFrom, rcpts); err != nil {
+	if err := a.sendNow(d, sealed, envFrom, rcpts); err != nil {
 		if rerr := tokens.Release(d.Token); rerr != nil {
 			logf("releasing a form token of %s: %v", a.acct.User, rerr)
 		}
@@ -137,7 +177,7 @@ func (a *app) send(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		}
 		return show(httpcgi.StatusBadGateway, problem, output, "")
 	}
-	a.afterSend(d, st, tokens)
+	a.afterSend(d, st, tokens, sentCopy)
 	a.collect(d)
 	p := a.page(r, "Message sent")
 	p.Compose = &templates.ComposeData{Sent: true, SentURL: a.sentURL(r, tokens, d.Token)}
@@ -148,9 +188,13 @@ func (a *app) send(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 // wrapper is the configured sendmail wrapper.
 func (a *app) wrapper() string { return a.cfg.Wrapper() }
 
-// sendNow builds the message into a temporary file and gives it to the
-// wrapper.
-func (a *app) sendNow(d *compose.Draft, envFrom string, rcpts []string) error {
+// sendNow builds the message into a temporary file, or takes the sealed
+// one (signed or encrypted, in memory), and gives it to the wrapper.
+func (a *app) sendNow(d *compose.Draft, sealed []byte, envFrom string, rcpts []string) error {
+	s := &compose.Sender{Wrapper: a.wrapper()}
+	if sealed != nil {
+		return s.Send(bytes.NewReader(sealed), envFrom, rcpts)
+	}
 	tmp, err := os.CreateTemp(a.uploadDir(), "out-*")
 	if err != nil {
 		return err
@@ -165,15 +209,15 @@ func (a *app) sendNow(d *compose.Draft, envFrom string, rcpts []string) error {
 	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	s := &compose.Sender{Wrapper: a.wrapper()}
 	return s.Send(tmp, envFrom, rcpts)
 }
 
-// afterSend files the Sent copy, removes the draft and the uploaded
-// files and marks the original answered or forwarded. The message is
-// sent: failures here are logged, not shown.
-func (a *app) afterSend(d *compose.Draft, st formState, tokens compose.Tokens) {
-	key, err := a.deliverCopy(a.cfg.Sent, d, "S")
+// afterSend files the Sent copy (sentCopy, the sealed message with its
+// Bcc, or when nil the draft built anew), removes the draft and the
+// uploaded files and marks the original answered or forwarded. The
+// message is sent: failures here are logged, not shown.
+func (a *app) afterSend(d *compose.Draft, st formState, tokens compose.Tokens, sentCopy []byte) {
+	key, err := a.deliverCopy(a.cfg.Sent, d, "S", sentCopy)
 	if err != nil {
 		logf("Sent copy for %s: %v", a.acct.User, err)
 	} else if err := os.WriteFile(filepath.Join(tokens.Dir, d.Token), []byte(key), 0o600); err != nil {

@@ -60,6 +60,10 @@ type Request struct {
 	// Passphrase unlocks the signing key; nil for none. It is handed to
 	// GnuPG on a pipe and never kept.
 	Passphrase []byte
+	// Draft: the message is a draft that only the user reads; its Bcc
+	// field moves inside with the other protected fields, and is not
+	// left outside.
+	Draft bool
 }
 
 // Errors a caller branches on.
@@ -87,7 +91,11 @@ func Seal(ctx context.Context, g *gnupg.Runner, msg []byte, req Request) ([]byte
 	if err := sevenBit(content, body); err != nil {
 		return nil, err
 	}
-	inner := innerEntity(content, outer, body)
+	names := protectedFields
+	if req.Draft {
+		names = append(names[:len(names):len(names)], "Bcc")
+	}
+	inner := innerEntity(content, outer, body, names)
 	smime := req.Method == SMIME
 	var top *entity // the new top entity: content fields and body, CRLF
 	var err error
@@ -112,6 +120,9 @@ func Seal(ctx context.Context, g *gnupg.Runner, msg []byte, req Request) ([]byte
 	for _, f := range outer {
 		if req.Encrypt && strings.EqualFold(f.name, "Subject") {
 			out.WriteString("Subject: ...\n")
+			continue
+		}
+		if req.Draft && strings.EqualFold(f.name, "Bcc") {
 			continue
 		}
 		out.WriteString(f.raw)
@@ -143,7 +154,7 @@ var protectedFields = []string{"From", "To", "Cc", "Reply-To", "Subject", "Date"
 
 // innerEntity is the message's content fields, protected-headers="v1" on
 // its Content-Type, the copies of protectedFields and the body, CRLF.
-func innerEntity(content, outer header, body []byte) []byte {
+func innerEntity(content, outer header, body []byte, names []string) []byte {
 	var b bytes.Buffer
 	for _, f := range content {
 		if strings.EqualFold(f.name, "Content-Type") {
@@ -155,7 +166,7 @@ func innerEntity(content, outer header, body []byte) []byte {
 	if content.get("Content-Type") == nil {
 		b.WriteString("Content-Type: text/plain; charset=us-ascii; protected-headers=\"v1\"\r\n")
 	}
-	for _, name := range protectedFields {
+	for _, name := range names {
 		for _, f := range outer {
 			if strings.EqualFold(f.name, name) {
 				b.WriteString(toCRLF([]byte(f.raw)))
@@ -298,4 +309,23 @@ func base64Lines(b []byte) string {
 	}
 	out.WriteString(s + "\r\n")
 	return out.String()
+}
+
+// WithFields returns sealed with the fields named names of msg's header
+// added to its header: the Bcc field of the user's Sent copy, which the
+// message sent must not carry.
+func WithFields(sealed, msg []byte, names ...string) []byte {
+	h, _ := splitMessage(msg)
+	var add bytes.Buffer
+	for _, f := range h {
+		for _, n := range names {
+			if strings.EqualFold(f.name, n) {
+				add.WriteString(f.raw)
+			}
+		}
+	}
+	if add.Len() == 0 {
+		return sealed
+	}
+	return append(add.Bytes(), sealed...)
 }

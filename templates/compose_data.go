@@ -27,6 +27,10 @@ type ComposeData struct {
 	// addresses, contacts, groups (bounded).
 	Suggestions []Suggestion
 
+	// Crypto is the Sign and Encrypt fieldset, nil when the site offers
+	// neither OpenPGP nor S/MIME (crypto = no).
+	Crypto *ComposeCrypto
+
 	Sent    bool   // the message was sent (or already had been)
 	SentURL string // the copy in the Sent folder, "" if unknown
 	Drafts  string // the drafts folder's name
@@ -36,4 +40,24 @@ type ComposeData struct {
 // id (never a path).
 type ComposeAttachment struct {
 	ID, Name, Type, Size string
+}
+
+// ComposeCrypto is the signing and encryption choice of the compose form.
+type ComposeCrypto struct {
+	Sign, Encrypt bool
+	Method        string   // "openpgp" or "smime"
+	Methods       []Choice // the methods the site offers
+	// Checked: the recipients' keys were looked up ("Check keys" or a
+	// refused send); Missing are the recipients without one, Found the
+	// others.
+	Checked        bool
+	Missing, Found []string
+	// WrongPassphrase marks the passphrase field after a wrong or
+	// missing passphrase.
+	WrongPassphrase bool
+}
+
+// Choice is one option of a select.
+type Choice struct {
+	Value, Label string
 }

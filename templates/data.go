@@ -211,6 +211,9 @@ type PrefsData struct {
 	LoginAlert    bool // mail me at a login from a new network or browser
 	RemoteSenders []string
 	NoCollect     bool // do not remember the addresses mail is sent to
+	// Crypto holds the compose form's Sign and Encrypt defaults; nil
+	// when the site offers neither OpenPGP nor S/MIME.
+	Crypto *ComposeCrypto
 }
 
 // HTMLFrame is one sanitized HTML part of a message; its URL addresses

@@ -1,0 +1,262 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+	"time"
+
+	"postern/compose"
+	"postern/gnupg"
+	"postern/httpcgi"
+	"postern/seal"
+	"postern/templates"
+)
+
+// cryptoChoice is what the compose form asks of signing and encryption.
+type cryptoChoice struct {
+	sign, encrypt bool
+	method        seal.Method
+}
+
+// on reports whether the message is to be signed or encrypted.
+func (c cryptoChoice) on() bool { return c.method != 0 && (c.sign || c.encrypt) }
+
+// sealMethods are the methods the site enables (crypto = yes, and
+// crypto_openpgp and crypto_smime), OpenPGP first.
+func (a *app) sealMethods() []seal.Method {
+	if !a.cfg.Crypto {
+		return nil
+	}
+	var out []seal.Method
+	if a.cfg.CryptoOpenPGP {
+		out = append(out, seal.OpenPGP)
+	}
+	if a.cfg.CryptoSMIME {
+		out = append(out, seal.SMIME)
+	}
+	return out
+}
+
+// allowedMethod is m when the site enables it, else the first enabled
+// method (0 when none).
+func (a *app) allowedMethod(m seal.Method) seal.Method {
+	ms := a.sealMethods()
+	for _, x := range ms {
+		if x == m {
+			return m
+		}
+	}
+	if len(ms) == 0 {
+		return 0
+	}
+	return ms[0]
+}
+
+// cryptoDefaults is the choice a new compose form starts with, from the
+// preferences. The per-identity default plugs in here: from is the
+// identity the form starts with.
+func (a *app) cryptoDefaults(from string) cryptoChoice {
+	_ = from // the identities' defaults will override the global one here
+	p := a.prefs()
+	c := cryptoChoice{sign: p.SignDefault, encrypt: p.EncryptDefault, method: a.allowedMethod(seal.ParseMethod(p.CryptoMethod))}
+	if c.method == 0 {
+		return cryptoChoice{}
+	}
+	return c
+}
+
+// cryptoFromForm reads the choice of a posted compose form; a form
+// without the fieldset (crypto off when it was shown) chooses nothing.
+func (a *app) cryptoFromForm(v url.Values) cryptoChoice {
+	if v.Get("crypto_form") == "" {
+		return cryptoChoice{}
+	}
+	m := a.allowedMethod(seal.ParseMethod(v.Get("crypto_method")))
+	if m == 0 {
+		return cryptoChoice{}
+	}
+	return cryptoChoice{sign: v.Get("sign") != "", encrypt: v.Get("encrypt") != "", method: m}
+}
+
+// composeCrypto is the fieldset of the compose form; nil when the site
+// offers no method.
+func (a *app) composeCrypto(c cryptoChoice) *templates.ComposeCrypto {
+	ms := a.sealMethods()
+	if len(ms) == 0 {
+		return nil
+	}
+	cc := &templates.ComposeCrypto{Sign: c.sign, Encrypt: c.encrypt, Method: c.method.String()}
+	if cc.Method == "" {
+		cc.Method = ms[0].String()
+	}
+	for _, m := range ms {
+		cc.Methods = append(cc.Methods, templates.Choice{Value: m.String(), Label: methodName(m)})
+	}
+	return cc
+}
+
+// methodName names a method for people.
+func methodName(m seal.Method) string {
+	if m == seal.SMIME {
+		return "S/MIME"
+	}
+	return "OpenPGP"
+}
+
+// sealProblem is why a message could not be signed or encrypted: a
+// status and a sentence for the form, and the recipients without a key.
+type sealProblem struct {
+	status  int
+	text    string
+	missing []string
+	wrong   bool // the passphrase was wrong or missing
+}
+
+// recipientKeys looks up the keys of rcpts and the user's own (for the
+// Sent copy): the fingerprints to encrypt to, or the problem.
+func (a *app) recipientKeys(ctx context.Context, g *gnupg.Runner, m seal.Method, from string, rcpts []string) ([]string, *sealProblem) {
+	rs, err := seal.FindRecipients(ctx, g, m, rcpts)
+	if err != nil {
+		logf("looking up keys for %s: %v", a.acct.User, err)
+		return nil, &sealProblem{status: httpcgi.StatusBadGateway, text: "Your keys could not be listed (GnuPG failed), so the message was not sent. Nothing was lost."}
+	}
+	if len(rs.Missing) > 0 {
+		what := "key"
+		if m == seal.SMIME {
+			what = "certificate"
+		}
+		return nil, &sealProblem{status: httpcgi.StatusConflict, missing: rs.Missing,
+			text: "Not sent: there is no usable " + methodName(m) + " " + what + " in your keyring for " + strings.Join(rs.Missing, ", ") +
+				". Import their " + what + "s, remove them, or take encryption off to send it unencrypted. Nothing was lost."}
+	}
+	own, err := seal.OwnKey(ctx, g, m, from, false)
+	if err != nil {
+		return nil, ownKeyProblem(m, from, "encrypt (your own key keeps the copy in your folders readable)", err)
+	}
+	fprs := rs.Fingerprints
+	for _, f := range fprs {
+		if f == own {
+			return fprs, nil
+		}
+	}
+	return append(fprs, own), nil
+}
+
+// ownKeyProblem is the problem of a missing own key.
+func ownKeyProblem(m seal.Method, from, what string, err error) *sealProblem {
+	if errors.Is(err, seal.ErrNoOwnKey) {
+		return &sealProblem{status: httpcgi.StatusConflict,
+			text: "You have no usable " + methodName(m) + " secret key for " + from + " to " + what + ". Nothing was lost."}
+	}
+	logf("looking up the own key: %v", err)
+	return &sealProblem{status: httpcgi.StatusBadGateway, text: "Your keys could not be listed (GnuPG failed). Nothing was lost."}
+}
+
+// sealDraft builds d (with Bcc when draft, for the Drafts folder) and
+// seals it as c says. For a message to send it returns the message and
+// the copy for Sent (the message with its Bcc field added).
+func (a *app) sealDraft(d *compose.Draft, rcpts []string, c cryptoChoice, passphrase []byte, draft bool) (msg, sentCopy []byte, p *sealProblem) {
+	ctx := context.Background()
+	g := a.gnupgRunner()
+	from := d.From.Address
+	req := seal.Request{Method: c.method, Sign: c.sign && !draft, Encrypt: c.encrypt, Draft: draft}
+	if draft {
+		own, err := seal.OwnKey(ctx, g, c.method, from, false)
+		if err != nil {
+			return nil, nil, ownKeyProblem(c.method, from, "encrypt the draft to", err)
+		}
+		req.Recipients = []string{own}
+	} else if c.encrypt {
+		if req.Recipients, p = a.recipientKeys(ctx, g, c.method, from, rcpts); p != nil {
+			return nil, nil, p
+		}
+	}
+	if req.Sign {
+		signer, err := seal.OwnKey(ctx, g, c.method, from, true)
+		if err != nil {
+			return nil, nil, ownKeyProblem(c.method, from, "sign with", err)
+		}
+		req.Signer = signer
+		if len(passphrase) > 0 {
+			req.Passphrase = passphrase
+			defer func() {
+				// The agent caches what it unlocked; the passphrase typed
+				// in the form is for this request only.
+				if err := g.Forget(ctx); err != nil {
+					logf("%v", err)
+				}
+			}()
+		}
+	}
+	d.SevenBit = true
+	var built bytes.Buffer
+	now := time.Now()
+	build := d.Build
+	if draft {
+		build = d.BuildDraft
+	}
+	id, err := build(&built, now, "")
+	if err != nil {
+		status, text := formProblem(err)
+		return nil, nil, &sealProblem{status: status, text: text}
+	}
+	d.MessageID = id
+	out, err := seal.Seal(ctx, g, built.Bytes(), req)
+	clear(built.Bytes())
+	switch {
+	case err == nil:
+	case errors.Is(err, seal.ErrBadPassphrase):
+		return nil, nil, &sealProblem{status: httpcgi.StatusForbidden, wrong: true, text: "The passphrase of your key is wrong, so the message was not signed or sent. Type it again. Nothing was lost."}
+	case errors.Is(err, seal.ErrNeedPassphrase):
+		return nil, nil, &sealProblem{status: httpcgi.StatusForbidden, wrong: true, text: "Your key needs its passphrase to sign: type it in the passphrase field. Nothing was lost."}
+	default:
+		logf("sealing a message of %s: %v", a.acct.User, err)
+		return nil, nil, &sealProblem{status: httpcgi.StatusBadGateway, text: "GnuPG could not sign or encrypt the message, so it was not sent. Nothing was lost."}
+	}
+	if draft {
+		return out, nil, nil
+	}
+	var withBcc bytes.Buffer
+	if _, err := d.BuildDraft(&withBcc, now, ""); err == nil {
+		sentCopy = seal.WithFields(out, withBcc.Bytes(), "Bcc")
+	} else {
+		sentCopy = out
+	}
+	clear(withBcc.Bytes())
+	return out, sentCopy, nil
+}
+
+// checkKeys answers the form's "Check recipients' keys": which
+// recipients have a usable key or certificate for the chosen method.
+func (a *app) checkKeys(d *compose.Draft, c cryptoChoice, cview *templates.ComposeCrypto, show func(status int, problem, output, notice string) error) error {
+	if cview == nil || c.method == 0 {
+		return show(httpcgi.StatusBadRequest, "Signing and encryption are not available on this site.", "", "")
+	}
+	rcpts, err := d.Recipients()
+	if err != nil {
+		status, problem := formProblem(err)
+		if strings.Contains(err.Error(), "no recipient") {
+			problem = "Add at least one recipient (To, Cc or Bcc), then check their keys."
+		}
+		return show(status, problem, "", "")
+	}
+	rs, err := seal.FindRecipients(context.Background(), a.gnupgRunner(), c.method, rcpts)
+	if err != nil {
+		logf("looking up keys for %s: %v", a.acct.User, err)
+		return show(httpcgi.StatusBadGateway, "Your keys could not be listed (GnuPG failed).", "", "")
+	}
+	cview.Checked, cview.Missing = true, rs.Missing
+	missing := map[string]bool{}
+	for _, m := range rs.Missing {
+		missing[m] = true
+	}
+	for _, r := range rcpts {
+		if !missing[r] {
+			cview.Found = append(cview.Found, r)
+		}
+	}
+	return show(httpcgi.StatusOK, "", "", "")
+}
