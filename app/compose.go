@@ -47,6 +47,12 @@ func (a *app) compose(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	case q.Get("draft") != "":
 		d, err = a.resumeDraft(q.Get("draft"))
 		st.draft, title = q.Get("draft"), "Draft"
+		if l, ok := isLocked(err); ok {
+			if len(a.sealMethods()) == 0 {
+				return &httpError{status: httpcgi.StatusConflict, public: "This draft is encrypted, and this site has signing and encryption off: it cannot be opened here."}
+			}
+			return a.showUnlock(w, r, httpcgi.StatusOK, st.draft, l.method, "")
+		}
 	case q.Get("reply") != "":
 		d, st, err = a.startFrom(q, func(v *message.View, path string) (*compose.Draft, error) {
 			return compose.ReplyDraft(v, a.identities(), q.Get("reply") == "all"), nil
@@ -70,6 +76,15 @@ func (a *app) compose(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	}
 	p := a.page(r, title)
 	p.Compose = a.composeData(d, st)
+	if st.mark == "R" {
+		// A reply to an encrypted message is encrypted by default (it
+		// quotes none of the decrypted text: see composeQuote).
+		if m, ok := a.encryptedOriginal(st); ok {
+			c := a.cryptoDefaults(d.From.Address)
+			c.encrypt, c.method = true, a.allowedMethod(m)
+			p.Compose.Crypto = a.composeCrypto(c)
+		}
+	}
 	allowScript(w)
 	render(w, httpcgi.StatusOK, "compose", p)
 	return nil

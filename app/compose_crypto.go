@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/mail"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
 	"postern/compose"
 	"postern/gnupg"
 	"postern/httpcgi"
+	"postern/mailcrypto"
+	"postern/message"
 	"postern/seal"
 	"postern/templates"
 )
@@ -259,4 +263,74 @@ func (a *app) checkKeys(d *compose.Draft, c cryptoChoice, cview *templates.Compo
 		}
 	}
 	return show(httpcgi.StatusOK, "", "", "")
+}
+
+// maxQuote bounds the decrypted text a quoting reply carries (the form's
+// body is bounded by maxFormBytes anyway).
+const maxQuote = 256 << 10
+
+// quoteForm is the "reply quoting the decrypted text" form of a decrypted
+// item of the message m; nil when the site offers no method for it.
+func (a *app) quoteForm(r *httpcgi.Request, m *msgRef, it mailcrypto.Item, plaintext []byte) *templates.QuoteForm {
+	method := methodOf(it.Kind)
+	if a.allowedMethod(method) != method {
+		return nil
+	}
+	q := &templates.QuoteForm{Action: scriptName(r) + "/compose/quote", CSRF: a.sess.CSRF, Folder: m.folder, ID: m.id, Method: method.String()}
+	if it.Kind == mailcrypto.PGPInlineEncrypted || it.Kind == mailcrypto.PGPEncryptedFile {
+		q.Text = strings.ToValidUTF8(string(plaintext), "\uFFFD")
+	} else {
+		v := message.Parse(bytes.NewReader(plaintext), message.DefaultLimits)
+		q.Text, q.Subject = v.BodyText(), v.Subject
+	}
+	if len(q.Text) > maxQuote {
+		q.Text = strings.ToValidUTF8(q.Text[:maxQuote], "")
+	}
+	return q
+}
+
+// composeQuote starts a reply to the message f/id that quotes the
+// decrypted text the form carries, with Encrypt on (POST /compose/quote:
+// f, id, reply=1|all, method, subject, quote; CSRF checked by route). It
+// runs nothing: the text comes from the decrypted page.
+func (a *app) composeQuote(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
+	f := r.PostForm
+	m, err := a.parseRef(url.Values{"f": {f.Get("f")}, "id": {f.Get("id")}})
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(a.uploadDir(), 0o700); err != nil {
+		return err
+	}
+	file, err := os.Open(m.path)
+	if err != nil {
+		return err
+	}
+	v := message.Parse(file, message.DefaultLimits)
+	file.Close()
+	text := f.Get("quote")
+	if len(text) > maxQuote {
+		text = strings.ToValidUTF8(text[:maxQuote], "")
+	}
+	if s := f.Get("subject"); s != "" && strings.TrimSpace(v.Subject) == "..." {
+		v.Subject = s // the protected Subject, not the placeholder
+	}
+	d := compose.ReplyQuoting(v, a.identities(), f.Get("reply") == "all", text)
+	if d.Token, err = compose.NewToken(); err != nil {
+		return err
+	}
+	if _, ok := a.allowedIdentity(d.From.Address); !ok {
+		d.From = mail.Address{Address: a.identities()[0]}
+	}
+	c := a.cryptoDefaults(d.From.Address)
+	c.encrypt = true
+	if mm := a.allowedMethod(seal.ParseMethod(f.Get("method"))); mm != 0 {
+		c.method = mm
+	}
+	p := a.page(r, "Reply")
+	p.Compose = a.composeData(d, formState{origFolder: m.folder, origID: m.id, mark: "R"})
+	p.Compose.Crypto = a.composeCrypto(c)
+	allowScript(w)
+	render(w, httpcgi.StatusOK, "compose", p)
+	return nil
 }

@@ -95,7 +95,7 @@ func (a *app) cryptoFor(r *httpcgi.Request, m *msgRef, cm *cryptoMode) *cryptoPa
 				n = verifiedNote(n, mailcrypto.Verify(ctx, a.gnupgRunner(), it))
 			case it.Kind.Encrypted() && cm.item == itemKey(it.Part):
 				checks++
-				n = a.decryptedNote(ctx, n, it, cm.passphrase)
+				n = a.decryptedNote(ctx, r, m, n, it, cm.passphrase)
 			}
 		}
 		cp.notes = append(cp.notes, n)
@@ -224,7 +224,7 @@ func contentText(b []byte) []templates.TextPart {
 }
 
 // decryptedNote is n after a decryption attempt.
-func (a *app) decryptedNote(ctx context.Context, n templates.CryptoNote, it mailcrypto.Item, passphrase []byte) templates.CryptoNote {
+func (a *app) decryptedNote(ctx context.Context, r *httpcgi.Request, m *msgRef, n templates.CryptoNote, it mailcrypto.Item, passphrase []byte) templates.CryptoNote {
 	d := mailcrypto.Decrypt(ctx, a.gnupgRunner(), it, passphrase, mailcrypto.Limits{})
 	if passphrase != nil {
 		// The agent caches what it unlocked; the passphrase typed in
@@ -244,6 +244,7 @@ func (a *app) decryptedNote(ctx context.Context, n templates.CryptoNote, it mail
 			n.Content = contentText(d.Plaintext)
 			n.Frames = decryptedHTML(d.Plaintext)
 		}
+		n.Quote = a.quoteForm(r, m, it, d.Plaintext)
 		for _, s := range d.Signers {
 			n.Signers = append(n.Signers, templates.SignerNote{Text: stateTexts[s.State] + " by " + s.UserID + " (inside the encryption)", Fingerprint: s.Fingerprint})
 		}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -14,21 +15,17 @@ import (
 
 // resumeDraft loads the draft key of the Drafts folder: its fields and
 // copies of its attachments in the upload directory. The draft stays in
-// Drafts until the message is sent or saved again.
+// Drafts until the message is sent or saved again. A draft stored
+// encrypted is a *lockedDraft error: composeUnlock opens it.
 func (a *app) resumeDraft(key string) (*compose.Draft, error) {
-	if err := maildir.ValidKey(key); err != nil {
-		return nil, badRequest("That is not a valid draft.", err)
-	}
-	path, err := a.store.MessagePath(a.cfg.Drafts, key)
+	raw, path, err := a.readDraft(key)
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
+	if it, ok := encryptedItem(raw); ok {
+		return nil, &lockedDraft{method: methodOf(it.Kind)}
 	}
-	v := message.Parse(f, message.DefaultLimits)
-	f.Close()
+	v := message.Parse(bytes.NewReader(raw), message.DefaultLimits)
 	d := compose.ResumeDraft(v)
 	if d.Attachments, err = a.copyParts(path, v.Attachments); err != nil {
 		return nil, err

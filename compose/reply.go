@@ -74,6 +74,25 @@ func ReplyDraft(orig *message.View, self []string, all bool) *Draft {
 	return d
 }
 
+// ReplyQuoting is ReplyDraft with text quoted instead of orig's own text
+// parts: the decrypted text of an encrypted message, which ReplyDraft
+// never quotes (its View holds none), quoted only when the user asks.
+func ReplyQuoting(orig *message.View, self []string, all bool, text string) *Draft {
+	d := ReplyDraft(orig, self, all)
+	var b strings.Builder
+	for _, l := range strings.Split(strings.TrimRight(strings.ReplaceAll(text, "\r\n", "\n"), "\n"), "\n") {
+		if strings.HasPrefix(l, ">") {
+			b.WriteString(">" + l + "\n")
+		} else if l == "" {
+			b.WriteString(">\n")
+		} else {
+			b.WriteString("> " + l + "\n")
+		}
+	}
+	d.Body = "\n\n" + attribution(orig) + "\n" + b.String()
+	return d
+}
+
 // replySubject removes reply markers and adds one "Re: ".
 func replySubject(s string) string {
 	s = strings.TrimSpace(s)

@@ -217,3 +217,17 @@ func TestBuildAndSend(t *testing.T) {
 		t.Errorf("sendmail got argv %q and stdin %q", argv, stdin)
 	}
 }
+
+// TestReplyQuoting: the given text is quoted one level deeper, under the
+// attribution; the original's own (empty) text is not used.
+func TestReplyQuoting(t *testing.T) {
+	v := message.Parse(strings.NewReader("From: Bob <bob@example.net>\nTo: alice@example.org\nSubject: ...\nMessage-ID: <1@example.net>\nContent-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\"; boundary=b\n\n--b\n\n--b--\n"), message.DefaultLimits)
+	d := ReplyQuoting(v, []string{"alice@example.org"}, false, "secret line\r\n> earlier\n\nlast\n")
+	want := "\n\nBob <bob@example.net> wrote:\n> secret line\n>> earlier\n>\n> last\n"
+	if d.Body != want {
+		t.Errorf("ReplyQuoting body = %q, want %q", d.Body, want)
+	}
+	if d.To != "Bob <bob@example.net>" || d.InReplyTo != "1@example.net" {
+		t.Errorf("ReplyQuoting = To %q, In-Reply-To %q", d.To, d.InReplyTo)
+	}
+}

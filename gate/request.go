@@ -141,6 +141,7 @@ const (
 	SpamPath     = "/spam"
 	VerifyPath   = "/verify"
 	DecryptPath  = "/decrypt"
+	ComposePath  = "/compose"
 )
 
 // runs is the table of the requests that may run a program, by method and
@@ -148,9 +149,11 @@ const (
 // signed or not, runs nothing; a signature is checked by GET /verify, the
 // same page with the checks. POST /send sends (the wrapper) and, with
 // crypto on, signs and encrypts the message and stores encrypted drafts
-// (GnuPG).
+// (GnuPG); POST /compose opens an encrypted draft with the passphrase
+// (GET /compose, which opens every other draft, runs nothing).
 var runs = map[string]Program{
 	"POST " + SendPath:     RunsSendmail | RunsGnuPG,
+	"POST " + ComposePath:  RunsGnuPG,
 	"POST " + FiltersPath:  RunsCompiler,
 	"POST " + VacationPath: RunsCompiler,
 	"POST " + SpamPath:     RunsLearner,

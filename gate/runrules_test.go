@@ -24,6 +24,7 @@ func TestRuns(t *testing.T) {
 		want         Program
 	}{
 		{"POST", "/send", RunsSendmail | RunsGnuPG}, // sends; signs, encrypts, stores encrypted drafts
+		{"POST", "/compose", RunsGnuPG},             // opens an encrypted draft
 		{"GET", "/compose", RunsNothing},
 		{"POST", "/filters", RunsCompiler},
 		{"POST", "/vacation", RunsCompiler},
@@ -217,6 +218,7 @@ func TestSiteProgram(t *testing.T) {
 		on, off Program
 	}{
 		{"/send", RunsSendmail | RunsGnuPG, RunsSendmail}, // sending is always set up
+		{"/compose", RunsGnuPG, RunsNothing},
 		{"/filters", RunsCompiler, RunsNothing},
 		{"/spam", RunsLearner, RunsNothing},
 		{"/decrypt", RunsGnuPG, RunsNothing},

@@ -31,6 +31,10 @@ type ComposeData struct {
 	// neither OpenPGP nor S/MIME (crypto = no).
 	Crypto *ComposeCrypto
 
+	// Unlock, when set, is the form that opens an encrypted draft
+	// instead of the compose form.
+	Unlock *DraftUnlock
+
 	Sent    bool   // the message was sent (or already had been)
 	SentURL string // the copy in the Sent folder, "" if unknown
 	Drafts  string // the drafts folder's name
@@ -60,4 +64,12 @@ type ComposeCrypto struct {
 // Choice is one option of a select.
 type Choice struct {
 	Value, Label string
+}
+
+// DraftUnlock is the form that opens a draft stored encrypted to the
+// user's own key.
+type DraftUnlock struct {
+	Draft  string // its key in the Drafts folder
+	Method string // "OpenPGP" or "S/MIME"
+	Wrong  bool   // the last passphrase did not open the key
 }

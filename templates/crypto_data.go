@@ -32,6 +32,21 @@ type CryptoNote struct {
 	Frames []string
 	// Inner are the notes of signatures inside decrypted content.
 	Inner []CryptoNote
+	// Quote is the "reply quoting the decrypted text" form of decrypted
+	// content (EFAIL: a reply quotes decrypted text only when asked).
+	Quote *QuoteForm
+}
+
+// QuoteForm starts a reply that quotes decrypted text (POST
+// /compose/quote): the text travels in the form, as the page shows it,
+// and is never stored by the server unless the reply is saved (then as
+// an encrypted draft, Encrypt being on).
+type QuoteForm struct {
+	Action, CSRF string // the form's URL and token
+	Folder, ID   string // the message replied to
+	Method       string // "openpgp" or "smime": the reply's encryption
+	Subject      string // the protected Subject, when the outer one hides it
+	Text         string // the decrypted text, to quote
 }
 
 // SignerNote is one signature of a CryptoNote.
