@@ -66,6 +66,24 @@
 // Forget reloads the user's agent (gpgconf --reload gpg-agent), which
 // drops every cached passphrase: the app calls it after a decryption
 // with a typed passphrase, so that the passphrase is not kept for the
-// agent's cache time. Key management (listing, import, generation),
-// signing and encrypting are for the Keys page and the compose side.
+// agent's cache time. Key import and generation are for the Keys page.
+//
+// # Writing
+//
+// For package seal: Sign makes a detached signature (gpg --armor
+// --detach-sign, gpgsm --detach-sign: DER), Encrypt encrypts (gpg
+// --armor --encrypt, optionally --sign in the same call; gpgsm
+// --encrypt: DER EnvelopedData), and Keys lists the user's public or
+// secret keys or certificates (--list-keys, --list-secret-keys), parsed
+// from the colon listing by ParseKeyListing (fuzzed). Signers and
+// recipients are fingerprints only (ErrBadKeyID otherwise): an address
+// never reaches argv, the caller searches the listing. gpg encrypts with
+// --trust-model always: a key the user keeps in the keyring for an
+// address is used whether or not it is certified (the compose page says
+// which addresses have one); gpgsm checks the certificate chain as
+// usual, so a certificate whose root is not in trustlist.txt is an
+// invalid recipient. The result is read from SIG_CREATED (the digest,
+// for micalg), END_ENCRYPTION (gpg; gpgsm 2.2 writes none and its exit
+// status is used), INV_RECP, INV_SGNR, BAD_PASSPHRASE and the ERROR
+// lines of a bad passphrase.
 package gnupg
