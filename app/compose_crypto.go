@@ -119,34 +119,77 @@ type sealProblem struct {
 	wrong   bool // the passphrase was wrong or missing
 }
 
-// recipientKeys looks up the keys of rcpts and the user's own (for the
-// Sent copy): the fingerprints to encrypt to, or the problem.
-func (a *app) recipientKeys(ctx context.Context, g *gnupg.Runner, m seal.Method, from string, rcpts []string) ([]string, *sealProblem) {
-	rs, err := seal.FindRecipients(ctx, g, m, rcpts)
+// splitBcc returns the addresses of d's To and Cc, and those of its Bcc
+// that are not among them.
+func splitBcc(d *compose.Draft) (visible, bcc []string) {
+	seen := map[string]bool{}
+	for i, f := range []string{d.To, d.Cc, d.Bcc} {
+		list, _ := compose.ParseAddressList(f) // checked by Validate
+		for _, ad := range list {
+			k := strings.ToLower(ad.Address)
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
+			if i < 2 {
+				visible = append(visible, ad.Address)
+			} else {
+				bcc = append(bcc, ad.Address)
+			}
+		}
+	}
+	return visible, bcc
+}
+
+// recipientKeys looks up the keys of the recipients of d (the Bcc ones
+// as hidden recipients) and the user's own (for the Sent copy): the
+// fingerprints to encrypt to, or the problem.
+func (a *app) recipientKeys(ctx context.Context, g *gnupg.Runner, m seal.Method, d *compose.Draft) (shown, hidden []string, p *sealProblem) {
+	from := d.From.Address
+	visible, bcc := splitBcc(d)
+	if len(bcc) > 0 && m == seal.SMIME {
+		return nil, nil, &sealProblem{status: httpcgi.StatusConflict,
+			text: "Not sent: an S/MIME encrypted message names the certificate of every recipient, so the others would see who got it in Bcc. Send it to the Bcc recipients separately, use OpenPGP, or take encryption off. Nothing was lost."}
+	}
+	rs, err := seal.FindRecipients(ctx, g, m, append(visible, bcc...))
 	if err != nil {
 		logf("looking up keys for %s: %v", a.acct.User, err)
-		return nil, &sealProblem{status: httpcgi.StatusBadGateway, text: "Your keys could not be listed (GnuPG failed), so the message was not sent. Nothing was lost."}
+		return nil, nil, &sealProblem{status: httpcgi.StatusBadGateway, text: "Your keys could not be listed (GnuPG failed), so the message was not sent. Nothing was lost."}
 	}
 	if len(rs.Missing) > 0 {
 		what := "key"
 		if m == seal.SMIME {
 			what = "certificate"
 		}
-		return nil, &sealProblem{status: httpcgi.StatusConflict, missing: rs.Missing,
+		return nil, nil, &sealProblem{status: httpcgi.StatusConflict, missing: rs.Missing,
 			text: "Not sent: there is no usable " + methodName(m) + " " + what + " in your keyring for " + strings.Join(rs.Missing, ", ") +
 				". Import their " + what + "s, remove them, or take encryption off to send it unencrypted. Nothing was lost."}
 	}
 	own, err := seal.OwnKey(ctx, g, m, from, false)
 	if err != nil {
-		return nil, ownKeyProblem(m, from, "encrypt (your own key keeps the copy in your folders readable)", err)
+		return nil, nil, ownKeyProblem(m, from, "encrypt (your own key keeps the copy in your folders readable)", err)
 	}
-	fprs := rs.Fingerprints
-	for _, f := range fprs {
-		if f == own {
-			return fprs, nil
+	// The keys of the visible recipients, then those of the Bcc ones
+	// that are not also a visible recipient's.
+	vis, err := seal.FindRecipients(ctx, g, m, visible)
+	if err != nil {
+		return nil, nil, &sealProblem{status: httpcgi.StatusBadGateway, text: "Your keys could not be listed (GnuPG failed), so the message was not sent. Nothing was lost."}
+	}
+	taken := map[string]bool{own: true}
+	shown = []string{own}
+	for _, f := range vis.Fingerprints {
+		if !taken[f] {
+			taken[f] = true
+			shown = append(shown, f)
 		}
 	}
-	return append(fprs, own), nil
+	for _, f := range rs.Fingerprints {
+		if !taken[f] {
+			taken[f] = true
+			hidden = append(hidden, f)
+		}
+	}
+	return shown, hidden, nil
 }
 
 // ownKeyProblem is the problem of a missing own key.
@@ -162,7 +205,7 @@ func ownKeyProblem(m seal.Method, from, what string, err error) *sealProblem {
 // sealDraft builds d (with Bcc when draft, for the Drafts folder) and
 // seals it as c says. For a message to send it returns the message and
 // the copy for Sent (the message with its Bcc field added).
-func (a *app) sealDraft(d *compose.Draft, rcpts []string, c cryptoChoice, passphrase []byte, draft bool) (msg, sentCopy []byte, p *sealProblem) {
+func (a *app) sealDraft(d *compose.Draft, c cryptoChoice, passphrase []byte, draft bool) (msg, sentCopy []byte, p *sealProblem) {
 	ctx := context.Background()
 	g := a.gnupgRunner()
 	from := d.From.Address
@@ -174,7 +217,7 @@ func (a *app) sealDraft(d *compose.Draft, rcpts []string, c cryptoChoice, passph
 		}
 		req.Recipients = []string{own}
 	} else if c.encrypt {
-		if req.Recipients, p = a.recipientKeys(ctx, g, c.method, from, rcpts); p != nil {
+		if req.Recipients, req.Hidden, p = a.recipientKeys(ctx, g, c.method, d); p != nil {
 			return nil, nil, p
 		}
 	}

@@ -104,7 +104,7 @@ func (a *app) send(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 			// A draft of an encrypted message is stored encrypted to
 			// the user's own key.
 			var p *sealProblem
-			if sealed, _, p = a.sealDraft(d, nil, cc, nil, true); p != nil {
+			if sealed, _, p = a.sealDraft(d, cc, nil, true); p != nil {
 				p.text = strings.Replace(p.text, "Nothing was lost.", "The draft was not saved; your text is still here.", 1)
 				return refuse(p)
 			}
@@ -146,7 +146,7 @@ func (a *app) send(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	var sealed, sentCopy []byte
 	if cc.on() {
 		var p *sealProblem
-		if sealed, sentCopy, p = a.sealDraft(d, rcpts, cc, passphrase, false); p != nil {
+		if sealed, sentCopy, p = a.sealDraft(d, cc, passphrase, false); p != nil {
 			return refuse(p)
 		}
 	}

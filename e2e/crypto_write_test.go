@@ -291,6 +291,16 @@ func TestCryptoWrite(t *testing.T) {
 			t.Errorf("a refused message reached Sent: %s", got)
 		}
 	}
+	// S/MIME names every recipient's certificate: encrypting to a Bcc
+	// recipient is refused.
+	v = form("Bcc "+tag, "bcc words "+tag+"\r\n", "smime", false, true)
+	v.Set("to", addr(env.a))
+	v.Set("bcc", addr(env.b))
+	r = c.postCompose(v)
+	wantStatus(t, r, http.StatusConflict)
+	if !strings.Contains(text(byID(r.doc, "compose-error")), "Bcc") {
+		t.Errorf("S/MIME encrypted with Bcc: no error about Bcc; body %.800s", r.body)
+	}
 	// Taking encryption off sends it.
 	id = "plain-" + tag + "@example.org"
 	v = form("Plain "+tag, "plain words "+tag+"\r\n", "openpgp", false, false)
@@ -298,6 +308,29 @@ func TestCryptoWrite(t *testing.T) {
 	v.Set("in_reply_to", id)
 	sent(v)
 	delivered(id)
+
+	// The preferences give the compose form its defaults.
+	prefs := formValues(t, c.get("/prefs"), "prefs")
+	if prefs.Get("crypto_form") == "" {
+		t.Errorf("the preferences have no signing and encryption defaults with crypto = yes")
+	}
+	saved := url.Values{}
+	for k, vs := range prefs {
+		saved[k] = append([]string(nil), vs...)
+	}
+	t.Cleanup(func() { c.post("/prefs", saved) })
+	prefs.Set("crypto_form", "1")
+	prefs.Set("sign", "1")
+	prefs.Set("encrypt", "1")
+	prefs.Set("crypto_method", "smime")
+	wantStatus(t, c.post("/prefs", prefs), http.StatusOK)
+	r = c.get("/compose")
+	wantStatus(t, r, http.StatusOK)
+	method := findFirst(r.doc, func(n *html.Node) bool { return isElem(n, "option") && attr(n, "value") == "smime" })
+	if !checked(r.doc, "sign") || !checked(r.doc, "encrypt") || method == nil || !hasAttr(method, "selected") {
+		t.Errorf("compose after the preferences Sign, Encrypt, S/MIME: the form does not start with them")
+	}
+	wantStatus(t, c.post("/prefs", saved), http.StatusOK)
 
 	// A draft of an encrypted message is stored encrypted to A's key,
 	// and opens with the passphrase.

@@ -115,18 +115,24 @@ func (r *Runner) Sign(ctx context.Context, smime bool, signer string, data, pass
 // Encrypt encrypts data to the keys of fingerprints recipients (the
 // caller adds the user's own): OpenPGP ASCII armor (gpg --armor
 // --encrypt), or with smime a DER CMS EnvelopedData (gpgsm --encrypt).
-// With signer (gpg only) the data is signed with that key in the same
+// hidden (gpg only) are recipients whose key ids are not written
+// (--hidden-recipient: the Bcc recipients, whom the others must not
+// see; their software tries each of its secret keys). With signer (gpg
+// only) the data is signed with that key in the same
 // call (gpg --sign --encrypt, RFC 3156 section 6.2), which may need the
 // passphrase. gpg encrypts with --trust-model always: the user chose to
 // keep the key in the keyring and the compose page names it; whether it
 // is certified is for the Keys page to show. The output is returned
 // only when Result.OK.
-func (r *Runner) Encrypt(ctx context.Context, smime bool, recipients []string, signer string, data, passphrase []byte) (Result, []byte, error) {
-	if len(recipients) == 0 {
+func (r *Runner) Encrypt(ctx context.Context, smime bool, recipients, hidden []string, signer string, data, passphrase []byte) (Result, []byte, error) {
+	if len(recipients)+len(hidden) == 0 {
 		return Result{}, nil, errors.New("gnupg: no recipient")
 	}
-	if err := fingerprints(recipients...); err != nil {
+	if err := fingerprints(append(recipients[:len(recipients):len(recipients)], hidden...)...); err != nil {
 		return Result{}, nil, err
+	}
+	if smime && len(hidden) > 0 {
+		return Result{}, nil, errors.New("gnupg: gpgsm has no hidden recipients")
 	}
 	if signer != "" {
 		if smime {
@@ -148,6 +154,9 @@ func (r *Runner) Encrypt(ctx context.Context, smime bool, recipients []string, s
 	}
 	for _, fpr := range recipients {
 		args = append(args, "--recipient", fpr)
+	}
+	for _, fpr := range hidden {
+		args = append(args, "--hidden-recipient", fpr)
 	}
 	args = append(args, "--encrypt", "--", "-")
 	res, err := r.run(ctx, prog, args, data, nil, passphrase)

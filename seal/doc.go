@@ -45,11 +45,16 @@
 //   - S/MIME signed and encrypted: the multipart/signed entity enveloped
 //     (sign first, then encrypt: section 3.6), two gpgsm calls.
 //
-// Recipients and the signer are named by fingerprint only; FindKeys
+// Recipients and the signer are named by fingerprint only; FindRecipients
 // looks the addresses up in the user's keyring (the whole listing is
 // read and searched here, so no address reaches GnuPG's argv) and says
-// which have no usable key or certificate. The caller adds the user's
-// own key to the recipients, so that the Sent copy stays readable.
+// which have no usable key or certificate (OwnKey finds the user's). The caller adds the user's
+// own key to the recipients, so that the Sent copy stays readable. The
+// Bcc recipients of an OpenPGP message are hidden recipients (their key
+// ids are not written, gpg --hidden-recipient), so that the others cannot
+// tell whom else it was encrypted to; CMS names every recipient's
+// certificate, so the caller must not S/MIME-encrypt one message to Bcc
+// recipients (the app refuses it).
 //
 // # Not done here
 //

@@ -146,3 +146,33 @@ func TestFindOpenPGP(t *testing.T) {
 		t.Errorf("FindRecipients(expired key) = %+v, want it missing", got)
 	}
 }
+
+// TestOpenPGPHiddenRecipient: a hidden (Bcc) recipient's key id is not
+// in the message (a wildcard key id instead), and Sequoia still
+// decrypts it with that recipient's key.
+func TestOpenPGPHiddenRecipient(t *testing.T) {
+	sq := gpgtest.Tool(t, "sq")
+	p := newPGPPair(t)
+	g := runner(t, p.home)
+	msg := message(t, "alice@example.org", "carol@example.org", "Bcc test", "hidden words\n")
+	out, err := Seal(t.Context(), g, msg, Request{Method: OpenPGP, Encrypt: true, Recipients: []string{p.alice}, Hidden: []string{p.bob}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ps := parts(t, out)
+	armored := partBody(ps[1])
+	// gpg lists the packets, then fails to decrypt (no key here).
+	packets, _ := gpgtestRun(gpgtest.Tool(t, "gpg"), "--homedir", gpgtest.NewHome(t), "--batch", "--list-packets", writeFile(t, "m.asc", armored))
+	var ids []string
+	for _, l := range strings.Split(string(packets), "\n") {
+		if _, id, ok := strings.Cut(l, ":pubkey enc packet:"); ok {
+			ids = append(ids, id[strings.LastIndex(id, " ")+1:])
+		}
+	}
+	if len(ids) != 2 || (ids[0] == "0000000000000000") == (ids[1] == "0000000000000000") {
+		t.Errorf("recipient key ids = %q, want Alice's and one wildcard (the hidden Bob):\n%s", ids, packets)
+	}
+	if plain := gpgtest.Run(t, sq, armored, "decrypt", "--recipient-key", p.bobKey); !strings.Contains(string(plain), "hidden words") {
+		t.Errorf("sq decrypt with the hidden recipient's key:\n%s", plain)
+	}
+}

@@ -57,6 +57,11 @@ type Request struct {
 	// Recipients are the fingerprints to encrypt to (Encrypt), the
 	// user's own included.
 	Recipients []string
+	// Hidden are recipients whose key ids the message does not name
+	// (OpenPGP only, gpg --hidden-recipient): the Bcc recipients, whom
+	// the others must not see. S/MIME has no such thing: CMS names
+	// every recipient's certificate.
+	Hidden []string
 	// Passphrase unlocks the signing key; nil for none. It is handed to
 	// GnuPG on a pipe and never kept.
 	Passphrase []byte
@@ -240,7 +245,7 @@ func sign(ctx context.Context, g *gnupg.Runner, req Request, inner []byte) (*ent
 // only) gpg signs it in the same call.
 func encrypt(ctx context.Context, g *gnupg.Runner, req Request, payload []byte, signer string) (*entity, error) {
 	smime := req.Method == SMIME
-	res, ct, err := g.Encrypt(ctx, smime, req.Recipients, signer, payload, req.Passphrase)
+	res, ct, err := g.Encrypt(ctx, smime, req.Recipients, req.Hidden, signer, payload, req.Passphrase)
 	if err != nil {
 		return nil, fmt.Errorf("seal: encrypting: %w", err)
 	}
