@@ -93,12 +93,14 @@ func Seal(ctx context.Context, g *gnupg.Runner, msg []byte, req Request) ([]byte
 	}
 	h, body := splitMessage(msg)
 	content, outer := h.partition()
-	if err := sevenBit(content, body); err != nil {
-		return nil, err
-	}
 	names := protectedFields
 	if req.Draft {
 		names = append(names[:len(names):len(names)], "Bcc")
+	}
+	// What goes inside must be 7-bit: the content fields, the copies
+	// of the protected fields and the body.
+	if err := sevenBit(append(content[:len(content):len(content)], copied(outer, names)...), body); err != nil {
+		return nil, err
 	}
 	inner := innerEntity(content, outer, body, names)
 	smime := req.Method == SMIME
@@ -171,16 +173,25 @@ func innerEntity(content, outer header, body []byte, names []string) []byte {
 	if content.get("Content-Type") == nil {
 		b.WriteString("Content-Type: text/plain; charset=us-ascii; protected-headers=\"v1\"\r\n")
 	}
-	for _, name := range names {
-		for _, f := range outer {
-			if strings.EqualFold(f.name, name) {
-				b.WriteString(toCRLF([]byte(f.raw)))
-			}
-		}
+	for _, f := range copied(outer, names) {
+		b.WriteString(toCRLF([]byte(f.raw)))
 	}
 	b.WriteString("\r\n")
 	b.WriteString(toCRLF(body))
 	return b.Bytes()
+}
+
+// copied are the fields of outer named names, in the order of names.
+func copied(outer header, names []string) header {
+	var out header
+	for _, name := range names {
+		for _, f := range outer {
+			if strings.EqualFold(f.name, name) {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
 }
 
 // withProtected adds protected-headers="v1" to a Content-Type value,
