@@ -39,8 +39,9 @@
 //     Request.Runs names from their method and path alone (POST /send
 //     runs the sendmail wrapper, and with crypto = yes GnuPG too, POST
 //     /filters and /vacation the rule compiler, POST /spam the learn
-//     command, GET /verify and POST /decrypt GnuPG), each with the
-//     programs and paths root's configuration names for its kinds. Then privdrop drops to the
+//     command, GET /verify, POST /decrypt and POST /compose (an
+//     encrypted draft) GnuPG), each with the programs and paths root's
+//     configuration names for its kinds. Then privdrop drops to the
 //     account:
 //     setgroups, setgid, setuid, and the proof that root cannot be
 //     regained. A request without an account drops to the calling user,

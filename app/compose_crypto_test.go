@@ -1,0 +1,85 @@
+package app
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"postern/compose"
+	"postern/config"
+	"postern/seal"
+	"postern/templates"
+)
+
+// TestSplitBcc: the Bcc addresses that are not also in To or Cc are the
+// hidden ones; an address is compared without case.
+func TestSplitBcc(t *testing.T) {
+	for _, tt := range []struct {
+		to, cc, bcc   string
+		visible, hide string
+	}{
+		{"a@x.org", "b@x.org", "c@x.org", "a@x.org b@x.org", "c@x.org"},
+		{"a@x.org", "", "A@X.org, d@x.org", "a@x.org", "d@x.org"}, // in To already: not hidden
+		{"", "", "e@x.org", "", "e@x.org"},
+		{"a@x.org, a@x.org", "", "", "a@x.org", ""},
+	} {
+		v, h := splitBcc(&compose.Draft{To: tt.to, Cc: tt.cc, Bcc: tt.bcc})
+		if got := strings.Join(v, " "); got != tt.visible || strings.Join(h, " ") != tt.hide {
+			t.Errorf("splitBcc(To %q, Cc %q, Bcc %q) = %q, %q, want %q, %q", tt.to, tt.cc, tt.bcc, v, h, tt.visible, tt.hide)
+		}
+	}
+}
+
+// TestCryptoFromForm: the form's choice counts only with the fieldset
+// and a method the site enables; crypto = no offers nothing.
+func TestCryptoFromForm(t *testing.T) {
+	on := config.Default()
+	on.Crypto, on.CryptoSMIME = true, false
+	off := config.Default()
+	for _, tt := range []struct {
+		cfg  *config.Config
+		form url.Values
+		want cryptoChoice
+	}{
+		{on, url.Values{"crypto_form": {"1"}, "sign": {"1"}, "crypto_method": {"openpgp"}}, cryptoChoice{sign: true, method: seal.OpenPGP}},
+		// S/MIME disabled on this site: the first enabled method.
+		{on, url.Values{"crypto_form": {"1"}, "encrypt": {"1"}, "crypto_method": {"smime"}}, cryptoChoice{encrypt: true, method: seal.OpenPGP}},
+		// No fieldset in the form: nothing chosen.
+		{on, url.Values{"sign": {"1"}, "encrypt": {"1"}}, cryptoChoice{}},
+		{off, url.Values{"crypto_form": {"1"}, "sign": {"1"}, "crypto_method": {"openpgp"}}, cryptoChoice{}},
+	} {
+		a := &app{cfg: tt.cfg}
+		if got := a.cryptoFromForm(tt.form); got != tt.want {
+			t.Errorf("cryptoFromForm(%v) with crypto %v = %+v, want %+v", tt.form, tt.cfg.Crypto, got, tt.want)
+		}
+	}
+	if c := (&app{cfg: off}).composeCrypto(cryptoChoice{sign: true, method: seal.OpenPGP}); c != nil {
+		t.Errorf("composeCrypto with crypto = no = %+v, want no fieldset", c)
+	}
+}
+
+// TestComposeCryptoForm: the compose page shows the fieldset with the
+// choice, the passphrase field empty, and the recipients without a key.
+func TestComposeCryptoForm(t *testing.T) {
+	set, err := templates.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &templates.ComposeData{Token: "t", Crypto: &templates.ComposeCrypto{Sign: true, Method: "smime",
+		Methods: []templates.Choice{{Value: "openpgp", Label: "OpenPGP"}, {Value: "smime", Label: "S/MIME"}},
+		Checked: true, Missing: []string{"nokey@x.org"}, Found: []string{"b@x.org"}}}
+	b, err := set.Bytes("compose", &templates.Page{Site: "postern", Title: "t", Compose: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	for _, want := range []string{`name="crypto_form"`, `id="sign" name="sign" value="1" checked`, `<option value="smime" selected>`,
+		`id="passphrase" name="passphrase" autocomplete="off">`, `<strong>nokey@x.org</strong>`, `Keys found for: b@x.org`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the compose page lacks %s", want)
+		}
+	}
+	if strings.Contains(page, `id="encrypt" name="encrypt" value="1" checked`) {
+		t.Errorf("Encrypt is checked, want not")
+	}
+}
