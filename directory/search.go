@@ -66,9 +66,13 @@ func Search(ctx context.Context, c *Config, text string) (*Result, error) {
 	if err := cleartextBind(c, u); err != nil {
 		return nil, err
 	}
+	tc, err := tlsConfig(c, u)
+	if err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
 	defer cancel()
-	conn, err := dial(ctx, c, u)
+	conn, err := dial(ctx, c, u, tc)
 	if err != nil {
 		return nil, unavailable("connecting to %s: %v", c.URI, err)
 	}
@@ -118,11 +122,7 @@ func unavailable(format string, args ...any) error {
 // dial connects to u, TLS from the start for ldaps://, and sets ctx's
 // deadline on the connection, so that no later step (StartTLS, bind,
 // search) can outlast it.
-func dial(ctx context.Context, c *Config, u *url.URL) (*ldap.Conn, error) {
-	tc, err := tlsConfig(c, u)
-	if err != nil {
-		return nil, err
-	}
+func dial(ctx context.Context, c *Config, u *url.URL, tc *tls.Config) (*ldap.Conn, error) {
 	var d net.Dialer
 	raw, err := d.DialContext(ctx, "tcp", address(u))
 	if err != nil {

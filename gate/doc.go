@@ -39,7 +39,12 @@
 //     Request.Runs names from their method and path alone (POST /send
 //     runs the sendmail wrapper, POST /filters and /vacation the rule
 //     compiler, POST /spam the learn command), each with the programs and
-//     paths root's configuration names for it. Then privdrop drops to the
+//     paths root's configuration names for it. The requests that look up
+//     the site's directory (Request.LooksUpDirectory: completion and the
+//     directory page, when directory_uri is set) may also read the
+//     resolver's files, the CA certificates and the directory's CA and
+//     bind password files; Landlock here governs files, not connections.
+//     Then privdrop drops to the
 //     account:
 //     setgroups, setgid, setuid, and the proof that root cannot be
 //     regained. A request without an account drops to the calling user,

@@ -68,6 +68,41 @@ func userRules(cfg *config.Config, cfgPath string, acct *auth.Account) sandbox.R
 	return sandbox.Rules{RW: rw, RO: ro}
 }
 
+// directoryRuntime is what a lookup of the site's directory reads
+// besides directory_ca_file and directory_bind_password_file: the
+// resolver's files (Go's own resolver, and the C library's when Go
+// hands a name to it, with its NSS modules in the library directories),
+// and the system's CA certificates (Go reads the bundle, or the
+// directory's files, which link into /usr/share/ca-certificates).
+var directoryRuntime = []string{
+	"/etc/resolv.conf", "/etc/hosts", "/etc/host.conf", "/etc/nsswitch.conf", "/etc/gai.conf",
+	"/lib", "/lib64", "/usr/lib", "/usr/lib64",
+	"/etc/ssl/certs", "/usr/share/ca-certificates", "/usr/local/share/ca-certificates",
+}
+
+// directoryRules are userRules plus what a lookup of the site's
+// directory reads (directoryRuntime, directory_ca_file,
+// directory_bind_password_file), for the requests of
+// Request.LooksUpDirectory on a site that has a directory (siteDirectory).
+// Landlock here governs files only: the connection to the directory is
+// not restricted by it, for this request or any other.
+func directoryRules(cfg *config.Config, cfgPath string, acct *auth.Account) sandbox.Rules {
+	r := userRules(cfg, cfgPath, acct)
+	r.RO = append(r.RO, directoryRuntime...)
+	for _, p := range []string{cfg.DirectoryCAFile, cfg.DirectoryBindPasswordFile} {
+		if p != "" {
+			r.RO = append(r.RO, p)
+		}
+	}
+	return r
+}
+
+// siteDirectory reports whether req may look up the site's directory:
+// one of Request.LooksUpDirectory's, on a site with directory_uri set.
+func siteDirectory(cfg *config.Config, req *Request) bool {
+	return cfg.DirectoryURI != "" && req.LooksUpDirectory()
+}
+
 // indexDir is the directory of acct's search index when index_dir puts
 // it outside the Maildir.
 func indexDir(cfg *config.Config, acct *auth.Account) string {
@@ -79,9 +114,10 @@ func indexDir(cfg *config.Config, acct *auth.Account) string {
 const MailnameFile = "/etc/mailname"
 
 // sandboxUser restricts the process, after the drop, to userRules (or
-// gnupgRules for a request that runs GnuPG). Failure is logged, not
-// fatal: Landlock is best effort.
-func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account, prog Program) {
+// gnupgRules for a request that runs GnuPG, directoryRules for one that
+// looks up the directory: dir). Failure is logged, not fatal: Landlock
+// is best effort.
+func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account, prog Program, dir bool) {
 	if !cfg.Landlock {
 		return
 	}
@@ -91,6 +127,9 @@ func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account, prog Pr
 		_ = os.MkdirAll(indexDir(cfg, acct), 0o700)
 	}
 	rules := userRules(cfg, cfgPath, acct)
+	if dir {
+		rules = directoryRules(cfg, cfgPath, acct)
+	}
 	if prog == RunsGnuPG {
 		_ = os.MkdirAll(cfg.GnuPGHomeFor(acct.User, acct.Home), 0o700)
 		rules = gnupgRules(cfg, cfgPath, acct)
@@ -103,7 +142,8 @@ func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account, prog Pr
 }
 
 // sandboxAsRoot restricts a request of acct as root, just before the
-// drop, to userRules, or for a request that runs a program to runRules,
+// drop, to userRules (directoryRules for a request that looks up the
+// site's directory: dir), or for a request that runs a program to runRules,
 // and reports whether the process needs nothing more (sandboxUser after
 // the drop otherwise). The ruleset goes without no_new_privs (see the top
 // of this file), and its paths are opened as root, which grants nothing
@@ -118,7 +158,7 @@ func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account, prog Pr
 //     after the drop Landlock would need no_new_privs, and that would
 //     stop a set-ID program (not for GnuPG, which has none: its requests
 //     are treated as any other, with gnupgRules).
-func sandboxAsRoot(cfg *config.Config, cfgPath string, acct *auth.Account, runs Program) bool {
+func sandboxAsRoot(cfg *config.Config, cfgPath string, acct *auth.Account, runs Program, dir bool) bool {
 	if !cfg.Landlock {
 		return true
 	}
@@ -141,6 +181,9 @@ func sandboxAsRoot(cfg *config.Config, cfgPath string, acct *auth.Account, runs 
 			}
 		}
 		rules = userRules(cfg, cfgPath, acct)
+		if dir {
+			rules = directoryRules(cfg, cfgPath, acct)
+		}
 		if runs == RunsGnuPG {
 			if _, err := os.Stat(cfg.GnuPGHomeFor(acct.User, acct.Home)); err != nil {
 				return false // the user makes it after the drop
