@@ -43,7 +43,10 @@
 //     the site's directory (Request.LooksUpDirectory: completion and the
 //     directory page, when directory_uri is set) may also read the
 //     resolver's files, the CA certificates and the directory's CA and
-//     bind password files; Landlock here governs files, not connections.
+//     bind password files, and connect to the directory's TCP port. No
+//     other request that runs nothing may connect to any TCP port or bind
+//     one (Landlock ABI 4; Multipath TCP and UDP are not covered by the
+//     kernel's rights); those that run a program, and GnuPG's, keep TCP.
 //     Then privdrop drops to the
 //     account:
 //     setgroups, setgid, setuid, and the proof that root cannot be

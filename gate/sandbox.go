@@ -3,6 +3,8 @@ package gate
 import (
 	"errors"
 	"io/fs"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -25,7 +27,9 @@ import (
 // maildrop) keeps its group, for every other request because userRules
 // allow nothing to be executed, so that there is no set-ID program for
 // no_new_privs to hold back, and setting it would cost a second signal
-// round to every thread.
+// round to every thread. A request that runs nothing connects to no TCP
+// port (userRules), but for the lookups of the site's directory
+// (directoryRules: its port).
 
 // programRuntime is what any program that a request runs needs, whatever
 // it is, besides what its landlock_* keys name. Found with strace -f -e
@@ -55,7 +59,10 @@ var programRuntime = struct{ ro, rw []string }{
 
 // userRules are the rules of every request of acct: its Maildir and
 // search index read-write; the configuration, templates, time zones, the
-// mail domain and MIME types read-only; nothing executable.
+// mail domain and MIME types read-only; nothing executable; no TCP
+// connection and no TCP port bound (sandbox.Rules.RestrictTCP: nothing
+// the app does after the drop speaks TCP, but the directory's lookup,
+// which directoryRules allow its port).
 func userRules(cfg *config.Config, cfgPath string, acct *auth.Account) sandbox.Rules {
 	ro := []string{cfgPath, "/etc/localtime", "/usr/share/zoneinfo", MailnameFile, "/etc/mime.types", "/usr/share/mime"}
 	if cfg.TemplateDir != "" {
@@ -65,7 +72,7 @@ func userRules(cfg *config.Config, cfgPath string, acct *auth.Account) sandbox.R
 	if cfg.IndexDir != "" {
 		rw = append(rw, indexDir(cfg, acct))
 	}
-	return sandbox.Rules{RW: rw, RO: ro}
+	return sandbox.Rules{RW: rw, RO: ro, RestrictTCP: true}
 }
 
 // directoryRuntime is what a lookup of the site's directory reads
@@ -84,8 +91,8 @@ var directoryRuntime = []string{
 // directory reads (directoryRuntime, directory_ca_file,
 // directory_bind_password_file), for the requests of
 // Request.LooksUpDirectory on a site that has a directory (siteDirectory).
-// Landlock here governs files only: the connection to the directory is
-// not restricted by it, for this request or any other.
+// They may connect to the directory's TCP port (directoryPorts) and no
+// other.
 func directoryRules(cfg *config.Config, cfgPath string, acct *auth.Account) sandbox.Rules {
 	r := userRules(cfg, cfgPath, acct)
 	r.RO = append(r.RO, directoryRuntime...)
@@ -94,7 +101,33 @@ func directoryRules(cfg *config.Config, cfgPath string, acct *auth.Account) sand
 			r.RO = append(r.RO, p)
 		}
 	}
+	r.ConnectTCP = directoryPorts(cfg.DirectoryURI)
 	return r
+}
+
+// directoryPorts are the TCP ports a lookup of the directory at uri
+// connects to: the URI's (389 for ldap://, 636 for ldaps:// by default),
+// and for a host given by name the name servers' (53: the C library's
+// resolver falls back to TCP for long answers). Nothing for a URI that
+// does not parse (config.Load has refused it before).
+func directoryPorts(uri string) []uint16 {
+	u, err := url.Parse(uri)
+	if err != nil {
+		return nil
+	}
+	port := map[string]string{"ldap": "389", "ldaps": "636"}[u.Scheme]
+	if p := u.Port(); p != "" {
+		port = p
+	}
+	n, err := strconv.ParseUint(port, 10, 16)
+	if err != nil || n == 0 {
+		return nil
+	}
+	ports := []uint16{uint16(n)}
+	if net.ParseIP(u.Hostname()) == nil {
+		ports = append(ports, 53)
+	}
+	return ports
 }
 
 // siteDirectory reports whether req may look up the site's directory:
@@ -263,6 +296,9 @@ func runRules(cfg *config.Config, cfgPath string, acct *auth.Account, runs Progr
 	default:
 		return r
 	}
+	// The programs may speak TCP: msmtp to a relay, spamc to spamd,
+	// sa-learn's network checks.
+	r.RestrictTCP = false
 	r.RO = append(append(r.RO, programRuntime.ro...), ro...)
 	r.RW = append(append(r.RW, programRuntime.rw...), rw...)
 	for _, p := range exec {
@@ -288,6 +324,9 @@ var gnupgRuntime = []string{
 // GnuPG puts its sockets when it exists).
 func gnupgRules(cfg *config.Config, cfgPath string, acct *auth.Account) sandbox.Rules {
 	r := userRules(cfg, cfgPath, acct)
+	// GnuPG is left its network, as before: a user's gpg.conf may name
+	// a key server, and the agent started here outlives the request.
+	r.RestrictTCP = false
 	r.RO = append(append(r.RO, programRuntime.ro...), gnupgRuntime...)
 	r.RW = append(r.RW, programRuntime.rw...)
 	r.Sockets = append(r.Sockets, cfg.GnuPGHomeFor(acct.User, acct.Home),
