@@ -256,28 +256,9 @@ func TestDirectory(t *testing.T) {
 
 	// A directory that accepts connections and never answers, and one
 	// whose port is closed: a note, nothing lost, compose unaffected.
-	silent, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer silent.Close()
-	go func() {
-		var held []net.Conn
-		defer func() {
-			for _, c := range held {
-				c.Close()
-			}
-		}()
-		for {
-			c, err := silent.Accept()
-			if err != nil {
-				return
-			}
-			held = append(held, c)
-		}
-	}()
+	silent := silentListener(t)
 	for name, uri := range map[string]string{
-		"silent": "ldaps://" + silent.Addr().String(),
+		"silent": "ldaps://" + silent,
 		"closed": fmt.Sprintf("ldaps://127.0.0.1:%d", slapdtest.FreePort(t)),
 	} {
 		withConfig(t, directoryConf(t, s, uri, "directory_timeout = 1s\n"))
@@ -297,4 +278,66 @@ func TestDirectory(t *testing.T) {
 		}
 		wantStatus(t, c.get("/compose"), http.StatusOK)
 	}
+}
+
+// TestDirectoryBrowser runs browser/directory.mjs in Chromium with
+// JavaScript off and on, against the directory and then against one
+// that does not answer.
+func TestDirectoryBrowser(t *testing.T) {
+	dir := filepath.Join(env.root, "e2e", "browser")
+	needBrowser(t, dir)
+	s := slapdtest.Start(t, directoryPeople)
+	silent := silentListener(t)
+	for _, mode := range []string{"up", "down"} {
+		for _, js := range []string{"off", "on"} {
+			t.Run(mode+"/js="+js, func(t *testing.T) {
+				freshBook(t, env.a)
+				uri, extra := s.LDAPS, ""
+				if mode == "down" {
+					uri, extra = "ldaps://"+silent, "directory_timeout = 1s\n"
+					c := loggedIn(t, env.a)
+					wantStatus(t, c.post("/contacts/add", url.Values{"csrf": {c.csrf()}, "name": {"Ann From Book"}, "address": {"ann@example.org"}}), http.StatusSeeOther)
+				}
+				withConfig(t, directoryConf(t, s, uri, extra))
+				cmd := exec.Command("node", "--test", "--test-reporter=spec", "directory.mjs")
+				cmd.Dir = dir
+				cmd.Env = append(os.Environ(), "BASE_URL="+env.base, "USER_A="+env.a.name, "PASS_A="+env.a.pass,
+					"JS="+js, "MODE="+mode, "CHROMIUM="+chromiumBin)
+				out, err := runTimeout(cmd, 3*time.Minute)
+				t.Logf("directory.mjs (%s, js=%s):\n%s", mode, js, out)
+				if err != nil {
+					t.Fatalf("directory.mjs (%s, js=%s): %v", mode, js, err)
+				}
+			})
+		}
+	}
+}
+
+// silentListener accepts TCP connections on 127.0.0.1 and never answers,
+// until the test ends; it returns its address.
+func silentListener(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var held []net.Conn
+		defer func() {
+			for _, c := range held {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	t.Cleanup(func() { l.Close(); <-done })
+	return l.Addr().String()
 }
