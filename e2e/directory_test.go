@@ -34,6 +34,8 @@ objectClass: inetOrgPerson
 cn: Anna Other
 sn: Other
 mail: anna.other@example.org
+o: Other Org
+telephoneNumber: +1 555 0100
 
 dn: cn=Star*Person,` + slapdtest.People + `
 objectClass: inetOrgPerson
@@ -157,7 +159,7 @@ func TestDirectory(t *testing.T) {
 	got := directoryRows(r)
 	want := map[string][]string{
 		"Ann Example Example Widgets": {"ann@example.org"},
-		"Anna Other":                  {"anna.other@example.org"},
+		"Anna Other Other Org":        {"anna.other@example.org"},
 		"Annabel Staff":               {"annabel@example.org"}, // seen through the bind
 	}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
@@ -209,8 +211,12 @@ func TestDirectory(t *testing.T) {
 	if loc := added.header.Get("Location"); !strings.HasSuffix(loc, "/directory?q=anna") {
 		t.Errorf("%s: Location %q, want back to the search", added, loc)
 	}
-	if book := contactRows(c.get("/contacts?q=anna")); book["Anna Other"] != "anna.other@example.org" {
+	// With the directory's organisation and phone.
+	if book := contactRows(c.get("/contacts?q=anna")); book["Anna Other Other Org"] != "anna.other@example.org" {
 		t.Errorf("after Add to contacts, the book has %v", book)
+	}
+	if vcf := c.get("/contacts/export?format=vcf"); !strings.Contains(string(vcf.body), "+1 555 0100") {
+		t.Errorf("after Add to contacts, the export lacks the phone:\n%s", vcf.body)
 	}
 	if addForm(c.get("/directory?q=anna"), "anna.other@example.org") != nil {
 		t.Error("Anna still offered for adding after the add")
@@ -265,6 +271,7 @@ func TestDirectory(t *testing.T) {
 		start := time.Now()
 		r := c.get("/directory?q=ann")
 		took := time.Since(start)
+		t.Logf("%s directory: GET /directory answered in %v (directory_timeout = 1s)", name, took)
 		wantStatus(t, r, http.StatusOK)
 		if byID(r.doc, "directory-unavailable") == nil {
 			t.Errorf("%s directory: %s has no #directory-unavailable; body %.600s", name, r, r.body)
