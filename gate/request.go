@@ -156,6 +156,7 @@ const DirectoryPath = "/directory"
 // not: it never waits for the directory.
 var looksUp = map[string]bool{
 	"GET /complete":         true,
+	"HEAD /complete":        true,
 	"GET " + DirectoryPath:  true,
 	"HEAD " + DirectoryPath: true,
 }

@@ -28,6 +28,7 @@ func TestLooksUpDirectory(t *testing.T) {
 		want         bool
 	}{
 		{"GET", "/complete", true},
+		{"HEAD", "/complete", true}, // the app answers HEAD as GET
 		{"GET", "/directory", true},
 		{"HEAD", "/directory", true},
 		{"POST", "/directory", false},
