@@ -77,13 +77,14 @@ const DirectoryHeader = "X-Postern-Directory"
 
 // completeDirectory adds the site directory's people to out, after the
 // book's and the collected ones, up to maxCompletions, leaving out the
-// addresses out already has. A directory that does not answer adds
-// nothing and sets DirectoryHeader to "unavailable".
+// addresses out already has. A directory that does not answer, or did
+// not a moment ago (lookUp's backoff), adds nothing and sets
+// DirectoryHeader to "unavailable".
 func (a *app) completeDirectory(w httpcgi.ResponseWriter, q string, out []completion) []completion {
 	if Directory(a.cfg) == nil || len(q) < minDirectoryPrefix || len(out) >= maxCompletions {
 		return out
 	}
-	res, ok := a.lookUp(q)
+	res, ok := a.lookUp(q, true)
 	if !ok {
 		w.Header().Set(DirectoryHeader, "unavailable")
 		return out

@@ -2,13 +2,19 @@ package app
 
 import (
 	"context"
+	"errors"
+	"io/fs"
 	"net/url"
+	"os"
+	"path/filepath"
+	"time"
 
 	"postern/config"
 	"postern/contacts"
 	"postern/directory"
 	"postern/gate"
 	"postern/httpcgi"
+	"postern/internal/privfile"
 	"postern/templates"
 )
 
@@ -32,18 +38,46 @@ func Directory(cfg *config.Config) *directory.Config {
 	}
 }
 
+// directoryDownFile, in the Maildir's postern/, marks when the directory
+// last did not answer a lookup of this user's. For directoryBackoff
+// after that, completion does not ask it again (every keystroke would
+// wait directory_timeout for nothing) and answers as if it had not
+// answered; the directory page always asks. A lookup that succeeds
+// removes the mark.
+const (
+	directoryDownFile = "directory.down"
+	directoryBackoff  = 30 * time.Second
+)
+
 // lookUp searches the site's directory for q. A directory that did not
 // answer, or is set up wrongly, is logged and reported as not ok: the
-// caller shows what it has without it.
-func (a *app) lookUp(q string) (*directory.Result, bool) {
+// caller shows what it has without it. With backoff (completion), a
+// directory that did not answer within directoryBackoff is not asked.
+func (a *app) lookUp(q string, backoff bool) (*directory.Result, bool) {
 	d := Directory(a.cfg)
 	if d == nil {
 		return &directory.Result{}, true
 	}
+	down := filepath.Join(a.store.Root, "postern", directoryDownFile)
+	if backoff {
+		if fi, err := os.Stat(down); err == nil {
+			if age := time.Since(fi.ModTime()); age >= 0 && age < directoryBackoff {
+				return &directory.Result{}, false
+			}
+		}
+	}
 	res, err := directory.Search(context.Background(), d, q)
 	if err != nil {
 		logf("directory lookup of %s: %v", a.acct.User, err)
+		if errors.Is(err, directory.ErrUnavailable) {
+			if err := privfile.WriteAtomicNoSync(down, nil); err != nil {
+				logf("directory lookup of %s: %v", a.acct.User, err)
+			}
+		}
 		return &directory.Result{}, false
+	}
+	if err := os.Remove(down); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		logf("directory lookup of %s: %v", a.acct.User, err)
 	}
 	return res, true
 }
@@ -61,7 +95,7 @@ func (a *app) directoryPage(w httpcgi.ResponseWriter, r *httpcgi.Request) error 
 	}
 	d := &templates.DirectoryData{Query: q}
 	if q != "" {
-		res, ok := a.lookUp(q)
+		res, ok := a.lookUp(q, false)
 		d.Searched, d.Unavailable, d.More, d.Skipped = true, !ok, res.Truncated, res.Skipped
 		var addrs []string
 		for _, e := range res.Entries {

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -9,6 +11,7 @@ import (
 	"postern/config"
 	"postern/httpcgi"
 	"postern/internal/slapdtest"
+	"postern/maildir"
 )
 
 // headerOnly is a ResponseWriter that keeps the header.
@@ -38,7 +41,12 @@ mail: anna@example.org
 `)
 	cfg := config.Default()
 	cfg.DirectoryURI, cfg.DirectoryBase = s.URI, slapdtest.Suffix
-	a := &app{cfg: cfg, acct: &auth.Account{User: "ptuser"}}
+	root := t.TempDir()
+	if err := os.Mkdir(filepath.Join(root, "postern"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	down := filepath.Join(root, "postern", directoryDownFile)
+	a := &app{cfg: cfg, acct: &auth.Account{User: "ptuser"}, store: &maildir.Store{Root: root}}
 	book := []completion{{Value: `"Ann E." <ANN@example.org>`, Label: "ANN@example.org"}}
 
 	w := &headerOnly{h: httpcgi.Header{}}
@@ -55,10 +63,36 @@ mail: anna@example.org
 		t.Errorf("completeDirectory with a full list = %d candidates, want %d", len(got), maxCompletions)
 	}
 
+	// Backoff: a directory that did not answer a moment ago is not
+	// asked (here it would answer); a while ago, it is, and the mark
+	// goes.
+	if err := os.WriteFile(down, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w = &headerOnly{h: httpcgi.Header{}}
+	if got := a.completeDirectory(w, "ann", slices.Clone(book)); !slices.Equal(got, book) || w.h.Get(DirectoryHeader) != "unavailable" {
+		t.Errorf("completeDirectory just after a failure = %q, header %q; want the book's, unavailable", got, w.h.Get(DirectoryHeader))
+	}
+	old := time.Now().Add(-directoryBackoff - time.Second)
+	if err := os.Chtimes(down, old, old); err != nil {
+		t.Fatal(err)
+	}
+	w = &headerOnly{h: httpcgi.Header{}}
+	if got := a.completeDirectory(w, "ann", slices.Clone(book)); len(got) != 2 || w.h.Get(DirectoryHeader) != "" {
+		t.Errorf("completeDirectory after the backoff = %q, header %q; want the directory asked", got, w.h.Get(DirectoryHeader))
+	}
+	if _, err := os.Stat(down); !os.IsNotExist(err) {
+		t.Errorf("the mark of a failure is still there after a lookup that worked: %v", err)
+	}
+
 	s.Stop()
 	cfg.DirectoryTimeout = 500 * time.Millisecond
+	w = &headerOnly{h: httpcgi.Header{}}
 	got = a.completeDirectory(w, "ann", slices.Clone(book))
 	if !slices.Equal(got, book) || w.h.Get(DirectoryHeader) != "unavailable" {
 		t.Errorf("completeDirectory with the directory down = %q, header %q; want the book's, unavailable", got, w.h.Get(DirectoryHeader))
+	}
+	if fi, err := os.Stat(down); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("no mark of the failure (mode 600): %v", err)
 	}
 }

@@ -76,7 +76,11 @@ func directoryConf(t *testing.T, s *slapdtest.Server, uri, extra string) string 
 	if err := os.Chmod(pwFile, 0o640); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
+	// Completion's mark of a directory that did not answer (app's
+	// lookUp) must not carry over from one test to the next.
+	mark := filepath.Join(env.a.maildir, "postern", "directory.down")
+	os.Remove(mark)
+	t.Cleanup(func() { os.RemoveAll(dir); os.Remove(mark) })
 	return env.baseConf + "directory_uri = " + uri + "\ndirectory_ca_file = " + caFile +
 		"\ndirectory_base = " + slapdtest.Suffix + "\ndirectory_bind_dn = " + slapdtest.ReaderDN +
 		"\ndirectory_bind_password_file = " + pwFile + "\n" + extra

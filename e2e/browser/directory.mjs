@@ -83,7 +83,7 @@ if (!DOWN) {
     const opt = page.locator('datalist#complete-to option');
     await opt.first().waitFor({ state: 'attached' });
     const got = await opt.evaluateAll((os) => os.map((o) => [o.value, o.label]));
-    assert.deepEqual(got, [['Anna Other <anna.other@example.org>, ', 'directory']]);
+    assert.deepEqual(got, [['Anna Other <anna.other@example.org>, ', 'Other Org (directory)']]);
     assert.equal(await page.locator('#directory-note-to').count(), 0);
     assert.deepEqual(cspErrors, [], 'CSP violations');
   });
