@@ -87,6 +87,7 @@ var routes = map[string]map[string]handler{
 	"/contacts/collected":      {"GET": (*app).collectedPage, "POST": (*app).collectedOp},
 	"/complete":                {"GET": (*app).complete},
 	"/complete.js":             {"GET": (*app).completeJS},
+	gate.DirectoryPath:         {"GET": (*app).directoryPage},
 }
 
 func (a *app) route(w httpcgi.ResponseWriter, r *httpcgi.Request) {
@@ -149,6 +150,7 @@ func (a *app) page(r *httpcgi.Request, title string) *templates.Page {
 		User:  a.acct.User,
 
 		FiltersOn:   a.filtersOn(),
+		DirectoryOn: a.cfg.DirectoryURI != "",
 		Quota:       a.quotaBar(),
 		LoginNotice: a.loginNotice(),
 	}

@@ -188,14 +188,19 @@ func (a *app) contactSave(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 func emptyRow(t templates.TypedValue) bool { return strings.TrimSpace(t.Value) == "" }
 
 // contactQuickAdd adds an address to the book in one click (from a
-// message or the collected list) and goes back.
+// message, the collected list or the directory, which also sends the
+// organisation and phone) and goes back.
 func (a *app) contactQuickAdd(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	v := r.PostForm
 	addr := strings.TrimSpace(v.Get("address"))
 	if err := contacts.CheckAddress(addr); err != nil {
 		return badRequest("That is not an e-mail address that can be added.", err)
 	}
-	c := contacts.Contact{Name: v.Get("name"), Emails: []contacts.Email{{Type: contacts.TypeOther, Address: addr}}}
+	c := contacts.Contact{Name: v.Get("name"), Emails: []contacts.Email{{Type: contacts.TypeOther, Address: addr}},
+		Org: v.Get("org")} // the directory page sends its organisation and phone
+	if phone := strings.TrimSpace(v.Get("phone")); phone != "" {
+		c.Phones = []contacts.Phone{{Type: contacts.TypeWork, Number: phone}}
+	}
 	var saved contacts.Contact
 	err := a.book().Update(func(b *contacts.Book) error {
 		if b.ByAddress(addr) != nil {

@@ -11,6 +11,7 @@ import (
 	"postern/gate"
 	"strings"
 
+	"postern/app"
 	"postern/config"
 	"postern/templates"
 )
@@ -122,6 +123,20 @@ func checkValues(cfg *config.Config, sys lookup) (problems, warnings []string) {
 	if cfg.Landlock {
 		warnings = append(warnings, sendPathWarnings(cfg, sys)...)
 	}
+	if d := app.Directory(cfg); d != nil {
+		for _, e := range splitErrors(d.Check()) {
+			if e != nil {
+				bad("%v", e)
+			}
+		}
+		if p := cfg.DirectoryBindPasswordFile; p != "" {
+			if fi, err := sys.stat(p); err != nil {
+				bad("directory_bind_password_file = %s: %v", p, err)
+			} else if w := passwordFileWarning(fi.Mode()); w != "" {
+				warnings = append(warnings, "directory_bind_password_file = "+p+": "+w)
+			}
+		}
+	}
 	if cfg.SessionIdle > cfg.SessionMax {
 		warnings = append(warnings, fmt.Sprintf("session_idle %v is longer than session_max %v: session_max wins", cfg.SessionIdle, cfg.SessionMax))
 	}
@@ -161,4 +176,19 @@ func sendPathWarnings(cfg *config.Config, sys lookup) []string {
 		}
 	}
 	return out
+}
+
+// passwordFileWarning says what is worth knowing about the mode of the
+// directory's bind password file, which each user's lookup reads after
+// the privilege drop: readable by everyone (every local account can bind
+// as the directory's reader), or by its owner alone (the lookups of the
+// other users cannot read it).
+func passwordFileWarning(mode fs.FileMode) string {
+	switch {
+	case mode&0o004 != 0:
+		return "readable by every local account, which can then search the directory as its bind DN; a group of the webmail's users is narrower"
+	case mode&0o044 == 0:
+		return "readable only by its owner, but the lookup runs as each user: give the users' group read access"
+	}
+	return ""
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"postern/config"
+	"postern/directory"
 )
 
 // fakeSystem knows the users www-data, nobody and root, and the files in
@@ -109,6 +110,22 @@ func TestCheckConfig(t *testing.T) {
 			[]string{"ok (auth = webpass)"}, nil},
 		{"template dir missing", "web_user = www-data\ntemplate_dir = /srv/brand\n", []string{"/etc/pam.d/postern"}, gate.ExitConfig,
 			[]string{"template_dir = /srv/brand"}, nil},
+		// The site's directory: its URI and base parse, its password
+		// file exists and is readable by the users, not by everyone.
+		{"directory", "web_user = www-data\ndirectory_uri = ldaps://ldap.example.org\ndirectory_base = ou=people,dc=example,dc=org\n", append([]string{"/etc/pam.d/postern"}, postfixPaths...), gate.ExitOK,
+			[]string{": ok (auth = pam)"}, []string{"warning", "bad configuration"}},
+		{"directory base not a DN", "web_user = www-data\ndirectory_uri = ldaps://ldap.example.org\ndirectory_base = example.org\n", []string{"/etc/pam.d/postern"}, gate.ExitConfig,
+			[]string{`directory: bad configuration: base "example.org" is not a DN`}, nil},
+		{"directory uri with a DN", "web_user = www-data\ndirectory_uri = ldap://ldap.example.org/dc=example,dc=org\ndirectory_base = dc=example,dc=org\n", []string{"/etc/pam.d/postern"}, gate.ExitConfig,
+			[]string{"want scheme://host[:port] only"}, nil},
+		{"directory filter", "web_user = www-data\ndirectory_uri = ldaps://h\ndirectory_base = dc=example,dc=org\ndirectory_filter = (cn=%s\n", []string{"/etc/pam.d/postern"}, gate.ExitConfig,
+			[]string{"directory: bad configuration: filter"}, nil},
+		{"directory cleartext bind", "web_user = www-data\ndirectory_uri = ldap://ldap.example.org\ndirectory_base = dc=example,dc=org\ndirectory_bind_dn = cn=reader,dc=example,dc=org\ndirectory_bind_password_file = /etc/postern/ldap.pw\n", []string{"/etc/pam.d/postern", "/etc/postern/ldap.pw"}, gate.ExitConfig,
+			[]string{"without TLS"}, nil},
+		{"directory password file for everyone", "web_user = www-data\ndirectory_uri = ldaps://ldap.example.org\ndirectory_base = dc=example,dc=org\ndirectory_bind_dn = cn=reader,dc=example,dc=org\ndirectory_bind_password_file = /etc/postern/ldap.pw\n", append([]string{"/etc/pam.d/postern", "/etc/postern/ldap.pw"}, postfixPaths...), gate.ExitOK,
+			[]string{"warning: directory_bind_password_file = /etc/postern/ldap.pw: readable by every local account"}, nil},
+		{"directory password file missing", "web_user = www-data\ndirectory_uri = ldaps://ldap.example.org\ndirectory_base = dc=example,dc=org\ndirectory_bind_dn = cn=reader,dc=example,dc=org\ndirectory_bind_password_file = /etc/postern/ldap.pw\n", []string{"/etc/pam.d/postern"}, gate.ExitConfig,
+			[]string{"directory_bind_password_file = /etc/postern/ldap.pw: stat"}, nil},
 		{"idle longer than max", "web_user = www-data\nsession_idle = 2h\nsession_max = 1h\n", []string{"/etc/pam.d/postern"}, gate.ExitOK,
 			[]string{"warning: session_idle 2h0m0s is longer than session_max 1h0m0s"}, nil},
 	}
@@ -244,5 +261,37 @@ func TestHTTPSReadings(t *testing.T) {
 		if g, h := gate.HTTPSOn(v), httpcgi.HTTPSOn(v); g != h {
 			t.Errorf("gate.HTTPSOn(%q) = %v, httpcgi.HTTPSOn = %v", v, g, h)
 		}
+	}
+}
+
+// TestPasswordFileWarning: the bind password file is read by each user's
+// lookup, so a group must be able to read it; everyone is too many.
+func TestPasswordFileWarning(t *testing.T) {
+	for _, tt := range []struct {
+		mode fs.FileMode
+		want string
+	}{
+		{0o640, ""},
+		{0o440, ""},
+		{0o644, "readable by every local account"},
+		{0o604, "readable by every local account"},
+		{0o600, "readable only by its owner"},
+		{0o400, "readable only by its owner"},
+	} {
+		if got := passwordFileWarning(tt.mode); !strings.Contains(got, tt.want) || (tt.want == "") != (got == "") {
+			t.Errorf("passwordFileWarning(%o) = %q, want %q", tt.mode, got, tt.want)
+		}
+	}
+}
+
+// TestDirectoryDefaults: postern.conf's defaults are the directory
+// package's (config does not import it: it is part of the root room).
+func TestDirectoryDefaults(t *testing.T) {
+	c := config.Default()
+	if c.DirectoryFilter != directory.DefaultFilter || c.DirectoryAttributes != directory.DefaultAttributes ||
+		c.DirectorySizeLimit != directory.DefaultSizeLimit || c.DirectoryTimeout != directory.DefaultTimeout {
+		t.Errorf("config defaults %q, %q, %d, %v; directory's %q, %q, %d, %v",
+			c.DirectoryFilter, c.DirectoryAttributes, c.DirectorySizeLimit, c.DirectoryTimeout,
+			directory.DefaultFilter, directory.DefaultAttributes, directory.DefaultSizeLimit, directory.DefaultTimeout)
 	}
 }

@@ -273,6 +273,42 @@ type Config struct {
 	// starts. Default "/usr/bin/gpg /usr/bin/gpgsm /usr/bin/gpg-agent
 	// /usr/bin/gpgconf /usr/bin/gpg-connect-agent /usr/lib/gnupg".
 	LandlockGnuPGExec string
+
+	// The site's directory (package directory): a read-only LDAP lookup
+	// offered in compose's completion and on the directory page.
+	//
+	// directory_uri: "ldap://host[:port]" or "ldaps://host[:port]";
+	// empty for no directory. Default "".
+	DirectoryURI string
+	// directory_starttls: upgrade an ldap:// connection with StartTLS.
+	// Default no.
+	DirectoryStartTLS bool
+	// directory_ca_file: PEM certificates the directory's is verified
+	// against; empty for the system's roots. Read by the user. Default "".
+	DirectoryCAFile string
+	// directory_base: the DN searched below. Default "".
+	DirectoryBase string
+	// directory_filter: the search filter, "%s" standing for the user's
+	// text, escaped. Default "(|(cn=%s*)(sn=%s*)(givenName=%s*)(mail=%s*))".
+	DirectoryFilter string
+	// directory_attributes: the LDAP attribute of each field, as
+	// field=attribute pairs (name, mail, organisation, phone; mail
+	// required). Default "name=cn mail=mail organisation=o
+	// phone=telephoneNumber".
+	DirectoryAttributes string
+	// directory_bind_dn: the DN to bind as; empty for an anonymous bind.
+	// Default "".
+	DirectoryBindDN string
+	// directory_bind_password_file: a file whose first line is the bind
+	// password. The lookup runs as the user, so the users must be able
+	// to read it. Default "".
+	DirectoryBindPasswordFile string
+	// directory_size_limit: the most entries one lookup returns.
+	// Default 20.
+	DirectorySizeLimit int
+	// directory_timeout: the time limit of one lookup, connection
+	// included. Default 2s.
+	DirectoryTimeout time.Duration
 }
 
 // Default returns the configuration used when the file sets nothing.
@@ -351,6 +387,12 @@ func Default() *Config {
 		GnuPGTimeout:      10 * time.Second,
 		GnuPGMaxOutput:    32 << 20,
 		LandlockGnuPGExec: "/usr/bin/gpg /usr/bin/gpgsm /usr/bin/gpg-agent /usr/bin/gpgconf /usr/bin/gpg-connect-agent /usr/lib/gnupg",
+
+		// The site's directory: none.
+		DirectoryFilter:     "(|(cn=%s*)(sn=%s*)(givenName=%s*)(mail=%s*))",
+		DirectoryAttributes: "name=cn mail=mail organisation=o phone=telephoneNumber",
+		DirectorySizeLimit:  20,
+		DirectoryTimeout:    2 * time.Second,
 	}
 }
 

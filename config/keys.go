@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"path"
 	"strconv"
 	"strings"
@@ -84,6 +85,42 @@ var keys = []key{
 	durationKey("gnupg_timeout", func(c *Config) *time.Duration { return &c.GnuPGTimeout }),
 	intKey("gnupg_max_output", func(c *Config) *int { return &c.GnuPGMaxOutput }, 4096, 1<<34),
 	stringKey("landlock_gnupg_exec", func(c *Config) *string { return &c.LandlockGnuPGExec }, pathList),
+	stringKey("directory_uri", func(c *Config) *string { return &c.DirectoryURI }, optional(ldapURI)),
+	boolKey("directory_starttls", func(c *Config) *bool { return &c.DirectoryStartTLS }),
+	stringKey("directory_ca_file", func(c *Config) *string { return &c.DirectoryCAFile }, optional(absPath)),
+	stringKey("directory_base", func(c *Config) *string { return &c.DirectoryBase }, func(string) error { return nil }),
+	stringKey("directory_filter", func(c *Config) *string { return &c.DirectoryFilter }, searchFilter),
+	stringKey("directory_attributes", func(c *Config) *string { return &c.DirectoryAttributes }, nonEmpty),
+	stringKey("directory_bind_dn", func(c *Config) *string { return &c.DirectoryBindDN }, func(string) error { return nil }),
+	stringKey("directory_bind_password_file", func(c *Config) *string { return &c.DirectoryBindPasswordFile }, optional(absPath)),
+	intKey("directory_size_limit", func(c *Config) *int { return &c.DirectorySizeLimit }, 1, 500),
+	durationKey("directory_timeout", func(c *Config) *time.Duration { return &c.DirectoryTimeout }),
+}
+
+// ldapURI accepts ldap://host[:port] and ldaps://host[:port]; package
+// directory checks the rest (-check-config).
+func ldapURI(v string) error {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "ldap" && u.Scheme != "ldaps") || u.Hostname() == "" {
+		return fmt.Errorf("%q is not ldap://host[:port] or ldaps://host[:port]", v)
+	}
+	return nil
+}
+
+// searchFilter accepts an LDAP filter template with "%s" for the user's
+// text; package directory compiles it (-check-config).
+func searchFilter(v string) error {
+	if !strings.HasPrefix(v, "(") || !strings.Contains(v, "%s") {
+		return fmt.Errorf("%q is not a filter in parentheses with %%s for the text", v)
+	}
+	return nil
+}
+
+func nonEmpty(v string) error {
+	if strings.TrimSpace(v) == "" {
+		return errors.New("empty value")
+	}
+	return nil
 }
 
 // gnupgHome accepts a relative path (under the home directory) or an

@@ -34,8 +34,8 @@ func (g *room) enter(a *auth.Account) error {
 	if err := checkAccount(g.cfg, a); err != nil {
 		return err
 	}
-	prog := siteProgram(g.cfg, g.req)
-	sandboxed := sandboxAsRoot(g.cfg, g.cfgPath, a, prog)
+	prog, dir := siteProgram(g.cfg, g.req), siteDirectory(g.cfg, g.req)
+	sandboxed := sandboxAsRoot(g.cfg, g.cfgPath, a, prog, dir)
 	if err := privdrop.DropIfRoot(a.UID, a.GID, a.Groups); err != nil {
 		logf("privilege drop to %s failed: %v", a.User, err)
 		os.Exit(FatalPage(500, "Internal error.", ExitDrop))
@@ -45,7 +45,7 @@ func (g *room) enter(a *auth.Account) error {
 	}
 	privateTmp(a)
 	if !sandboxed {
-		sandboxUser(g.cfg, g.cfgPath, a, prog)
+		sandboxUser(g.cfg, g.cfgPath, a, prog, dir)
 	}
 	return nil
 }

@@ -14,6 +14,7 @@ var forbidden = []string{
 	"postern/sanitize", "postern/compose", "postern/templates", "postern/twofactor", "postern/httpcgi", "postern/loginlog",
 	"golang.org/x/net/html", "github.com/emersion/go-message", "github.com/mattn/go-sqlite3",
 	"html/template", "mime/multipart", "encoding/json",
+	"postern/directory", "github.com/go-ldap/ldap",
 }
 
 // TestRootRoomImports keeps the code that runs as root small: package gate

@@ -172,3 +172,23 @@ func (r *Request) Runs() Program {
 func (r *Request) isCodeAttempt() bool {
 	return r.Method == "POST" && r.Path == "/totp-login"
 }
+
+// DirectoryPath is the site directory's search page.
+const DirectoryPath = "/directory"
+
+// looksUp is the table of the requests that may look up the site's
+// directory (an LDAP server, package directory): completion as the user
+// types in compose, and the directory page. The compose page itself does
+// not: it never waits for the directory.
+var looksUp = map[string]bool{
+	"GET /complete":         true,
+	"HEAD /complete":        true,
+	"GET " + DirectoryPath:  true,
+	"HEAD " + DirectoryPath: true,
+}
+
+// LooksUpDirectory reports whether the request may look up the site's
+// directory: only a request of looksUp.
+func (r *Request) LooksUpDirectory() bool {
+	return looksUp[r.Method+" "+r.Path]
+}

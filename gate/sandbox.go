@@ -3,6 +3,8 @@ package gate
 import (
 	"errors"
 	"io/fs"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -29,7 +31,9 @@ import (
 // maildrop) keeps its group, for every other request because userRules
 // allow nothing to be executed, so that there is no set-ID program for
 // no_new_privs to hold back, and setting it would cost a second signal
-// round to every thread.
+// round to every thread. A request that runs nothing connects to no TCP
+// port (userRules), but for the lookups of the site's directory
+// (directoryRules: its port).
 
 // programRuntime is what any program that a request runs needs, whatever
 // it is, besides what its landlock_* keys name. Found with strace -f -e
@@ -59,7 +63,10 @@ var programRuntime = struct{ ro, rw []string }{
 
 // userRules are the rules of every request of acct: its Maildir and
 // search index read-write; the configuration, templates, time zones, the
-// mail domain and MIME types read-only; nothing executable.
+// mail domain and MIME types read-only; nothing executable; no TCP
+// connection and no TCP port bound (sandbox.Rules.RestrictTCP: nothing
+// the app does after the drop speaks TCP, but the directory's lookup,
+// which directoryRules allow its port).
 func userRules(cfg *config.Config, cfgPath string, acct *auth.Account) sandbox.Rules {
 	ro := []string{cfgPath, "/etc/localtime", "/usr/share/zoneinfo", MailnameFile, "/etc/mime.types", "/usr/share/mime"}
 	if cfg.TemplateDir != "" {
@@ -69,7 +76,68 @@ func userRules(cfg *config.Config, cfgPath string, acct *auth.Account) sandbox.R
 	if cfg.IndexDir != "" {
 		rw = append(rw, indexDir(cfg, acct))
 	}
-	return sandbox.Rules{RW: rw, RO: ro}
+	return sandbox.Rules{RW: rw, RO: ro, RestrictTCP: true}
+}
+
+// directoryRuntime is what a lookup of the site's directory reads
+// besides directory_ca_file and directory_bind_password_file: the
+// resolver's files (Go's own resolver, and the C library's when Go
+// hands a name to it, with its NSS modules in the library directories),
+// and the system's CA certificates (Go reads the bundle, or the
+// directory's files, which link into /usr/share/ca-certificates).
+var directoryRuntime = []string{
+	"/etc/resolv.conf", "/etc/hosts", "/etc/host.conf", "/etc/nsswitch.conf", "/etc/gai.conf",
+	"/lib", "/lib64", "/usr/lib", "/usr/lib64",
+	"/etc/ssl/certs", "/usr/share/ca-certificates", "/usr/local/share/ca-certificates",
+}
+
+// directoryRules are userRules plus what a lookup of the site's
+// directory reads (directoryRuntime, directory_ca_file,
+// directory_bind_password_file), for the requests of
+// Request.LooksUpDirectory on a site that has a directory (siteDirectory).
+// They may connect to the directory's TCP port (directoryPorts) and no
+// other.
+func directoryRules(cfg *config.Config, cfgPath string, acct *auth.Account) sandbox.Rules {
+	r := userRules(cfg, cfgPath, acct)
+	r.RO = append(r.RO, directoryRuntime...)
+	for _, p := range []string{cfg.DirectoryCAFile, cfg.DirectoryBindPasswordFile} {
+		if p != "" {
+			r.RO = append(r.RO, p)
+		}
+	}
+	r.ConnectTCP = directoryPorts(cfg.DirectoryURI)
+	return r
+}
+
+// directoryPorts are the TCP ports a lookup of the directory at uri
+// connects to: the URI's (389 for ldap://, 636 for ldaps:// by default),
+// and for a host given by name the name servers' (53: the C library's
+// resolver falls back to TCP for long answers). Nothing for a URI that
+// does not parse (config.Load has refused it before).
+func directoryPorts(uri string) []uint16 {
+	u, err := url.Parse(uri)
+	if err != nil {
+		return nil
+	}
+	port := map[string]string{"ldap": "389", "ldaps": "636"}[u.Scheme]
+	if p := u.Port(); p != "" {
+		port = p
+	}
+	n, err := strconv.ParseUint(port, 10, 16)
+	if err != nil || n == 0 {
+		return nil
+	}
+	ports := []uint16{uint16(n)}
+	if net.ParseIP(u.Hostname()) == nil {
+		ports = append(ports, 53)
+	}
+	return ports
+}
+
+// siteDirectory reports whether req may look up the site's directory:
+// one of Request.LooksUpDirectory's, on a site with directory_uri set.
+func siteDirectory(cfg *config.Config, req *Request) bool {
+	return cfg.DirectoryURI != "" && req.LooksUpDirectory()
 }
 
 // indexDir is the directory of acct's search index when index_dir puts
@@ -83,11 +151,12 @@ func indexDir(cfg *config.Config, acct *auth.Account) string {
 const MailnameFile = "/etc/mailname"
 
 // sandboxUser restricts the process, after the drop, to userRules (or
-// gnupgRules for a request that runs GnuPG). Failure is logged, not
-// fatal: Landlock is best effort.
+// gnupgRules for a request that runs GnuPG, directoryRules for one that
+// looks up the directory: dir). Failure is logged, not fatal: Landlock
+// is best effort.
 // Only a request that runs nothing or GnuPG alone comes here (see
 // sandboxAsRoot).
-func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account, prog Program) {
+func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account, prog Program, dir bool) {
 	if !cfg.Landlock {
 		return
 	}
@@ -97,6 +166,9 @@ func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account, prog Pr
 		_ = os.MkdirAll(indexDir(cfg, acct), 0o700)
 	}
 	rules := userRules(cfg, cfgPath, acct)
+	if dir {
+		rules = directoryRules(cfg, cfgPath, acct)
+	}
 	if prog.Has(RunsGnuPG) {
 		_ = os.MkdirAll(cfg.GnuPGHomeFor(acct.User, acct.Home), 0o700)
 		rules = runRules(cfg, cfgPath, acct, prog)
@@ -109,7 +181,8 @@ func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account, prog Pr
 }
 
 // sandboxAsRoot restricts a request of acct as root, just before the
-// drop, to userRules, or for a request that runs a program to runRules,
+// drop, to userRules (directoryRules for a request that looks up the
+// site's directory: dir), or for a request that runs a program to runRules,
 // and reports whether the process needs nothing more (sandboxUser after
 // the drop otherwise). The ruleset goes without no_new_privs (see the top
 // of this file), and its paths are opened as root, which grants nothing
@@ -128,7 +201,7 @@ func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account, prog Pr
 //     exist yet, a request that runs GnuPG besides another kind gets no
 //     rule for it (a rule needs an existing path): GnuPG then cannot make
 //     it, and finds no key.
-func sandboxAsRoot(cfg *config.Config, cfgPath string, acct *auth.Account, runs Program) bool {
+func sandboxAsRoot(cfg *config.Config, cfgPath string, acct *auth.Account, runs Program, dir bool) bool {
 	if !cfg.Landlock {
 		return true
 	}
@@ -152,6 +225,9 @@ func sandboxAsRoot(cfg *config.Config, cfgPath string, acct *auth.Account, runs 
 		}
 	}
 	rules := runRules(cfg, cfgPath, acct, runs)
+	if dir && runs == RunsNothing {
+		rules = directoryRules(cfg, cfgPath, acct)
+	}
 	if err := sandbox.RestrictAsRoot(rules); err != nil {
 		logf("landlock for %s (program %s) as root: %v", acct.User, runs, err)
 		return program
@@ -231,6 +307,9 @@ func runRules(cfg *config.Config, cfgPath string, acct *auth.Account, runs Progr
 	if len(exec) == 0 && !gpg {
 		return r
 	}
+	// The programs may speak TCP: msmtp to a relay, spamc to spamd,
+	// sa-learn's network checks.
+	r.RestrictTCP = false
 	r.RO = append(append(r.RO, programRuntime.ro...), ro...)
 	r.RW = append(append(r.RW, programRuntime.rw...), rw...)
 	for _, p := range exec {

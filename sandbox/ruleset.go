@@ -21,6 +21,9 @@ const (
 		llsys.AccessFSMakeDir | llsys.AccessFSMakeReg | llsys.AccessFSRefer
 	rightsExec = llsys.AccessFSExecute | llsys.AccessFSReadFile
 
+	// rightsTCP are the network rights of Rules.RestrictTCP (ABI 4).
+	rightsTCP = llsys.AccessNetBindTCP | llsys.AccessNetConnectTCP
+
 	// rightsOfFile are the rights that apply to a file that is not a
 	// directory; the kernel refuses a rule on a file with any other.
 	rightsOfFile = llsys.AccessFSExecute | llsys.AccessFSWriteFile |
@@ -54,6 +57,10 @@ func restrict(r Rules, nnp bool) error {
 		return nil
 	}
 	attr := llsys.RulesetAttr{HandledAccessFS: access}
+	net := r.RestrictTCP && ABI() >= 4
+	if net {
+		attr.HandledAccessNet = rightsTCP
+	}
 	fd, err := llsys.LandlockCreateRuleset(&attr, 0)
 	if err != nil {
 		return fmt.Errorf("landlock_create_ruleset: %w", err)
@@ -75,6 +82,14 @@ func restrict(r Rules, nnp bool) error {
 		for _, p := range set.paths {
 			if err := addPath(fd, p, set.rights&access); err != nil {
 				return err
+			}
+		}
+	}
+	if net {
+		for _, port := range r.ConnectTCP {
+			pa := llsys.NetPortAttr{AllowedAccess: llsys.AccessNetConnectTCP, Port: uint64(port)}
+			if err := llsys.LandlockAddNetPortRule(fd, &pa, 0); err != nil {
+				return fmt.Errorf("landlock_add_rule tcp port %d: %w", port, err)
 			}
 		}
 	}

@@ -46,6 +46,16 @@
 // program already running can still map readable code itself; Landlock
 // does not govern mmap.
 //
+// With Rules.RestrictTCP the ruleset also governs TCP (Landlock's network
+// rights, ABI 4): binding any TCP port is refused, and connecting to any
+// port but those of Rules.ConnectTCP. Without it, as Landlock itself,
+// the rules leave the network alone. It governs what the program and its
+// libraries do through ordinary TCP sockets (net.Dial, a library's
+// client); it is not a wall against code that takes the process over:
+// the kernel's TCP rights cover neither Multipath TCP sockets (which Go
+// uses for listeners by default) nor UDP (Landlock's UDP rights, ABI 8,
+// are not handled).
+//
 // It is best effort: on a kernel without Landlock, or whose Landlock
 // cannot allow renames between directories (ABI 1, no "refer"), nothing is
 // restricted and ABI reports what was found, so that the caller can log
@@ -74,6 +84,13 @@ type Rules struct {
 	// making named sockets in them (bind(2) of a Unix socket): a GnuPG
 	// home, where gpg-agent makes its sockets.
 	Sockets []string
+	// RestrictTCP: the process may bind no TCP port and connect only to
+	// the TCP ports of ConnectTCP, on any address (Landlock ABI 4 and
+	// later; an older kernel leaves TCP unrestricted). UDP is not
+	// restricted, so name lookups work; the C library's TCP fallback to
+	// a name server needs port 53 in ConnectTCP.
+	RestrictTCP bool
+	ConnectTCP  []uint16
 }
 
 // ABI returns the Landlock ABI version of the running kernel, 0 when

@@ -22,6 +22,8 @@ func TestMain(m *testing.M) {
 		os.Exit(restrictChild())
 	case "asroot":
 		os.Exit(asRootChild())
+	case "tcp":
+		os.Exit(tcpChild())
 	}
 	os.Exit(m.Run())
 }

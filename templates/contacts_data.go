@@ -118,3 +118,27 @@ type Person struct {
 type Suggestion struct {
 	Value, Label string
 }
+
+// DirectoryData is the site directory's search page.
+type DirectoryData struct {
+	Query       string
+	Searched    bool // a search was made (Query not empty)
+	Unavailable bool // the directory did not answer
+	More        bool // it had more than it returned
+	Skipped     int  // people left out: without a usable address
+	Rows        []DirectoryRow
+	Back        string // this page, for the forms to come back to
+}
+
+// DirectoryRow is a person the directory found.
+type DirectoryRow struct {
+	Name, Org, Phone string
+	Mails            []DirectoryMail
+}
+
+// DirectoryMail is one of a person's addresses.
+type DirectoryMail struct {
+	Address string
+	WriteTo string // a new message to the person
+	Known   bool   // the address book has it
+}

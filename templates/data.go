@@ -22,7 +22,9 @@ type Page struct {
 	Query       string // the search box's text
 
 	FiltersOn bool // the site writes filters: the Filters and Vacation links
-	Quota     *QuotaData
+	// DirectoryOn: the site has a directory: the Directory link.
+	DirectoryOn bool
+	Quota       *QuotaData
 
 	Login   *LoginData
 	Folders *FoldersData
@@ -44,6 +46,7 @@ type Page struct {
 	Contact   *ContactData
 	Import    *ImportData
 	Collected *CollectedData
+	Directory *DirectoryData
 }
 
 // LoginData is the login page.

@@ -4,7 +4,9 @@
 // its own datalist, refilled from GET /complete?q=<the entry being typed>
 // whose options are the whole field with that entry completed, so the
 // browser's own list completes the last address of a comma-separated
-// field. Served from postern itself under script-src 'self': no inline
+// field. The site's directory, when there is one, adds its people after
+// the book's; when it does not answer, a note next to the field says so.
+// Served from postern itself under script-src 'self': no inline
 // script, no eval, no HTML built from strings.
 (function () {
   'use strict';
@@ -29,6 +31,24 @@
     return { head: head, term: s.slice(cut + 1).replace(/^\s+/, '') };
   }
 
+  // directoryNote says, next to input, that the site's directory did
+  // not answer, so its people are missing from the list; or removes it.
+  function directoryNote(input, down) {
+    var id = 'directory-note-' + input.id;
+    var note = document.getElementById(id);
+    if (!down) {
+      if (note) { note.parentNode.removeChild(note); }
+      return;
+    }
+    if (note) { return; }
+    note = document.createElement('span');
+    note.id = id;
+    note.className = 'small directory-note';
+    note.setAttribute('role', 'status');
+    note.textContent = 'The directory did not answer: only your contacts are offered.';
+    input.parentNode.insertBefore(note, input.nextSibling);
+  }
+
   function attach(input) {
     var list = document.createElement('datalist');
     list.id = 'complete-' + input.id;
@@ -42,7 +62,10 @@
         if (e.term === '' || e.term === asked) { return; }
         asked = e.term;
         fetch(url + '?q=' + encodeURIComponent(e.term), { credentials: 'same-origin', headers: { 'Accept': 'application/json' } })
-          .then(function (r) { return r.ok ? r.json() : []; })
+          .then(function (r) {
+            directoryNote(input, r.headers.get('X-Postern-Directory') === 'unavailable');
+            return r.ok ? r.json() : [];
+          })
           .then(function (found) {
             if (lastEntry(input.value).term !== e.term) { return; }
             while (list.firstChild) { list.removeChild(list.firstChild); }
