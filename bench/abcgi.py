@@ -258,6 +258,9 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--variant", action="append", required=True, help="LABEL=TREE (a source tree with a Makefile)")
     p.add_argument("--make-arg", action="append", default=[], help="LABEL:VAR=value, a make variable for one variant")
+    p.add_argument("--env", action="append", default=[],
+                   help="LABEL:VAR=value, an environment variable for one variant's runs (a build whose "
+                        "privdrop/rtenv lets it through, to measure a runtime setting)")
     p.add_argument("--rounds", type=int, default=40)
     p.add_argument("--messages", type=int, default=1000)
     p.add_argument("--gen", default=os.path.join(ROOT, "..", "shared", "bench", "genmaildir.py"))
@@ -280,6 +283,7 @@ def main():
             var = Variant(label, tree, tmp)
             margs = [m.split(":", 1)[1] for m in a.make_arg if m.split(":", 1)[0] == label]
             var.build(s.etc, margs)
+            var.env = dict(e.split(":", 1)[1].split("=", 1) for e in a.env if e.split(":", 1)[0] == label)
             variants.append(var)
         s.mailbox(variants[0].binary)
         outp = os.path.join(tmp, "out")
@@ -294,7 +298,7 @@ def main():
         for v in variants:
             for name, method, path, body, ck, check in todo:
                 env = cgi_env(method, path, cookie=ck, clen=len(body) if body else None)
-                code, _, _, head = run_once(v.binary, env, body, outp, web, cgirun, tmp)
+                code, _, _, head = run_once(v.binary, dict(env, **v.env), body, outp, web, cgirun, tmp)
                 if code != 0 or check not in head:
                     sys.exit("abcgi: %s %s: exit %d: %r" % (v.label, name, code, head[:400]))
         data = {}
@@ -304,7 +308,7 @@ def main():
             for name, method, path, body, ck, check in todo:
                 env = cgi_env(method, path, cookie=ck, clen=len(body) if body else None)
                 for v in order:
-                    code, ru, wall, head = run_once(v.binary, env, body, outp, web, cgirun, tmp)
+                    code, ru, wall, head = run_once(v.binary, dict(env, **v.env), body, outp, web, cgirun, tmp)
                     if code != 0 or check not in head:
                         sys.exit("abcgi: %s %s round %d: exit %d: %r" % (v.label, name, rnd, code, head[:400]))
                     r = {"variant": v.label, "row": name, "cpu_ms": (ru.ru_utime + ru.ru_stime) * 1000,
@@ -341,7 +345,7 @@ def report(a, s, variants, todo, data, sc):
     print("abcgi: %d rounds, %d messages, load average %s, %s" % (a.rounds, a.messages, load,
                                                                   time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())))
     for v in variants:
-        print("  %s: %s, %d bytes" % (v.label, v.tree, v.size))
+        print("  %s: %s, %d bytes%s" % (v.label, v.tree, v.size, "".join(" %s=%s" % kv for kv in v.env.items())))
     print()
     print("| row | variant | CPU ms median | user | sys | mean CPU | minflt | ctx sw (vol+invol) | maxrss KB | wall ms (incl. cgirun) | CPU vs %s |" % variants[0].label)
     print("|---|---|---|---|---|---|---|---|---|---|---|")
