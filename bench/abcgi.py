@@ -18,10 +18,22 @@ The rows: the anonymous login page (GET /), a warm message list (GET
 /list?f=INBOX, page size 10), a text/plain message (GET /msg) and a
 login (POST /login). Within each round every row runs every variant
 once, in an order that alternates from round to round, so that the
-machine's load falls on both alike. For each run it takes the child's
-own rusage from wait4(2): user+system CPU, minor page faults, context
-switches; the medians are printed per row and variant, with the ratio
-B/A (or each variant over the first).
+machine's load falls on both alike. Each run goes through cgirun, a
+small C program built at the start (gcc), which forks, becomes the web
+user and execs the variant, and reports the child's own rusage from
+wait4(2): user+system CPU, minor page faults, context switches. Minor
+faults and the strace counts hardly depend on the machine's load; CPU
+does, hence the interleaving and the medians, printed per row and
+variant with the ratio to the first variant. --env LABEL:VAR=value sets
+a variable for one variant's runs (for a build whose privdrop/rtenv
+lets it through: how a runtime setting was measured).
+
+Profiles: perf cannot follow into a set-user-ID exec, so profile a copy
+without the bit, run as root (the same path: root room, Landlock as
+root, drop), e.g. `perf record -e page-faults -c 1 -g` for every fault
+with its call chain. For the package inits, link with -ldflags
+'-X runtime.godebugDefault=inittrace=1': rtenv removes GODEBUG from the
+environment, not the default compiled in.
 
 --strace adds one run of each row and variant under `strace -f -c`
 (as www-data through strace -u, so the set-user-ID bit applies): the
