@@ -25,7 +25,14 @@ LDFLAGS    := -X postern/config.Path=$(CONFIG) -X main.version=$(VERSION) \
 # A position-independent executable: ASLR for the setuid program (and
 # Debian's hardening checks).
 BUILDMODE  ?= pie
-GOFLAGS_BUILD := -trimpath -buildvcs=false -buildmode=$(BUILDMODE) -ldflags "$(LDFLAGS)"
+# Its relative relocations packed (DT_RELR: binutils 2.38, glibc 2.36),
+# when the C toolchain links them: the dynamic loader then reads 16 KB of
+# relocations at every start instead of 1 MB (45,000 entries), and the
+# program is 1 MB smaller (bench/abcgi.py: 36 fewer page faults a
+# request). The pages the relocations write to are the same either way.
+RELR       ?= $(shell printf 'int main(void){return 0;}' | $${CC:-cc} -x c - -o /dev/null -pie -fPIE -Wl,-z,pack-relative-relocs -Wl,--fatal-warnings 2>/dev/null && echo -Wl,-z,pack-relative-relocs)
+EXTLDFLAGS := $(if $(filter pie,$(BUILDMODE)),$(RELR))
+GOFLAGS_BUILD := -trimpath -buildvcs=false -buildmode=$(BUILDMODE) -ldflags "$(LDFLAGS)$(if $(EXTLDFLAGS), -extldflags=$(EXTLDFLAGS))"
 # The search index needs SQLite's FTS5 (github.com/mattn/go-sqlite3 builds
 # it with this tag); every go command run by make gets it.
 export GOFLAGS := -tags=sqlite_fts5

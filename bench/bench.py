@@ -73,22 +73,25 @@ class Server:
         self.tmp = tmp
         self.cgidir = os.path.join(tmp, "cgi-bin")
         self.binary = os.path.join(self.cgidir, "postern")
-        self.conf = os.path.join(tmp, "postern.conf")
+        self.etc = os.path.join(tmp, "etc")
+        self.conf = os.path.join(self.etc, "postern", "postern.conf")
         self.apache = os.path.join(tmp, "apache")
         self.proc = None
         self.pam_installed = False
 
     def build(self):
         os.makedirs(self.cgidir, exist_ok=True)
-        # The build mode of the Makefile (and of the Debian package): what
-        # sites run. BUILDMODE=exe measures the faster, non-PIE build.
-        subprocess.run(["go", "build", "-tags", "sqlite_fts5", "-trimpath",
-                        "-buildmode=" + os.environ.get("BUILDMODE", "pie"), "-ldflags",
-                        "-X postern/config.Path=" + self.conf, "-o", self.binary, "./cgi"],
-                       cwd=ROOT, check=True)
+        os.makedirs(os.path.dirname(self.conf), exist_ok=True)
+        # The Makefile's build (that of the Debian package too): what sites
+        # run, with its build mode and linker flags. BUILDMODE=exe
+        # measures the faster, non-PIE build. It leaves a ./postern built
+        # for this configuration, which make install refuses (postern.paths).
+        subprocess.run(["make", "-s", "postern", "SYSCONFDIR=" + self.etc,
+                        "BUILDMODE=" + os.environ.get("BUILDMODE", "pie")], cwd=ROOT, check=True)
+        shutil.copy(os.path.join(ROOT, "postern"), self.binary)
         os.chown(self.binary, 0, 0)
         os.chmod(self.binary, 0o4755)
-        for d in (self.tmp, self.cgidir):
+        for d in (self.tmp, self.cgidir, self.etc, os.path.dirname(self.conf)):
             os.chmod(d, 0o755)
         with open(self.conf, "w") as f:
             f.write("auth = pam\nmin_uid = 1000\nweb_user = %s\nrequire_https = no\n"
@@ -522,7 +525,7 @@ class Bench:
 # The programs bench.py runs (sh bench/run.sh prepare installs them): a
 # run stops before it measures anything when one is missing, rather than
 # leave rows out.
-TOOLS = ("go", "gcc", "wrk", "/usr/sbin/apache2", "/usr/bin/time", "setpriv", "useradd", "userdel",
+TOOLS = ("go", "gcc", "make", "wrk", "/usr/sbin/apache2", "/usr/bin/time", "setpriv", "useradd", "userdel",
          "chpasswd", "chown", "chmod", "du")
 
 

@@ -26,8 +26,8 @@ PATH=$PATH:/usr/sbin:/sbin
 # What the postern side (bench.py) uses: the build (Go is checked, not
 # installed: Debian's is too old, see INSTALL), a private Apache, users,
 # /usr/bin/time, setpriv and wrk.
-POSTERN_PKGS="gcc libpam0g-dev libcrypt-dev apache2 wrk time util-linux passwd python3"
-POSTERN_TOOLS="go gcc python3 apache2 wrk time setpriv useradd userdel chpasswd"
+POSTERN_PKGS="make gcc libpam0g-dev libcrypt-dev apache2 wrk time util-linux passwd python3"
+POSTERN_TOOLS="go gcc make python3 apache2 wrk time setpriv useradd userdel chpasswd"
 # What ../shared/bench/sqwebmail (setup.sh, bench.sh, bench.py) uses: the
 # package list of its setup.sh, installed here before anything is measured.
 SQW_PKGS="apache2 sqwebmail courier-authdaemon courier-authlib maildrop ispell iamerican curl python3 wrk hyperfine w3m sysstat procps"

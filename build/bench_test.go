@@ -57,7 +57,7 @@ func runWithPath(t *testing.T, path string, name string, args ...string) (int, s
 }
 
 // benchTools are the programs that bench/run.sh checks for, both sides.
-var benchTools = []string{"go", "gcc", "python3", "apache2", "wrk", "time", "setpriv", "useradd", "userdel", "chpasswd",
+var benchTools = []string{"go", "gcc", "make", "python3", "apache2", "wrk", "time", "setpriv", "useradd", "userdel", "chpasswd",
 	"curl", "setsid", "webmaild"}
 
 // TestBenchRunCheck: bench/run.sh stops, naming it, when a tool the run
@@ -99,7 +99,7 @@ func TestBenchPyCheck(t *testing.T) {
 			testenv.Lacking(t, "%s (make deps): %v", p, err)
 		}
 	}
-	tools := []string{"go", "gcc", "wrk", "setpriv", "useradd", "userdel", "chpasswd", "chown", "chmod", "du"}
+	tools := []string{"go", "gcc", "make", "wrk", "setpriv", "useradd", "userdel", "chpasswd", "chown", "chmod", "du"}
 	if status, out := runWithPath(t, stubs(t, tools, nil), python, "../bench/bench.py", "--check-tools"); status != 0 {
 		t.Errorf("bench.py --check-tools with every tool = %d, %q; want 0", status, out)
 	}

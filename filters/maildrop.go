@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"postern/maildir"
@@ -37,8 +38,8 @@ const (
 
 // safePath is what a path in a maildrop rule may hold: it is written
 // unquoted into the shell command line of mailbot and inside maildrop's
-// single-quoted strings.
-var safePath = regexp.MustCompile(`^/[A-Za-z0-9_./@+,:%=-]*$`)
+// single-quoted strings. Compiled on first use (see headerName).
+var safePath = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^/[A-Za-z0-9_./@+,:%=-]*$`) })
 
 // Maildrop returns the Set as a maildrop filter file (maildropfilter(7)).
 // It validates s first, and refuses paths it could not write as they are.
@@ -56,7 +57,7 @@ func (s *Set) Maildrop(o Maildrop) ([]byte, error) {
 		o.Location = time.Local
 	}
 	for _, p := range []string{o.Maildir, o.Mailbot, o.Sendmail} {
-		if !safePath.MatchString(p) || strings.Contains(p, "..") {
+		if !safePath().MatchString(p) || strings.Contains(p, "..") {
 			return nil, fmt.Errorf("filters: the path %q cannot be written in a maildrop rule (letters, digits and _./@+,:%%=- only)", p)
 		}
 	}

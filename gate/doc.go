@@ -12,8 +12,11 @@
 //
 //  0. Before the Go runtime starts, a C constructor (privdrop/rtenv)
 //     removes every GO* variable, which the runtime would read before
-//     main (GOMAXPROCS, GOGC, GOMEMLIMIT, GODEBUG, GOTRACEBACK).
-//  1. Prepare: no GO* variable reached the runtime (rtenv.Check), umask
+//     main (GOMAXPROCS, GOGC, GOMEMLIMIT, GODEBUG, GOTRACEBACK), and
+//     narrows the CPU affinity to one CPU, so that the runtime starts
+//     with GOMAXPROCS 1 whoever the caller is.
+//  1. Prepare: no GO* variable reached the runtime (rtenv.Check), the
+//     main thread has its CPUs back (rtenv.Unpin), umask
 //     077, standard descriptors open, the environment reduced to an
 //     allowlist of CGI variables (privdrop.Sanitize); the
 //     configuration path is the one fixed at build time (config.Path), and

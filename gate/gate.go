@@ -64,7 +64,9 @@ type Password struct {
 // Prepare is step 1 of every run, a request or a command: it proves
 // that the Go runtime started without any of its own variables
 // (GOMAXPROCS, GODEBUG, ...: package privdrop/rtenv removes every GO*
-// name in a C constructor, before the runtime reads them), cleans the
+// name in a C constructor, before the runtime reads them), gives the
+// main thread back the CPUs that the constructor narrowed to one (so
+// that the runtime started with GOMAXPROCS 1: rtenv.Unpin), cleans the
 // process (privdrop.Sanitize) and reports whether the program runs with
 // borrowed privileges and which configuration file it must read. It reads
 // POSTERN_CONFIG before the environment is cleaned, and only when nobody's
@@ -74,6 +76,11 @@ func Prepare() (setuid bool, cfgPath string, err error) {
 	if err := rtenv.Check(); err != nil {
 		return false, "", err
 	}
+	// The constructor started the runtime on one CPU (GOMAXPROCS 1); the
+	// main thread, which serves the request, gets the others back. Should
+	// that fail, the request runs on one CPU: slower under load, no less
+	// safe.
+	_ = rtenv.Unpin()
 	setuid = os.Getuid() != os.Geteuid() || os.Getgid() != os.Getegid()
 	cfgPath = config.Path
 	if !setuid {

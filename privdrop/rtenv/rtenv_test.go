@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/bits"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,7 +14,9 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"unsafe"
 
 	"postern/internal/testenv"
 )
@@ -31,6 +34,24 @@ type report struct {
 	MemLimit   int64  // debug.SetMemoryLimit's: GOMEMLIMIT
 	GOROOT     string // runtime.GOROOT
 	Check      string // Check's error, "" for nil
+	CPUs       int    // CPUs(): the count the process started with
+	Before     int    // CPUs of the main thread's affinity before Unpin
+	After      int    // and after it
+	Unpin      string // Unpin's error, "" for nil
+}
+
+// affinity returns how many CPUs the calling thread may run on.
+func affinity() int {
+	var mask [1024 / 64]uint64
+	_, _, errno := syscall.RawSyscall(syscall.SYS_SCHED_GETAFFINITY, 0, uintptr(len(mask)*8), uintptr(unsafe.Pointer(&mask[0])))
+	if errno != 0 {
+		return -1
+	}
+	n := 0
+	for _, w := range mask {
+		n += bits.OnesCount64(w)
+	}
+	return n
 }
 
 // TestMain turns the test binary into the probe when probeVar is set: the
@@ -40,7 +61,14 @@ func TestMain(m *testing.M) {
 	case "":
 		os.Exit(m.Run())
 	case "report":
+		// The main thread, where init ran: the constructor's one CPU.
+		runtime.LockOSThread()
+		before := affinity()
+		unpinErr := Unpin()
 		r := report{
+			CPUs:       CPUs(),
+			Before:     before,
+			After:      affinity(),
 			Environ:    os.Environ(),
 			CEnviron:   cEnviron(),
 			GOMAXPROCS: runtime.GOMAXPROCS(0),
@@ -50,6 +78,9 @@ func TestMain(m *testing.M) {
 		}
 		if err := Check(); err != nil {
 			r.Check = err.Error()
+		}
+		if unpinErr != nil {
+			r.Unpin = unpinErr.Error()
 		}
 		json.NewEncoder(os.Stdout).Encode(r)
 		os.Exit(0)
@@ -67,6 +98,14 @@ func probe(t *testing.T, mode string, env ...string) (report, string) {
 	cmd.Env = append(env, probeVar+"="+mode)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	// This test binary links the constructor too: start the probe from a
+	// thread with the affinity this process started with, as a web
+	// server would.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if err := Unpin(); err != nil {
+		t.Fatal(err)
+	}
 	err := cmd.Run()
 	var r report
 	if mode == "report" {
@@ -135,9 +174,30 @@ func TestConstructor(t *testing.T) {
 		GCPercent:  100,
 		MemLimit:   math.MaxInt64,
 		GOROOT:     base.GOROOT,
+		CPUs:       base.CPUs,
+		Before:     base.Before,
+		After:      base.After,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("probe(%q) =\n%+v, want\n%+v", env, got, want)
+	}
+}
+
+// TestProcessorCount: the runtime of a probe started with every CPU of
+// this process starts with GOMAXPROCS 1 (the constructor narrowed the
+// affinity to one CPU), and Unpin gives the main thread all of them back.
+func TestProcessorCount(t *testing.T) {
+	n := CPUs()
+	if n < 1 {
+		t.Fatalf("CPUs() = %d in the test process, want at least 1", n)
+	}
+	if n == 1 {
+		t.Log("this process may run on one CPU only: the constructor has nothing to narrow")
+	}
+	got, _ := probe(t, "report")
+	if got.CPUs != n || got.GOMAXPROCS != 1 || got.Before != 1 || got.After != n || got.Unpin != "" {
+		t.Errorf("probe: CPUs %d, GOMAXPROCS %d, affinity %d before Unpin and %d after (error %q); want %d, 1, 1, %d, none",
+			got.CPUs, got.GOMAXPROCS, got.Before, got.After, got.Unpin, n, n)
 	}
 }
 

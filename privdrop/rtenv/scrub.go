@@ -1,9 +1,56 @@
 package rtenv
 
 /*
+#define _GNU_SOURCE
+#include <sched.h>
 #include <stddef.h>
 
 extern char **environ;
+
+// postern_rtenv_cpus is the CPU affinity the process started with;
+// postern_rtenv_pinned says whether postern_rtenv_pin narrowed it.
+static cpu_set_t postern_rtenv_cpus;
+static int postern_rtenv_ncpus;
+static int postern_rtenv_pinned;
+
+// postern_rtenv_pin narrows the affinity of the process (its one thread
+// so far) to the CPU it runs on, when it may run on more than one: the
+// runtime's schedinit takes its default GOMAXPROCS from the affinity mask
+// (see doc.go, "The processor count"). A mask larger than cpu_set_t
+// (more than 1,024 CPUs) makes sched_getaffinity fail: nothing is done.
+static void postern_rtenv_pin(void) {
+	cpu_set_t one;
+	int cpu;
+	if (sched_getaffinity(0, sizeof postern_rtenv_cpus, &postern_rtenv_cpus) != 0) {
+		return;
+	}
+	postern_rtenv_ncpus = CPU_COUNT(&postern_rtenv_cpus);
+	if (postern_rtenv_ncpus < 2) {
+		return;
+	}
+	cpu = sched_getcpu();
+	if (cpu < 0 || cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &postern_rtenv_cpus)) {
+		return;
+	}
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	if (sched_setaffinity(0, sizeof one, &one) == 0) {
+		postern_rtenv_pinned = 1;
+	}
+}
+
+static int postern_rtenv_started_cpus(void) {
+	return postern_rtenv_ncpus;
+}
+
+// postern_rtenv_unpin gives the calling thread the affinity the process
+// started with.
+static int postern_rtenv_unpin(void) {
+	if (!postern_rtenv_pinned) {
+		return 0;
+	}
+	return sched_setaffinity(0, sizeof postern_rtenv_cpus, &postern_rtenv_cpus);
+}
 
 // postern_rtenv_blank is what a removed entry points to: an empty string,
 // as Go's own Unsetenv leaves behind. Two bytes, so a C library that
@@ -26,8 +73,9 @@ static void postern_rtenv_blank_array(char **env) {
 }
 
 // postern_rtenv_scrub runs before main, so before the Go runtime's
-// rt0_go copies the environment (see doc.go). Priority 101 runs it before
-// every constructor of this program without one.
+// rt0_go copies the environment and schedinit counts the CPUs (see
+// doc.go). Priority 101 runs it before every constructor of this program
+// without one.
 #ifdef __GLIBC__
 __attribute__((constructor(101)))
 static void postern_rtenv_scrub(int argc, char **argv, char **envp) {
@@ -37,11 +85,13 @@ static void postern_rtenv_scrub(int argc, char **argv, char **envp) {
 	if (environ != envp) {
 		postern_rtenv_blank_array(environ);
 	}
+	postern_rtenv_pin();
 }
 #else
 __attribute__((constructor(101)))
 static void postern_rtenv_scrub(void) {
 	postern_rtenv_blank_array(environ);
+	postern_rtenv_pin();
 }
 #endif
 
@@ -62,6 +112,26 @@ static const char *postern_rtenv_entry(size_t i) {
 }
 */
 import "C"
+
+import "fmt"
+
+// Unpin gives the calling thread back the CPU affinity the process
+// started with, which the constructor narrowed to one CPU so that the Go
+// runtime started with GOMAXPROCS 1 (doc.go, "The processor count").
+// The runtime's threads started before keep the one CPU. gate.Prepare
+// calls it at the start of main, on the main thread, where the request
+// runs. It returns an error only when sched_setaffinity(2) refuses.
+func Unpin() error {
+	if r, err := C.postern_rtenv_unpin(); r != 0 {
+		return fmt.Errorf("rtenv: sched_setaffinity: %v", err)
+	}
+	return nil
+}
+
+// CPUs returns how many CPUs the process's affinity allowed when it
+// started, before the constructor narrowed it; 0 when it could not be
+// read.
+func CPUs() int { return int(C.postern_rtenv_started_cpus()) }
 
 // cEnviron returns the entries of the C library's environ.
 func cEnviron() []string {
