@@ -209,3 +209,13 @@ func (l List) ForReply(recipients []string) Identity {
 	}
 	return l.Default()
 }
+
+// Get returns the identity of addr, enabled or disabled.
+func (l List) Get(addr string) (Identity, bool) {
+	for _, id := range l {
+		if key(id.Address) == key(addr) {
+			return id, true
+		}
+	}
+	return Identity{}, false
+}

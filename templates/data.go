@@ -44,6 +44,8 @@ type Page struct {
 	Contact   *ContactData
 	Import    *ImportData
 	Collected *CollectedData
+
+	Identities *IdentitiesData
 }
 
 // LoginData is the login page.
