@@ -239,6 +239,24 @@ func TestIdentitiesSwitchAndPolicy(t *testing.T) {
 	if strings.Count(v.Get("body"), "-- ") != 1 || strings.Contains(v.Get("body"), "My sig") {
 		t.Errorf("switching after an edit: %q", v.Get("body"))
 	}
+	// A saved draft, opened again, keeps its one signature.
+	v.Set("action", "save")
+	r = c.postCompose(v)
+	wantStatus(t, r, http.StatusOK)
+	draft := formValues(t, r, "compose").Get("draft")
+	if draft == "" {
+		t.Fatalf("%s: no draft key after Save; body: %.800s", r, r.body)
+	}
+	t.Cleanup(func() {
+		for _, f := range mailWith(env.a, "Drafts", "Sales sig, edited") {
+			os.Remove(f)
+		}
+	})
+	resumed := formValues(t, c.get("/compose?draft="+url.QueryEscape(draft)), "compose")
+	if b := resumed.Get("body"); strings.Count(b, "-- \n") != 1 || !strings.Contains(b, "Sales sig, edited") || strings.Contains(b, "My sig") {
+		t.Errorf("resumed draft text = %q, want its one signature", b)
+	}
+
 	// Make the alias the default: a new message starts from it.
 	wantStatus(t, c.post("/identities", url.Values{"csrf": {c.csrf()}, "op": {"default"}, "address": {alias}}), http.StatusSeeOther)
 	if _, sel := fromOptions(t, c.get("/compose")); sel != alias {
@@ -266,6 +284,50 @@ func TestIdentitiesSwitchAndPolicy(t *testing.T) {
 	v.Set("to", addr(env.b))
 	v.Set("action", "send")
 	wantStatus(t, c.postCompose(v), http.StatusBadRequest)
+}
+
+// TestIdentitiesDamaged: a damaged identities file is reported on the
+// page, not written over, does not keep the user from writing, and is
+// set aside on request.
+func TestIdentitiesDamaged(t *testing.T) {
+	withConfig(t, env.baseConf+"mail_domain = localhost\nidentities = %u-sales@localhost\n")
+	freshIdentities(t, env.a)
+	c := loggedIn(t, env.a)
+	path := filepath.Join(env.a.maildir, "postern", "identities")
+	const junk = "{\"version\":1,\"identities\":[{\"address\":"
+	if err := os.WriteFile(path, []byte(junk), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	os.Chown(path, env.a.uid, env.a.gid)
+	t.Cleanup(func() {
+		files, _ := filepath.Glob(path + ".damaged-*")
+		for _, f := range files {
+			os.Remove(f)
+		}
+	})
+	r := c.get("/identities")
+	wantStatus(t, r, http.StatusOK)
+	if byID(r.doc, "identities-damaged") == nil {
+		t.Fatalf("%s: no #identities-damaged; body: %.1200s", r, r.body)
+	}
+	opts, _ := fromOptions(t, c.get("/compose"))
+	if len(opts) != 2 {
+		t.Errorf("compose with a damaged file offers %q, want both allowed addresses", opts)
+	}
+	setup := c.get("/identity?address=" + url.QueryEscape(addr(env.a)))
+	wantStatus(t, c.saveIdentity(setup, map[string]string{"name": "Me"}), http.StatusConflict)
+	if b, _ := os.ReadFile(path); string(b) != junk {
+		t.Errorf("the damaged file was written over: %q", b)
+	}
+	r = c.post("/identities", url.Values{"csrf": {c.csrf()}, "op": {"setaside"}})
+	wantStatus(t, r, http.StatusOK)
+	if !strings.Contains(noticeText(r), "identities.damaged-") || byID(r.doc, "identities-damaged") != nil {
+		t.Errorf("%s: after setting aside: notice %q", r, noticeText(r))
+	}
+	if files, _ := filepath.Glob(path + ".damaged-*"); len(files) != 1 {
+		t.Errorf("set-aside files: %v", files)
+	}
+	wantStatus(t, c.saveIdentity(c.get("/identity?address="+url.QueryEscape(addr(env.a))), map[string]string{"name": "Me"}), http.StatusSeeOther)
 }
 
 // TestIdentitiesW3m: the identities page and form read in a text
