@@ -330,6 +330,24 @@ func TestIdentitiesDamaged(t *testing.T) {
 	wantStatus(t, c.saveIdentity(c.get("/identity?address="+url.QueryEscape(addr(env.a))), map[string]string{"name": "Me"}), http.StatusSeeOther)
 }
 
+// TestIdentitiesBrowser runs e2e/browser/identities.mjs in headless
+// Chromium with JavaScript off on a phone-sized screen.
+func TestIdentitiesBrowser(t *testing.T) {
+	dir := filepath.Join(env.root, "e2e", "browser")
+	needBrowser(t, dir)
+	withConfig(t, env.baseConf+"mail_domain = localhost\nidentities = %u-sales@localhost\n")
+	freshIdentities(t, env.a)
+	cmd := exec.Command("node", "--test", "--test-reporter=spec", "identities.mjs")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "BASE_URL="+env.base, "USER_A="+env.a.name, "PASS_A="+env.a.pass,
+		"ALIAS="+env.a.name+"-sales@localhost", "CHROMIUM="+chromiumBin)
+	out, err := runTimeout(cmd, 3*time.Minute)
+	t.Logf("identities.mjs:\n%s", out)
+	if err != nil {
+		t.Fatalf("identities.mjs: %v", err)
+	}
+}
+
 // TestIdentitiesW3m: the identities page and form read in a text
 // browser.
 func TestIdentitiesW3m(t *testing.T) {
