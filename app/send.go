@@ -33,8 +33,9 @@ const maxSentKey = 512
 // again), "switch" (show it again from the identity chosen in From,
 // its signature in place of the old one) or a "remove" button naming an
 // attachment. Whichever the action, a From other than the one the form
-// was shown with (from_shown) swaps the signature (identity.Swap). Whatever fails, the
-// form comes back with everything the user wrote and attached.
+// was shown with (from_shown) swaps the signature (identity.Swap).
+// Whatever fails, the form comes back with everything the user wrote and
+// attached.
 func (a *app) send(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	v := a.upload.Values
 	d, st := a.draftFromForm(v)
