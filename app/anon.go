@@ -49,7 +49,7 @@ func anonymous(cfg *config.Config, req *gate.Request, a gate.Anon) int {
 				w.Header().Set("Content-Type", "text/css; charset=utf-8")
 				w.Write([]byte(pages.CSS()))
 				return
-			case "/folders", "/list", "/msg", "/part", "/raw", "/action", "/empty-trash", "/prefs", "/logout",
+			case "/folders", "/list", "/msg", "/part", "/raw", "/action", "/empty-trash", "/prefs", "/identities", "/identity", "/logout",
 				"/security", "/sessions", "/password", gate.SessionCheckPath, "/totp", "/totp/qr", "/totp-login":
 				status = httpcgi.StatusUnauthorized
 				login.Expired = req.Method == httpcgi.MethodPost

@@ -86,6 +86,8 @@ var routes = map[string]map[string]handler{
 	"/contacts/export":         {"GET": (*app).contactsExport},
 	"/contacts/collected":      {"GET": (*app).collectedPage, "POST": (*app).collectedOp},
 	"/complete":                {"GET": (*app).complete},
+	"/identities":              {"GET": (*app).identitiesList, "POST": (*app).identitiesOp},
+	"/identity":                {"GET": (*app).identityForm, "POST": (*app).identitySave},
 	"/complete.js":             {"GET": (*app).completeJS},
 	gate.DirectoryPath:         {"GET": (*app).directoryPage},
 }

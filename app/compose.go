@@ -13,6 +13,7 @@ import (
 
 	"postern/compose"
 	"postern/httpcgi"
+	"postern/identity"
 	"postern/maildir"
 	"postern/message"
 	"postern/templates"
@@ -38,10 +39,12 @@ func (a *app) compose(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		return err
 	}
 	var (
-		d     = &compose.Draft{}
-		st    formState
-		title = "New message"
-		err   error
+		d      = &compose.Draft{}
+		st     formState
+		title  = "New message"
+		err    error
+		list   = a.identityList()
+		chosen = list.Default()
 	)
 	switch {
 	case q.Get("draft") != "":
@@ -55,6 +58,7 @@ func (a *app) compose(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		}
 	case q.Get("reply") != "":
 		d, st, err = a.startFrom(q, func(v *message.View, path string) (*compose.Draft, error) {
+			chosen = list.ForReply(identity.Recipients(v))
 			return compose.ReplyDraft(v, a.identities(), q.Get("reply") == "all"), nil
 		})
 		st.mark, title = "R", "Reply"
@@ -71,9 +75,16 @@ func (a *app) compose(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	if d.Token, err = compose.NewToken(); err != nil {
 		return err
 	}
-	if _, ok := a.allowedIdentity(d.From.Address); !ok {
-		d.From = mail.Address{Address: a.identities()[0]}
+	if st.draft != "" {
+		// A saved draft keeps its identity, if still allowed, and its
+		// text as it is: its signature is in it already.
+		if id, ok := list.Find(d.From.Address); ok {
+			chosen = id
+		}
+	} else {
+		d.Body = identity.Insert(d.Body, chosen.Signature, chosen.Place())
 	}
+	d.From = mail.Address{Name: chosen.Name, Address: chosen.Address}
 	p := a.page(r, title)
 	p.Compose = a.composeData(d, st)
 	if st.mark == "R" {
@@ -194,8 +205,9 @@ func copyToUploads(path, dir string, lim compose.Limits) (string, int64, error) 
 // composeData fills the form from a draft.
 func (a *app) composeData(d *compose.Draft, st formState) *templates.ComposeData {
 	c := &templates.ComposeData{
-		Identities: a.identities(),
+		Identities: composeIdentities(a.identityList()),
 		From:       d.From.Address,
+		FromShown:  d.From.Address,
 		To:         d.To, Cc: d.Cc, Bcc: d.Bcc,
 		Subject:    d.Subject,
 		Body:       d.Body,
@@ -220,6 +232,22 @@ func (a *app) composeData(d *compose.Draft, st formState) *templates.ComposeData
 		})
 	}
 	return c
+}
+
+// composeIdentities are the From choices: the enabled identities, named.
+func composeIdentities(l identity.List) []templates.ComposeIdentity {
+	var out []templates.ComposeIdentity
+	for _, id := range l {
+		if id.Disabled {
+			continue
+		}
+		label := id.Address
+		if id.Name != "" {
+			label = id.Name + " <" + id.Address + ">"
+		}
+		out = append(out, templates.ComposeIdentity{Address: id.Address, Label: label})
+	}
+	return out
 }
 
 // ensureFolder creates folder (Sent, Drafts) when it does not exist.

@@ -7,6 +7,7 @@ import (
 	"net/mail"
 	"net/url"
 	"os"
+	"postern/identity"
 	"strings"
 	"time"
 
@@ -59,17 +60,35 @@ func (a *app) allowedMethod(m seal.Method) seal.Method {
 	return ms[0]
 }
 
-// cryptoDefaults is the choice a new compose form starts with, from the
-// preferences. The per-identity default plugs in here: from is the
-// identity the form starts with.
+// cryptoDefaults is the choice a new compose form starts with: the
+// Sign and Encrypt defaults of the identity from (identity.Identity's
+// SignDefault and EncryptDefault) when the user has set either, else
+// the preferences'. An identity holds a method for each option, the form
+// one for both: Encrypt's method wins, and Sign stays on with it only
+// when the identity signs with the same method.
 func (a *app) cryptoDefaults(from string) cryptoChoice {
-	_ = from // the identities' defaults will override the global one here
-	p := a.prefs()
-	c := cryptoChoice{sign: p.SignDefault, encrypt: p.EncryptDefault, method: a.allowedMethod(seal.ParseMethod(p.CryptoMethod))}
-	if c.method == 0 {
+	var c cryptoChoice
+	if id, ok := a.identityList().Find(from); ok && (id.Sign != "" || id.Encrypt != "") {
+		c = identityCrypto(id.SignDefault(), id.EncryptDefault())
+	} else {
+		p := a.prefs()
+		c = cryptoChoice{sign: p.SignDefault, encrypt: p.EncryptDefault, method: seal.ParseMethod(p.CryptoMethod)}
+	}
+	if c.method = a.allowedMethod(c.method); c.method == 0 {
 		return cryptoChoice{}
 	}
 	return c
+}
+
+// identityCrypto is the form's choice from an identity's defaults.
+func identityCrypto(sign, encrypt identity.Crypto) cryptoChoice {
+	switch {
+	case encrypt != identity.Off:
+		return cryptoChoice{encrypt: true, sign: sign == encrypt, method: seal.ParseMethod(string(encrypt))}
+	case sign != identity.Off:
+		return cryptoChoice{sign: true, method: seal.ParseMethod(string(sign))}
+	}
+	return cryptoChoice{}
 }
 
 // cryptoFromForm reads the choice of a posted compose form; a form
@@ -362,9 +381,11 @@ func (a *app) composeQuote(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	if d.Token, err = compose.NewToken(); err != nil {
 		return err
 	}
-	if _, ok := a.allowedIdentity(d.From.Address); !ok {
-		d.From = mail.Address{Address: a.identities()[0]}
-	}
+	// The identity the message was sent to, with its signature, as for
+	// any reply.
+	chosen := a.identityList().ForReply(identity.Recipients(v))
+	d.Body = identity.Insert(d.Body, chosen.Signature, chosen.Place())
+	d.From = mail.Address{Name: chosen.Name, Address: chosen.Address}
 	c := a.cryptoDefaults(d.From.Address)
 	c.encrypt = true
 	if mm := a.allowedMethod(seal.ParseMethod(f.Get("method"))); mm != 0 {

@@ -7,6 +7,7 @@ import (
 
 	"postern/compose"
 	"postern/config"
+	"postern/identity"
 	"postern/seal"
 	"postern/templates"
 )
@@ -81,5 +82,22 @@ func TestComposeCryptoForm(t *testing.T) {
 	}
 	if strings.Contains(page, `id="encrypt" name="encrypt" value="1" checked`) {
 		t.Errorf("Encrypt is checked, want not")
+	}
+}
+
+func TestIdentityCrypto(t *testing.T) {
+	for _, c := range []struct {
+		sign, encrypt identity.Crypto
+		want          cryptoChoice
+	}{
+		{identity.Off, identity.Off, cryptoChoice{}},
+		{identity.OpenPGP, identity.Off, cryptoChoice{sign: true, method: seal.OpenPGP}},
+		{identity.Off, identity.SMIME, cryptoChoice{encrypt: true, method: seal.SMIME}},
+		{identity.SMIME, identity.SMIME, cryptoChoice{sign: true, encrypt: true, method: seal.SMIME}},
+		{identity.SMIME, identity.OpenPGP, cryptoChoice{encrypt: true, method: seal.OpenPGP}},
+	} {
+		if got := identityCrypto(c.sign, c.encrypt); got != c.want {
+			t.Errorf("identityCrypto(%s, %s) = %+v, want %+v", c.sign, c.encrypt, got, c.want)
+		}
 	}
 }

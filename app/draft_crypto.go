@@ -143,9 +143,14 @@ func (a *app) composeUnlock(w httpcgi.ResponseWriter, r *httpcgi.Request) error 
 	if d.Token, err = compose.NewToken(); err != nil {
 		return err
 	}
-	if _, ok := a.allowedIdentity(d.From.Address); !ok {
-		d.From = mail.Address{Address: a.identities()[0]}
+	// A saved draft keeps its identity, if still allowed, and its text
+	// as it is, as compose does for a draft in clear.
+	list := a.identityList()
+	chosen, ok := list.Find(d.From.Address)
+	if !ok {
+		chosen = list.Default()
 	}
+	d.From = mail.Address{Name: chosen.Name, Address: chosen.Address}
 	p := a.page(r, "Draft")
 	p.Compose = a.composeData(d, formState{draft: key})
 	p.Compose.Crypto = a.composeCrypto(cryptoChoice{encrypt: true, method: m})

@@ -4,10 +4,12 @@ import (
 	"bufio"
 	"io"
 	"os"
+	"path/filepath"
 	"postern/gate"
 	"strings"
 
 	"postern/config"
+	"postern/identity"
 )
 
 // identities are the From addresses the user may choose: their own
@@ -32,15 +34,21 @@ func (a *app) identities() []string {
 	return out
 }
 
-// allowedIdentity returns the identity that equals from (without case),
-// or false.
-func (a *app) allowedIdentity(from string) (string, bool) {
-	for _, id := range a.identities() {
-		if strings.EqualFold(id, strings.TrimSpace(from)) {
-			return id, true
-		}
+// idStore is the user's identities, in the Maildir's postern/.
+func (a *app) idStore() identity.Store {
+	return identity.Store{Dir: filepath.Join(a.store.Root, "postern")}
+}
+
+// identityList is the user's identities within the policy. A damaged
+// file is logged and the allowed addresses are offered bare: it never
+// keeps a user from writing.
+func (a *app) identityList() identity.List {
+	set, err := a.idStore().Load()
+	if err != nil {
+		logf("identities of %s: %v", a.acct.User, err)
+		set = &identity.Set{}
 	}
-	return "", false
+	return set.Resolve(a.identities())
 }
 
 // mailDomain is mail_domain, else the first line of /etc/mailname, else

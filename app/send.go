@@ -13,6 +13,7 @@ import (
 
 	"postern/compose"
 	"postern/httpcgi"
+	"postern/identity"
 	"postern/maildir"
 	"postern/quota"
 	"postern/templates"
@@ -30,8 +31,12 @@ const maxSentKey = 512
 
 // send handles the compose form (parsed by route into a.upload): the
 // action "send", "save" (a draft), "attach" (upload and show the form
-// again) or a "remove" button naming an attachment. Whatever fails, the
-// form comes back with everything the user wrote and attached.
+// again), "switch" (show it again from the identity chosen in From,
+// its signature in place of the old one) or a "remove" button naming an
+// attachment. Whichever the action, a From other than the one the form
+// was shown with (from_shown) swaps the signature (identity.Swap).
+// Whatever fails, the form comes back with everything the user wrote and
+// attached.
 func (a *app) send(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	v := a.upload.Values
 	d, st := a.draftFromForm(v)
@@ -65,12 +70,28 @@ func (a *app) send(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		render(w, status, "compose", p)
 		return nil
 	}
-	from, ok := a.allowedIdentity(v.Get("from"))
+	list := a.identityList()
+	chosen, ok := list.Find(v.Get("from"))
 	if !ok {
-		d.From = mail.Address{Address: a.identities()[0]}
+		def := list.Default()
+		d.From = mail.Address{Name: def.Name, Address: def.Address}
 		return show(httpcgi.StatusBadRequest, "That From address is not one you may use; choose one from the list.", "", "")
 	}
-	d.From = mail.Address{Address: from}
+	if shown := v.Get("from_shown"); shown != "" && !strings.EqualFold(shown, chosen.Address) {
+		// Another identity was chosen (Switch, or straight Send):
+		// its signature replaces the old one if that is unchanged.
+		old, _ := list.Get(shown)
+		d.Body = identity.Swap(d.Body, old.Signature, chosen.Signature, chosen.Place())
+	}
+	d.From = mail.Address{Name: chosen.Name, Address: chosen.Address}
+	d.ReplyTo = chosen.ReplyTo
+	if action == "switch" {
+		// The new identity's signing and encryption defaults.
+		if cview != nil {
+			cview = a.composeCrypto(a.cryptoDefaults(chosen.Address))
+		}
+		return show(httpcgi.StatusOK, "", "", "")
+	}
 	if action == "send" {
 		a.expandGroups(d)
 	}

@@ -17,7 +17,8 @@ import (
 )
 
 // Build writes the message to send to w: Date (now), a new Message-ID
-// at host (the domain of From when host is ""), From, To, Cc, Subject,
+// at host (the domain of From when host is ""), From, Reply-To (when
+// set), To, Cc, Subject,
 // In-Reply-To, References, MIME-Version and the body, in a
 // multipart/mixed with the attachments when there are some. It never
 // writes a Bcc field. It returns the Message-ID without <>.
@@ -74,6 +75,9 @@ func (d *Draft) header(now time.Time, id, from string, withBcc bool) (gomail.Hea
 	h.SetMessageID(id)
 	h.SetAddressList("From", []*gomail.Address{{Name: d.From.Name, Address: from}})
 	fields := []struct{ name, v string }{{"To", d.To}, {"Cc", d.Cc}}
+	if d.ReplyTo != "" {
+		fields = append([]struct{ name, v string }{{"Reply-To", d.ReplyTo}}, fields...)
+	}
 	if withBcc {
 		fields = append(fields, struct{ name, v string }{"Bcc", d.Bcc})
 	}

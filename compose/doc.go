@@ -11,9 +11,10 @@
 // golang.org/x/net/idna) for the header and the envelope.
 //
 // Parts:
-//   - Draft holds everything the user wrote; Build writes the message to
-//     send (never a Bcc field), BuildDraft the copy for the user's own
-//     Drafts and Sent folders (with Bcc). Attachments are files, streamed
+//   - Draft holds everything the user wrote, with the chosen identity's
+//     display name (From) and Reply-To (package identity); Build writes
+//     the message to send (never a Bcc field), BuildDraft the copy for
+//     the user's own Drafts and Sent folders (with Bcc). Attachments are files, streamed
 //     into the message and never read whole into memory.
 //   - ReplyDraft, ForwardInline and ForwardAttachment start a draft from a
 //     message.View; ResumeDraft restores a saved draft; SavePart copies an

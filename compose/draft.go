@@ -21,6 +21,7 @@ type Attachment struct {
 // or a failed send, so the form can be shown again as it was.
 type Draft struct {
 	From        mail.Address // the identity chosen among those allowed, never free text
+	ReplyTo     string       // the identity's Reply-To, an address list; "" for none
 	To, Cc, Bcc string       // address lists as typed, see ParseAddressList
 	Subject     string
 	Body        string   // plain text as typed; sent as format=flowed (see Flow)
@@ -64,7 +65,7 @@ func (d *Draft) Validate(lim Limits) error {
 			add(&AddressError{Addr: d.From.Address, Reason: err.Error()})
 		}
 	}
-	for _, f := range []struct{ name, v string }{{"To", d.To}, {"Cc", d.Cc}, {"Bcc", d.Bcc}} {
+	for _, f := range []struct{ name, v string }{{"Reply-To", d.ReplyTo}, {"To", d.To}, {"Cc", d.Cc}, {"Bcc", d.Bcc}} {
 		if err := checkField(f.name, f.v); err != nil {
 			add(err)
 			continue

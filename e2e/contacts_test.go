@@ -54,7 +54,7 @@ func formValues(t *testing.T, r *response, id string) url.Values {
 		case (attr(n, "type") == "checkbox" || attr(n, "type") == "radio") && !hasAttr(n, "checked"):
 			// A browser sends only the boxes that are ticked.
 		case isElem(n, "textarea"):
-			v.Add(name, text(n))
+			v.Add(name, rawText(n)) // as it is, as a browser sends it
 		case isElem(n, "select"):
 			opts := findAll(n, func(o *html.Node) bool { return isElem(o, "option") })
 			val := ""

@@ -3,8 +3,12 @@ package templates
 // ComposeData is the compose form: everything the user wrote, kept
 // across an attach round trip, a saved draft and a failed send.
 type ComposeData struct {
-	Identities []string // the From addresses the user may choose, own first
-	From       string   // the chosen one
+	Identities []ComposeIdentity // the From addresses the user may choose, in the policy's order
+	From       string            // the chosen one
+	// FromShown is the identity whose signature the text was given
+	// (the From of the form as it was shown): when From differs, the
+	// signature is swapped (identity.Swap).
+	FromShown  string
 	To, Cc     string
 	Bcc        string
 	Subject    string

@@ -47,6 +47,7 @@ type Page struct {
 	Import    *ImportData
 	Collected *CollectedData
 	Directory *DirectoryData
+	Identities *IdentitiesData
 }
 
 // LoginData is the login page.
