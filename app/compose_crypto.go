@@ -60,19 +60,31 @@ func (a *app) allowedMethod(m seal.Method) seal.Method {
 	return ms[0]
 }
 
-// cryptoDefaults is the choice a new compose form starts with: the
-// Sign and Encrypt defaults of the identity from (identity.Identity's
-// SignDefault and EncryptDefault) when the user has set either, else
-// the preferences'. An identity holds a method for each option, the form
-// one for both: Encrypt's method wins, and Sign stays on with it only
-// when the identity signs with the same method.
+// cryptoDefaults is the choice a new compose form starts with: for Sign
+// and for Encrypt, the default of the identity from
+// (identity.Identity's SignDefault and EncryptDefault), or the
+// preferences' where the identity has none of its own (Inherit).
 func (a *app) cryptoDefaults(from string) cryptoChoice {
-	var c cryptoChoice
-	if id, ok := a.identityList().Find(from); ok && (id.Sign != "" || id.Encrypt != "") {
-		c = identityCrypto(id.SignDefault(), id.EncryptDefault())
-	} else {
-		p := a.prefs()
-		c = cryptoChoice{sign: p.SignDefault, encrypt: p.EncryptDefault, method: seal.ParseMethod(p.CryptoMethod)}
+	p := a.prefs()
+	pm := identity.Crypto(p.CryptoMethod)
+	sign, encrypt := identity.Off, identity.Off
+	if p.SignDefault {
+		sign = pm
+	}
+	if p.EncryptDefault {
+		encrypt = pm
+	}
+	if id, ok := a.identityList().Find(from); ok {
+		if s := id.SignDefault(); s != identity.Inherit {
+			sign = s
+		}
+		if e := id.EncryptDefault(); e != identity.Inherit {
+			encrypt = e
+		}
+	}
+	c := identityCrypto(sign, encrypt)
+	if c.method == 0 {
+		c.method = seal.ParseMethod(p.CryptoMethod)
 	}
 	if c.method = a.allowedMethod(c.method); c.method == 0 {
 		return cryptoChoice{}
@@ -80,12 +92,15 @@ func (a *app) cryptoDefaults(from string) cryptoChoice {
 	return c
 }
 
-// identityCrypto is the form's choice from an identity's defaults.
+// identityCrypto is the form's choice from the methods Sign and Encrypt
+// start with (Off for off). The form has one method for both: Encrypt's
+// wins, and Sign stays on with it only when it signs with the same.
 func identityCrypto(sign, encrypt identity.Crypto) cryptoChoice {
+	on := func(c identity.Crypto) bool { return c == identity.OpenPGP || c == identity.SMIME }
 	switch {
-	case encrypt != identity.Off:
+	case on(encrypt):
 		return cryptoChoice{encrypt: true, sign: sign == encrypt, method: seal.ParseMethod(string(encrypt))}
-	case sign != identity.Off:
+	case on(sign):
 		return cryptoChoice{sign: true, method: seal.ParseMethod(string(sign))}
 	}
 	return cryptoChoice{}

@@ -2,12 +2,15 @@ package app
 
 import (
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
+	"postern/auth"
 	"postern/compose"
 	"postern/config"
 	"postern/identity"
+	"postern/maildir"
 	"postern/seal"
 	"postern/templates"
 )
@@ -98,6 +101,46 @@ func TestIdentityCrypto(t *testing.T) {
 	} {
 		if got := identityCrypto(c.sign, c.encrypt); got != c.want {
 			t.Errorf("identityCrypto(%s, %s) = %+v, want %+v", c.sign, c.encrypt, got, c.want)
+		}
+	}
+}
+
+// TestCryptoDefaults: an identity's own defaults win over the
+// preferences', option by option; Inherit takes the preferences'.
+func TestCryptoDefaults(t *testing.T) {
+	root := t.TempDir()
+	t.Chdir(root)
+	if err := os.MkdirAll("postern", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(prefsFile, []byte(`{"sign":true,"crypto_method":"smime"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a := &app{
+		cfg:   &config.Config{Crypto: true, CryptoOpenPGP: true, CryptoSMIME: true, Identities: "alias@example.org, other@example.org"},
+		acct:  &auth.Account{User: "ptuser", Address: "ptuser@example.org"},
+		store: &maildir.Store{Root: root},
+	}
+	allowed := a.identities()
+	err := a.idStore().Update(func(s *identity.Set) error {
+		if err := s.Add(identity.Identity{Address: "alias@example.org", Encrypt: identity.OpenPGP}, allowed); err != nil {
+			return err
+		}
+		return s.Add(identity.Identity{Address: "other@example.org", Sign: identity.Off}, allowed)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		from string
+		want cryptoChoice
+	}{
+		{"ptuser@example.org", cryptoChoice{sign: true, method: seal.SMIME}},     // no identity stored: the preferences
+		{"alias@example.org", cryptoChoice{encrypt: true, method: seal.OpenPGP}}, // its Encrypt; Sign inherited with S/MIME, not the same method
+		{"other@example.org", cryptoChoice{method: seal.SMIME}},                  // its Sign off; the preferences' method kept
+	} {
+		if got := a.cryptoDefaults(c.from); got != c.want {
+			t.Errorf("cryptoDefaults(%s) = %+v, want %+v", c.from, got, c.want)
 		}
 	}
 }

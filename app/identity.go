@@ -126,6 +126,7 @@ func (a *app) identityFormData(set *identity.Set, id identity.Identity) template
 		Placement: string(id.Place()), Sign: string(id.SignDefault()), Encrypt: string(id.EncryptDefault()),
 		Default: id.Default, Disabled: id.Disabled,
 		Crypto: []templates.Choice{
+			{Value: string(identity.Inherit), Label: "as in the preferences"},
 			{Value: string(identity.Off), Label: "off"},
 			{Value: string(identity.OpenPGP), Label: "OpenPGP"},
 			{Value: string(identity.SMIME), Label: "S/MIME"},

@@ -36,8 +36,9 @@
 //     reply falls back to. At most one; when none is set, or the one set
 //     is disabled, the first allowed address (the user's own) is the
 //     default.
-//   - Sign and Encrypt: Off, OpenPGP or SMIME, the starting value of
-//     compose's Sign and Encrypt options when the identity is chosen
+//   - Sign and Encrypt: Inherit (unset: the preferences' default
+//     applies), Off, OpenPGP or SMIME, the starting value of compose's
+//     Sign and Encrypt options when the identity is chosen
 //     (Identity.SignDefault, Identity.EncryptDefault). This package
 //     stores them; it signs and encrypts nothing.
 //

@@ -26,9 +26,10 @@ const (
 type Crypto string
 
 const (
-	Off     Crypto = "off"
-	OpenPGP Crypto = "openpgp"
-	SMIME   Crypto = "smime"
+	Inherit Crypto = ""        // no default of its own: the preferences' applies
+	Off     Crypto = "off"     // off, whatever the preferences say
+	OpenPGP Crypto = "openpgp" // on, with OpenPGP
+	SMIME   Crypto = "smime"   // on, with S/MIME
 )
 
 // Identity is one sender identity. The json names are the file format.
@@ -48,12 +49,12 @@ type Identity struct {
 }
 
 // SignDefault is the starting value of compose's Sign option for this
-// identity: Off, OpenPGP or SMIME.
-func (id Identity) SignDefault() Crypto { return orOff(id.Sign) }
+// identity: Inherit (the preferences' default), Off, OpenPGP or SMIME.
+func (id Identity) SignDefault() Crypto { return known(id.Sign) }
 
 // EncryptDefault is the starting value of compose's Encrypt option for
-// this identity: Off, OpenPGP or SMIME.
-func (id Identity) EncryptDefault() Crypto { return orOff(id.Encrypt) }
+// this identity: Inherit, Off, OpenPGP or SMIME.
+func (id Identity) EncryptDefault() Crypto { return known(id.Encrypt) }
 
 // Place is the identity's signature placement, Below when unset.
 func (id Identity) Place() Placement {
@@ -63,11 +64,11 @@ func (id Identity) Place() Placement {
 	return Below
 }
 
-func orOff(c Crypto) Crypto {
-	if c == OpenPGP || c == SMIME {
+func known(c Crypto) Crypto {
+	if c == Off || c == OpenPGP || c == SMIME {
 		return c
 	}
-	return Off
+	return Inherit
 }
 
 // ETag is a digest of the identity's stored fields but Default, so that
@@ -137,9 +138,7 @@ func (id *Identity) Clean() error {
 	}
 	for _, c := range []*Crypto{&id.Sign, &id.Encrypt} {
 		switch *c {
-		case "":
-			*c = Off
-		case Off, OpenPGP, SMIME:
+		case Inherit, Off, OpenPGP, SMIME:
 		default:
 			return invalid("crypto", "%q is not off, openpgp or smime", *c)
 		}

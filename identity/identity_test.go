@@ -15,14 +15,14 @@ func TestClean(t *testing.T) {
 		want  Identity // when err is ""
 		field string   // the InvalidError's field, "" for none
 	}{
-		{in: Identity{Address: " ann@example.org "}, want: Identity{Address: "ann@example.org", Placement: Below, Sign: Off, Encrypt: Off}},
+		{in: Identity{Address: " ann@example.org "}, want: Identity{Address: "ann@example.org", Placement: Below}},
 		{in: Identity{Address: "ann@example.org", Name: " Ann Lee ", ReplyTo: "desk@example.org,  \"Lee, Ann\" <ann@home.example>,", Signature: "Ann\r\n+1 555\r\n\r\n", Placement: Above, Sign: OpenPGP, Encrypt: SMIME},
 			want: Identity{Address: "ann@example.org", Name: "Ann Lee", ReplyTo: "desk@example.org, \"Lee, Ann\" <ann@home.example>", Signature: "Ann\n+1 555", Placement: Above, Sign: OpenPGP, Encrypt: SMIME}},
 		// A pasted separator, with or without its space, is dropped.
-		{in: Identity{Address: "a@b.example", Signature: "-- \nAnn"}, want: Identity{Address: "a@b.example", Signature: "Ann", Placement: Below, Sign: Off, Encrypt: Off}},
-		{in: Identity{Address: "a@b.example", Signature: "--\r\nAnn"}, want: Identity{Address: "a@b.example", Signature: "Ann", Placement: Below, Sign: Off, Encrypt: Off}},
+		{in: Identity{Address: "a@b.example", Signature: "-- \nAnn"}, want: Identity{Address: "a@b.example", Signature: "Ann", Placement: Below}},
+		{in: Identity{Address: "a@b.example", Signature: "--\r\nAnn"}, want: Identity{Address: "a@b.example", Signature: "Ann", Placement: Below}},
 		// An IDN Reply-To is written with its A-label, as compose sends it.
-		{in: Identity{Address: "a@b.example", ReplyTo: "x@bücher.example"}, want: Identity{Address: "a@b.example", ReplyTo: "x@xn--bcher-kva.example", Placement: Below, Sign: Off, Encrypt: Off}},
+		{in: Identity{Address: "a@b.example", ReplyTo: "x@bücher.example"}, want: Identity{Address: "a@b.example", ReplyTo: "x@xn--bcher-kva.example", Placement: Below}},
 		{in: Identity{Address: ""}, field: "address"},
 		{in: Identity{Address: "Ann <ann@example.org>"}, field: "address"},
 		{in: Identity{Address: "not an address"}, field: "address"},
@@ -65,7 +65,7 @@ func TestClean(t *testing.T) {
 // TestDefaults: the accessors compose's Sign and Encrypt options read.
 func TestDefaults(t *testing.T) {
 	id := Identity{Sign: OpenPGP, Encrypt: "bogus"}
-	if id.SignDefault() != OpenPGP || id.EncryptDefault() != Off || (Identity{}).SignDefault() != Off {
+	if id.SignDefault() != OpenPGP || id.EncryptDefault() != Inherit || (Identity{Sign: Off}).SignDefault() != Off || (Identity{}).SignDefault() != Inherit {
 		t.Errorf("SignDefault, EncryptDefault = %q, %q", id.SignDefault(), id.EncryptDefault())
 	}
 	if (Identity{}).Place() != Below || (Identity{Placement: Above}).Place() != Above {

@@ -150,7 +150,7 @@ func (s *Set) Resolve(allowed []string) List {
 		seen[key(a)] = true
 		id, ok := s.Get(a)
 		if !ok {
-			id = Identity{Address: a, Placement: Below, Sign: Off, Encrypt: Off}
+			id = Identity{Address: a, Placement: Below}
 		}
 		id.Address = a // the administrator's spelling
 		id.Stored = ok
