@@ -57,6 +57,13 @@ var routes = map[string]map[string]handler{
 	"/msg":                {"GET": (*app).message},
 	"/verify":             {"GET": (*app).verify},
 	"/decrypt":            {"POST": (*app).decrypt},
+	gate.KeysPath:         {"GET": (*app).keysGet},
+	gate.KeysImportPath:   {"POST": (*app).keysImport},
+	gate.KeysImportPart:   {"POST": (*app).keysImportPart},
+	gate.KeysExportPath:   {"GET": (*app).keysExport},
+	gate.KeysAttachPath:   {"POST": (*app).keysAttach},
+	gate.KeysDeletePath:   {"POST": (*app).keysDelete},
+	gate.KeysGeneratePath: {"POST": (*app).keysGenerate},
 	"/part":               {"GET": (*app).part},
 	"/raw":                {"GET": (*app).raw},
 	"/html":               {"GET": (*app).html},
@@ -148,6 +155,7 @@ func (a *app) page(r *httpcgi.Request, title string) *templates.Page {
 		User:  a.acct.User,
 
 		FiltersOn:   a.filtersOn(),
+		KeysOn:      a.keysOn(),
 		Quota:       a.quotaBar(),
 		LoginNotice: a.loginNotice(),
 	}

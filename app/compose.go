@@ -62,6 +62,12 @@ func (a *app) compose(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	if err != nil {
 		return err
 	}
+	return a.showCompose(w, r, d, st, title)
+}
+
+// showCompose renders the compose form of draft d.
+func (a *app) showCompose(w httpcgi.ResponseWriter, r *httpcgi.Request, d *compose.Draft, st formState, title string) error {
+	var err error
 	if d.Token, err = compose.NewToken(); err != nil {
 		return err
 	}

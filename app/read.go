@@ -164,6 +164,9 @@ func (a *app) showMessage(w httpcgi.ResponseWriter, r *httpcgi.Request, q url.Va
 		if att.IsMessage {
 			ta.ViewURL = link(r, "/msg", pq)
 		}
+		if a.keysOn() && keyAttachment(att) {
+			ta.KeyPart = att.Part
+		}
 		if att.Inline && inlineImage(att.ContentType) {
 			if att.InHTML && d.Frames > 0 {
 				continue // shown in the HTML

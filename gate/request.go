@@ -120,6 +120,15 @@ const (
 	SpamPath     = "/spam"
 	VerifyPath   = "/verify"
 	DecryptPath  = "/decrypt"
+
+	// The Keys page (app/keys.go): the list, and its forms.
+	KeysPath         = "/keys"
+	KeysImportPath   = "/keys/import"      // a pasted block or an uploaded file
+	KeysImportPart   = "/keys/import-part" // an attachment of a message
+	KeysExportPath   = "/keys/export"      // a public key as a download
+	KeysAttachPath   = "/keys/attach"      // a public key attached to a new message
+	KeysDeletePath   = "/keys/delete"      // asks, then deletes a public key
+	KeysGeneratePath = "/keys/generate"
 )
 
 // runs is the table of the requests that may run a program, by method and
@@ -134,6 +143,16 @@ var runs = map[string]Program{
 	"GET " + VerifyPath:    RunsGnuPG,
 	"HEAD " + VerifyPath:   RunsGnuPG,
 	"POST " + DecryptPath:  RunsGnuPG,
+
+	"GET " + KeysPath:          RunsGnuPG,
+	"HEAD " + KeysPath:         RunsGnuPG,
+	"POST " + KeysImportPath:   RunsGnuPG,
+	"POST " + KeysImportPart:   RunsGnuPG,
+	"GET " + KeysExportPath:    RunsGnuPG,
+	"HEAD " + KeysExportPath:   RunsGnuPG,
+	"POST " + KeysAttachPath:   RunsGnuPG,
+	"POST " + KeysDeletePath:   RunsGnuPG,
+	"POST " + KeysGeneratePath: RunsGnuPG,
 }
 
 // Runs reports what the request may run: only a request of runs.

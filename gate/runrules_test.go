@@ -38,6 +38,16 @@ func TestRuns(t *testing.T) {
 		{"GET", "/msg", RunsNothing}, // parses every message: runs nothing
 		{"POST", "/verify", RunsNothing},
 		{"GET", "/decrypt", RunsNothing},
+		{"GET", "/keys", RunsGnuPG},
+		{"POST", "/keys/import", RunsGnuPG},
+		{"POST", "/keys/import-part", RunsGnuPG},
+		{"GET", "/keys/export", RunsGnuPG},
+		{"POST", "/keys/attach", RunsGnuPG},
+		{"POST", "/keys/delete", RunsGnuPG},
+		{"POST", "/keys/generate", RunsGnuPG},
+		{"POST", "/keys", RunsNothing},
+		{"GET", "/keys/delete", RunsNothing}, // the confirmation is a POST too
+		{"GET", "/keys/", RunsNothing},
 	}
 	for _, tt := range tests {
 		r := &Request{Method: tt.method, Path: tt.path}

@@ -209,3 +209,23 @@ func FuzzParseColons(f *testing.F) {
 }
 
 func utf8Valid(s string) bool { return strings.ToValidUTF8(s, "") == s }
+
+// TestIsSMIMEData: which program an import goes to.
+func TestIsSMIMEData(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"-----BEGIN PGP PUBLIC KEY BLOCK-----\n", false},
+		{"\n\nsome text\n-----BEGIN CERTIFICATE-----\n", true},
+		{"-----BEGIN PKCS7-----\n", true},
+		{"\x30\x82\x01\x00", true},  // DER
+		{"\x99\x01\x0d\x04", false}, // an OpenPGP public key packet
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := IsSMIMEData([]byte(tt.in)); got != tt.want {
+			t.Errorf("IsSMIMEData(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}

@@ -186,3 +186,14 @@ func certificatesOnly(data []byte) error {
 	}
 	return ErrNoKey
 }
+
+// IsSMIMEData tells S/MIME import data from OpenPGP: PEM other than
+// "-----BEGIN PGP", or DER (an ASN.1 SEQUENCE, 0x30, a byte that never
+// begins an OpenPGP packet, whose first byte has its high bit set).
+func IsSMIMEData(data []byte) bool {
+	t := bytes.TrimLeft(data, " \t\r\n")
+	if i := bytes.Index(t, []byte("-----BEGIN ")); i >= 0 {
+		return !bytes.HasPrefix(t[i+len("-----BEGIN "):], []byte("PGP "))
+	}
+	return len(t) > 0 && t[0] == 0x30
+}

@@ -44,6 +44,9 @@ type Page struct {
 	Contact   *ContactData
 	Import    *ImportData
 	Collected *CollectedData
+
+	Keys   *KeysData
+	KeysOn bool // crypto is on: the Keys link
 }
 
 // LoginData is the login page.
@@ -144,6 +147,9 @@ type Attachment struct {
 	URL              string // download
 	ViewURL          string // message/rfc822: view as a message
 	ImageURL         string // an image shown inline
+	// KeyPart, when set, is the part path of a public key or
+	// certificate: the page offers to import it (POST /keys/import-part).
+	KeyPart string
 }
 
 // Field is a header field.
