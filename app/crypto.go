@@ -25,6 +25,7 @@ const maxChecks = 8
 // /decrypt). nil for GET /msg, which runs nothing.
 type cryptoMode struct {
 	verify     bool
+	only       string // the one item to check (the frame of GET /verify?frame=1), "" for all
 	item       string // the Part of the item to decrypt ("top" for "")
 	passphrase []byte
 }
@@ -34,6 +35,7 @@ type cryptoPage struct {
 	notes   []templates.CryptoNote // parallel to items
 	covers  []string               // the part each note goes next to
 	claimed map[string]bool        // parts that are no attachments of their own
+	framed  bool                   // a note has a FrameURL: the page frames /verify
 }
 
 // itemKey names an item in a form ("" is the top multipart).
@@ -76,8 +78,11 @@ func (a *app) cryptoFor(r *httpcgi.Request, m *msgRef, cm *cryptoMode) *cryptoPa
 		return cp
 	}
 	ctx := context.Background()
-	checks := 0
+	checks, frames := 0, 0
 	for _, it := range mailcrypto.RecogniseBytes(raw, mailcrypto.Limits{}) {
+		if cm != nil && cm.only != "" && itemKey(it.Part) != cm.only {
+			continue
+		}
 		if m.part != "" && it.Embedded != m.part && !strings.HasPrefix(it.Embedded, m.part+".") {
 			continue
 		}
@@ -88,6 +93,16 @@ func (a *app) cryptoFor(r *httpcgi.Request, m *msgRef, cm *cryptoMode) *cryptoPa
 			cp.claimed[p] = true
 		}
 		n := a.noteOf(r, m, it)
+		if cm == nil && n.VerifyURL != "" && frames < maxChecks {
+			// GET /msg runs nothing: a frame asks GET /verify.
+			frames++
+			q := url.Values{"f": {m.folder}, "id": {m.id}, "frame": {"1"}, "item": {itemKey(it.Part)}}
+			if m.part != "" {
+				q.Set("part", m.part)
+			}
+			n.FrameURL = link(r, "/verify", q)
+			cp.framed = true
+		}
 		if cm != nil && a.cryptoEnabled(it.Kind) && checks < maxChecks {
 			switch {
 			case it.Kind.Signed() && cm.verify:
@@ -177,7 +192,7 @@ var stateTexts = map[mailcrypto.State]string{
 // verifiedNote is n with the result of a check.
 func verifiedNote(n templates.CryptoNote, v mailcrypto.Verification) templates.CryptoNote {
 	n.State = v.State.String()
-	n.VerifyURL = ""
+	n.VerifyURL, n.FrameURL = "", ""
 	if v.State == mailcrypto.Missing || v.State == mailcrypto.Failed && len(v.Signers) == 0 {
 		n.Text += " " + stateTexts[v.State] + "."
 		if v.Err != nil {

@@ -179,6 +179,9 @@ func (a *app) showMessage(w httpcgi.ResponseWriter, r *httpcgi.Request, q url.Va
 		d.Attachments = append(d.Attachments, ta)
 	}
 	cp.annotate(d)
+	if cp.framed {
+		allowSelfFrames(w.Header())
+	}
 	if d.Targets, err = a.targetItems(); err != nil {
 		return err
 	}

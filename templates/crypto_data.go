@@ -18,6 +18,11 @@ type CryptoNote struct {
 	Signers []SignerNote
 	// VerifyURL checks the signatures (GET /verify), when crypto is on.
 	VerifyURL string
+	// FrameURL, on the message page that runs nothing (GET /msg), is
+	// the frame that checks this piece's signatures and shows only
+	// their status (GET /verify?frame=1): in an <iframe sandbox>, with
+	// VerifyURL as the fallback of text browsers.
+	FrameURL string
 	// Decrypt is the decryption form, when crypto is on.
 	Decrypt *DecryptForm
 	// Content is what was decrypted or what the signature covers when

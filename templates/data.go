@@ -47,6 +47,13 @@ type Page struct {
 
 	Keys   *KeysData
 	KeysOn bool // crypto is on: the Keys link
+
+	// Bare renders the content alone, without the header and the
+	// navigation: a page shown in a frame of another (verifyframe).
+	Bare bool
+	// VerifyFrame are the checked signatures of one signed piece, the
+	// whole content of the frame that the message page embeds.
+	VerifyFrame []CryptoNote
 }
 
 // LoginData is the login page.
