@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 	"postern/internal/gpgtest"
@@ -56,7 +57,7 @@ func TestVerifyFrame(t *testing.T) {
 
 	for _, tt := range []struct{ id, part, item, state string }{
 		{partial, "2.1", "2", "good"}, // the signed entity 2.1 of multipart/signed 2
-		{bad, "1", "top", "bad"}, // the whole message: its signed entity 1
+		{bad, "1", "top", "bad"},      // the whole message: its signed entity 1
 	} {
 		r := c.get("/msg?" + url.Values{"f": {"INBOX"}, "id": {tt.id}}.Encode())
 		wantStatus(t, r, http.StatusOK)
@@ -102,3 +103,39 @@ func TestVerifyFrame(t *testing.T) {
 	}
 }
 
+// TestCryptoBrowser runs e2e/browser/crypto.mjs in headless Chromium: the
+// signature status appears in its frame on the message page without a
+// click; a decrypted HTML part appears in its own sandboxed frame, with
+// its remote image blocked (no request leaves), apart from the message's
+// unencrypted HTML part, and no CSP violation is reported.
+func TestCryptoBrowser(t *testing.T) {
+	dir := filepath.Join(env.root, "e2e", "browser")
+	needBrowser(t, dir)
+	a := env.a
+	keys, fpr := cryptoHome(t, a, "browser pass")
+	tag := randomHex(4)
+	entity := []byte("Content-Type: text/plain\r\n\r\nsigned in the browser " + tag + "\r\n")
+	sig := gpgtest.GPG(t, keys, entity, "--armor", "--local-user", fpr, "--passphrase", "browser pass", "--detach-sign")
+	hdr := "From: Alice <alice@example.org>\nDate: Sun, 6 Dec 2026 07:00:00 +0000\nMIME-Version: 1.0\n"
+	signed := putRaw(t, a, "INBOX", "S", hdr+"Subject: browser signed\nContent-Type: multipart/signed; micalg=pgp-sha512; protocol=\"application/pgp-signature\"; boundary=\"sig\"\n\n"+
+		"--sig\n"+strings.ReplaceAll(string(entity), "\r\n", "\n")+"\n--sig\nContent-Type: application/pgp-signature; name=\"signature.asc\"\n\n"+string(sig)+"\n--sig--\n")
+	inner := "Content-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n--alt\r\nContent-Type: text/plain\r\n\r\nsecret plain " + tag + "\r\n" +
+		"--alt\r\nContent-Type: text/html\r\n\r\n<p>secret <b id=\"secret-bold\">html " + tag + "</b><img src=\"http://tracker.invalid/pixel.png?" + tag + "\" alt=\"\"></p>\r\n--alt--\r\n"
+	ct := gpgtest.GPG(t, keys, []byte(inner), "--armor", "--recipient", fpr, "--encrypt")
+	encrypted := putRaw(t, a, "INBOX", "S", hdr+"Subject: browser encrypted\nContent-Type: multipart/mixed; boundary=\"mix\"\n\n"+
+		"--mix\nContent-Type: text/html\n\n<p>clear <i>html "+tag+"</i></p>\n"+
+		"--mix\nContent-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\"; boundary=\"e\"\n\n--e\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n--e\nContent-Type: application/octet-stream; name=\"encrypted.asc\"\n\n"+string(ct)+"\n--e--\n"+
+		"--mix--\n")
+	withConfig(t, env.baseConf+"crypto = yes\n")
+	cmd := exec.Command("node", "--test", "--test-reporter=spec", "crypto.mjs")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(),
+		"BASE_URL="+env.base, "USER_A="+a.name, "PASS_A="+a.pass, "CHROMIUM="+chromiumBin,
+		"SIGNED_ID="+signed, "ENC_ID="+encrypted, "PASSPHRASE=browser pass", "TAG="+tag,
+	)
+	out, err := runTimeout(cmd, 3*time.Minute)
+	t.Logf("crypto.mjs:\n%s", out)
+	if err != nil {
+		t.Fatalf("crypto.mjs: %v", err)
+	}
+}
