@@ -44,7 +44,7 @@ type handler func(a *app, w httpcgi.ResponseWriter, r *httpcgi.Request) error
 var routes = map[string]map[string]handler{
 	"/":                   {"GET": (*app).home},
 	"/login":              {"GET": (*app).home},
-	"/logout":             {"POST": (*app).logout},
+	gate.LogoutPath:       {"POST": (*app).logout},
 	"/compose":            {"GET": (*app).compose},
 	gate.SendPath:         {"POST": (*app).send},
 	gate.FiltersPath:      {"GET": (*app).filtersGet, "POST": (*app).filtersPost},

@@ -28,6 +28,9 @@ type cryptoMode struct {
 	only       string // the one item to check (the frame of GET /verify?frame=1), "" for all
 	item       string // the Part of the item to decrypt ("top" for "")
 	passphrase []byte
+	// remember: the user asked to keep the passphrase in the agent for
+	// the session (remember.go).
+	remember bool
 }
 
 // cryptoPage is the signed and encrypted pieces of one message page.
@@ -110,7 +113,7 @@ func (a *app) cryptoFor(r *httpcgi.Request, m *msgRef, cm *cryptoMode) *cryptoPa
 				n = verifiedNote(n, mailcrypto.Verify(ctx, a.gnupgRunner(), it))
 			case it.Kind.Encrypted() && cm.item == itemKey(it.Part):
 				checks++
-				n = a.decryptedNote(ctx, n, it, cm.passphrase)
+				n = a.decryptedNote(ctx, n, it, cm)
 			}
 		}
 		cp.notes = append(cp.notes, n)
@@ -164,7 +167,7 @@ func (a *app) noteOf(r *httpcgi.Request, m *msgRef, it mailcrypto.Item) template
 		n.Text = where + " encrypted (" + protocol(it.Kind) + ")" + rest + "."
 		if a.cryptoEnabled(it.Kind) && !it.Truncated {
 			n.Decrypt = &templates.DecryptForm{Action: scriptName(r) + "/decrypt", CSRF: a.sess.CSRF,
-				Folder: m.folder, ID: m.id, Item: itemKey(it.Part)}
+				Folder: m.folder, ID: m.id, Item: itemKey(it.Part), Remember: minutes(a.sessionIdle())}
 		}
 	case it.Kind == mailcrypto.OrphanSignature:
 		n.Kind, n.State = "signed", "unverifiable"
@@ -239,14 +242,13 @@ func contentText(b []byte) []templates.TextPart {
 }
 
 // decryptedNote is n after a decryption attempt.
-func (a *app) decryptedNote(ctx context.Context, n templates.CryptoNote, it mailcrypto.Item, passphrase []byte) templates.CryptoNote {
-	d := mailcrypto.Decrypt(ctx, a.gnupgRunner(), it, passphrase, mailcrypto.Limits{})
-	if passphrase != nil {
+func (a *app) decryptedNote(ctx context.Context, n templates.CryptoNote, it mailcrypto.Item, cm *cryptoMode) templates.CryptoNote {
+	d := mailcrypto.Decrypt(ctx, a.gnupgRunner(), it, cm.passphrase, mailcrypto.Limits{})
+	if cm.passphrase != nil {
 		// The agent caches what it unlocked; the passphrase typed in
-		// the form is for this request only.
-		if err := a.gnupgRunner().Forget(ctx); err != nil {
-			logf("%v", err)
-		}
+		// the form is for this request only, unless the user asked to
+		// keep it for the session and the agent's cache time allows.
+		n.Text += a.keepOrForget(ctx, cm.remember && d.State == mailcrypto.Decrypted)
 	}
 	n.State = d.State.String()
 	switch d.State {

@@ -121,6 +121,8 @@ const (
 	VerifyPath   = "/verify"
 	DecryptPath  = "/decrypt"
 
+	LogoutPath = "/logout"
+
 	// The Keys page (app/keys.go): the list, and its forms.
 	KeysPath         = "/keys"
 	KeysImportPath   = "/keys/import"      // a pasted block or an uploaded file
@@ -153,6 +155,9 @@ var runs = map[string]Program{
 	"POST " + KeysAttachPath:   RunsGnuPG,
 	"POST " + KeysDeletePath:   RunsGnuPG,
 	"POST " + KeysGeneratePath: RunsGnuPG,
+	// Logout reloads the user's agent when it holds a passphrase
+	// remembered for the session (app/remember.go).
+	"POST " + LogoutPath: RunsGnuPG,
 }
 
 // Runs reports what the request may run: only a request of runs.

@@ -48,6 +48,8 @@ func TestRuns(t *testing.T) {
 		{"POST", "/keys", RunsNothing},
 		{"GET", "/keys/delete", RunsNothing}, // the confirmation is a POST too
 		{"GET", "/keys/", RunsNothing},
+		{"POST", "/logout", RunsGnuPG}, // a passphrase remembered for the session
+		{"GET", "/logout", RunsNothing},
 	}
 	for _, tt := range tests {
 		r := &Request{Method: tt.method, Path: tt.path}

@@ -94,5 +94,8 @@
 // Forget reloads the user's agent (gpgconf --reload gpg-agent), which
 // drops every cached passphrase: the app calls it after a decryption
 // with a typed passphrase, so that the passphrase is not kept for the
-// agent's cache time. Signing and encrypting are for the compose side.
+// agent's cache time, unless the user asked to keep it for the session
+// and AgentCache (gpgconf --list-options gpg-agent: default-cache-ttl,
+// max-cache-ttl) shows that the agent forgets it soon enough. Signing
+// and encrypting are for the compose side.
 package gnupg

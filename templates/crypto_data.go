@@ -55,4 +55,9 @@ type DecryptForm struct {
 	Action, CSRF     string // the form's URL (the page's base + /decrypt) and token
 	Folder, ID, Item string
 	Wrong            bool // the passphrase given was wrong
+	// Remember is the session's idle timeout ("30 minutes"): the form
+	// offers "remember my passphrase for this session", which the
+	// user's agent does when it keeps a passphrase no longer than that
+	// after its last use.
+	Remember string
 }
