@@ -260,6 +260,9 @@ func (a *app) decryptedNote(ctx context.Context, n templates.CryptoNote, it mail
 		} else {
 			n.Content = contentText(d.Plaintext)
 			n.Frames = decryptedHTML(d.Plaintext)
+			if ph, ok := mailcrypto.ProtectedHeaders(d.Plaintext); ok {
+				n.ProtectedSubject = ph.Subject
+			}
 		}
 		for _, s := range d.Signers {
 			n.Signers = append(n.Signers, templates.SignerNote{Text: stateTexts[s.State] + " by " + s.UserID + " (inside the encryption)", Fingerprint: s.Fingerprint})
@@ -307,8 +310,16 @@ func plainText(b []byte) templates.TextPart {
 }
 
 // annotate puts each note next to the first shown text part it covers,
-// or above the body when it covers none.
+// or above the body when it covers none, and shows the Subject protected
+// inside the decrypted content of the whole message in place of the
+// outer one.
 func (cp *cryptoPage) annotate(d *templates.MessageData) {
+	for _, n := range cp.notes {
+		if n.Whole && n.ProtectedSubject != "" && n.ProtectedSubject != d.Subject {
+			d.OuterSubject, d.Subject = d.Subject, n.ProtectedSubject
+			break
+		}
+	}
 	for i := range cp.notes {
 		placed := false
 		cov := cp.covers[i]

@@ -185,7 +185,7 @@ func (a *app) showMessage(w httpcgi.ResponseWriter, r *httpcgi.Request, q url.Va
 	if d.Targets, err = a.targetItems(); err != nil {
 		return err
 	}
-	p := a.page(r, v.Subject)
+	p := a.page(r, d.Subject)
 	p.Folder = m.folder
 	p.Message = d
 	render(w, httpcgi.StatusOK, "message", p)

@@ -37,6 +37,10 @@ type CryptoNote struct {
 	Frames []string
 	// Inner are the notes of signatures inside decrypted content.
 	Inner []CryptoNote
+	// ProtectedSubject is the Subject protected inside decrypted content
+	// (mailcrypto.ProtectedHeaders); the message page shows it in place
+	// of the outer one when the note covers the whole message.
+	ProtectedSubject string
 }
 
 // SignerNote is one signature of a CryptoNote.
