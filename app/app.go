@@ -64,6 +64,7 @@ var routes = map[string]map[string]handler{
 	gate.KeysAttachPath:   {"POST": (*app).keysAttach},
 	gate.KeysDeletePath:   {"POST": (*app).keysDelete},
 	gate.KeysGeneratePath: {"POST": (*app).keysGenerate},
+	gate.KeysAutocrypt:    {"POST": (*app).keysAutocrypt},
 	"/part":               {"GET": (*app).part},
 	"/raw":                {"GET": (*app).raw},
 	"/html":               {"GET": (*app).html},

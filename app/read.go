@@ -126,6 +126,7 @@ func (a *app) showMessage(w httpcgi.ResponseWriter, r *httpcgi.Request, q url.Va
 	d.ForwardURL, d.ForwardAttachURL = compose("forward", "inline"), compose("forward", "attach")
 	d.URL = link(r, "/msg", ref)
 	d.People = a.people(v)
+	d.Autocrypt = a.autocryptOffer(m, v)
 	if m.folder == a.cfg.Drafts && m.part == "" {
 		d.EditURL = link(r, "/compose", url.Values{"draft": {m.id}})
 	}

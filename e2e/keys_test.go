@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/base64"
 	"net/http"
 	"net/url"
 	"os"
@@ -151,5 +152,50 @@ func TestKeysPage(t *testing.T) {
 	withConfig(t, env.baseConf)
 	if r := c.get("/keys"); r.status != http.StatusNotFound {
 		t.Errorf("GET /keys with crypto off: status %d, want 404", r.status)
+	}
+}
+
+// TestAutocryptImport: the message page offers the key of a valid
+// Autocrypt header (its addr the From address) without running GnuPG,
+// and one click imports it; a header for another address is not
+// offered, and a forged request for such a message is refused.
+func TestAutocryptImport(t *testing.T) {
+	a := env.a
+	home := filepath.Join(a.home, ".gnupg")
+	os.RemoveAll(home)
+	t.Cleanup(func() {
+		exec.Command("runuser", "-u", a.name, "--", "gpgconf", "--homedir", home, "--kill", "all").Run()
+		os.RemoveAll(home)
+	})
+	other := gpgtest.NewHome(t)
+	fpr := gpgtest.NewKey(t, other, "Max <max@example.net>", "")
+	key := base64.StdEncoding.EncodeToString(gpgtest.GPG(t, other, nil, "--export-options", "export-minimal", "--export", fpr))
+	var folded strings.Builder
+	for i := 0; i < len(key); i += 72 {
+		folded.WriteString("\n " + key[i:min(i+72, len(key))])
+	}
+	msg := func(from string) string {
+		return putRaw(t, a, "INBOX", "S", "From: Max <"+from+">\nSubject: autocrypt\nDate: Sun, 6 Dec 2026 07:00:00 +0000\n"+
+			"Autocrypt: addr=max@example.net; prefer-encrypt=mutual; keydata="+folded.String()+"\n\nhello\n")
+	}
+	good, forged := msg("max@example.net"), msg("mallory@example.net")
+	withConfig(t, env.baseConf+"crypto = yes\n")
+	c := loggedIn(t, a)
+	r := c.get("/msg?" + url.Values{"f": {"INBOX"}, "id": {good}}.Encode())
+	wantStatus(t, r, http.StatusOK)
+	if !strings.Contains(text(byID(r.doc, "autocrypt")), "prefers encrypted mail") {
+		t.Fatalf("GET /msg with an Autocrypt header: no offer (form#autocrypt %q)", text(byID(r.doc, "autocrypt")))
+	}
+	r = c.post("/keys/autocrypt", formValues(t, r, "autocrypt"))
+	wantStatus(t, r, http.StatusOK)
+	if !strings.Contains(text(byID(r.doc, "keys-imported")), fpr) || !strings.Contains(text(byID(r.doc, "other-keys")), "max@example.net") {
+		t.Errorf("POST /keys/autocrypt: imported %q, want %s", text(byID(r.doc, "keys-imported")), fpr)
+	}
+	r = c.get("/msg?" + url.Values{"f": {"INBOX"}, "id": {forged}}.Encode())
+	if byID(r.doc, "autocrypt") != nil {
+		t.Errorf("GET /msg offers the Autocrypt key of another address than the sender's")
+	}
+	if r := c.post("/keys/autocrypt", url.Values{"csrf": {c.csrf()}, "f": {"INBOX"}, "id": {forged}}); r.status != http.StatusBadRequest {
+		t.Errorf("POST /keys/autocrypt of a message whose header is not the sender's: status %d, want 400", r.status)
 	}
 }

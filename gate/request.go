@@ -131,6 +131,7 @@ const (
 	KeysAttachPath   = "/keys/attach"      // a public key attached to a new message
 	KeysDeletePath   = "/keys/delete"      // asks, then deletes a public key
 	KeysGeneratePath = "/keys/generate"
+	KeysAutocrypt    = "/keys/autocrypt" // the key of a message's Autocrypt header
 )
 
 // runs is the table of the requests that may run a program, by method and
@@ -155,6 +156,7 @@ var runs = map[string]Program{
 	"POST " + KeysAttachPath:   RunsGnuPG,
 	"POST " + KeysDeletePath:   RunsGnuPG,
 	"POST " + KeysGeneratePath: RunsGnuPG,
+	"POST " + KeysAutocrypt:    RunsGnuPG,
 	// Logout reloads the user's agent when it holds a passphrase
 	// remembered for the session (app/remember.go).
 	"POST " + LogoutPath: RunsGnuPG,

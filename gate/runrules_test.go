@@ -45,6 +45,7 @@ func TestRuns(t *testing.T) {
 		{"POST", "/keys/attach", RunsGnuPG},
 		{"POST", "/keys/delete", RunsGnuPG},
 		{"POST", "/keys/generate", RunsGnuPG},
+		{"POST", "/keys/autocrypt", RunsGnuPG},
 		{"POST", "/keys", RunsNothing},
 		{"GET", "/keys/delete", RunsNothing}, // the confirmation is a POST too
 		{"GET", "/keys/", RunsNothing},

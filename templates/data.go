@@ -177,37 +177,40 @@ type MessageData struct {
 	// and Subject the one protected inside its encryption (decrypted on
 	// this page only).
 	OuterSubject string
-	From         []Addr
-	To           []Addr
-	Cc           []Addr
-	ReplyTo      []Addr
-	Date         string
-	Headers      []Field
-	AllHeaders   bool
-	Text         []TextPart // the body, in order: text and HTML frames
-	Frames       int        // the number of HTML frames in Text
-	Attachments  []Attachment
-	Images       []Attachment
-	Problems     []string
-	Seen         bool
-	Flagged      bool
-	PlainURL     string // show as plain text (in HTML view)
-	RichURL      string // show the HTML (in text view, when there is HTML)
-	Blocked      int    // remote resources blocked in the HTML
-	Phishing     int    // links whose text names another site
-	RemoteURL    string // load remote content for this message
-	Sender       string // for "always load remote content from this sender"
-	RemoteOn     bool   // remote content is being loaded
-	RawURL       string
-	HeadersURL   string
-	ListURL      string
-	Targets      []FolderItem
-	IsTrash      bool
-	Back         string
-	EditURL      string // a draft: resume it in the compose form
-	IsJunk       bool   // the spam button says "Not spam"
-	Verdicts     []Verdict
-	RuleLinks    []Link // "make a rule from this message", when filters are on
+	// Autocrypt offers to import the sender's key from the Autocrypt
+	// header (POST /keys/autocrypt).
+	Autocrypt   *AutocryptOffer
+	From        []Addr
+	To          []Addr
+	Cc          []Addr
+	ReplyTo     []Addr
+	Date        string
+	Headers     []Field
+	AllHeaders  bool
+	Text        []TextPart // the body, in order: text and HTML frames
+	Frames      int        // the number of HTML frames in Text
+	Attachments []Attachment
+	Images      []Attachment
+	Problems    []string
+	Seen        bool
+	Flagged     bool
+	PlainURL    string // show as plain text (in HTML view)
+	RichURL     string // show the HTML (in text view, when there is HTML)
+	Blocked     int    // remote resources blocked in the HTML
+	Phishing    int    // links whose text names another site
+	RemoteURL   string // load remote content for this message
+	Sender      string // for "always load remote content from this sender"
+	RemoteOn    bool   // remote content is being loaded
+	RawURL      string
+	HeadersURL  string
+	ListURL     string
+	Targets     []FolderItem
+	IsTrash     bool
+	Back        string
+	EditURL     string // a draft: resume it in the compose form
+	IsJunk      bool   // the spam button says "Not spam"
+	Verdicts    []Verdict
+	RuleLinks   []Link // "make a rule from this message", when filters are on
 	// Reply, reply to all, forward inline and as an attachment. (Links
 	// with more than one parameter are made here: a literal "&" in a
 	// template's attribute costs html/template a table of every HTML

@@ -47,3 +47,10 @@ type ImportedKey struct {
 	Fingerprint, What string
 	UserIDs           []string
 }
+
+// AutocryptOffer is the message page's offer to import the key that
+// the sender's Autocrypt header carries.
+type AutocryptOffer struct {
+	Addr   string
+	Mutual bool // prefer-encrypt=mutual
+}
