@@ -69,7 +69,9 @@
 // and sub records, within MaxListingBytes, MaxKeys, MaxUserIDs and
 // MaxSubkeys, and ignores every record type and field it does not know.
 // Keys are named by full fingerprint only (ValidFingerprint), never by
-// key id or user id.
+// key id or user id. Key management takes the same no-network options as
+// verification (no key fetched, no dirmngr: gpgsm checks no CRL of an
+// imported certificate).
 //
 // Import takes public keys and certificates only, at most
 // MaxImportBytes: OpenPGP data is listed first with --import-options

@@ -109,7 +109,7 @@ func (r *Runner) Import(ctx context.Context, smime bool, data []byte) (Imported,
 			return Imported{}, err
 		}
 	} else {
-		res, err := r.run(ctx, r.GPG, []string{"--import-options", "show-only", "--import", "--", "-"}, data, nil, nil)
+		res, err := r.run(ctx, r.GPG, with(gpgOpts, "--import-options", "show-only", "--import", "--", "-"), data, nil, nil)
 		if err != nil {
 			return Imported{}, err
 		}
@@ -127,7 +127,7 @@ func (r *Runner) Import(ctx context.Context, smime bool, data []byte) (Imported,
 			}
 		}
 	}
-	res, err := r.run(ctx, r.prog(smime), []string{"--import", "--", "-"}, data, nil, nil)
+	res, err := r.run(ctx, r.prog(smime), with(keyOpts(smime), "--import", "--", "-"), data, nil, nil)
 	if err != nil {
 		return Imported{}, err
 	}

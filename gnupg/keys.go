@@ -48,11 +48,12 @@ var (
 // secret key is in the ring (--with-secret).
 func (r *Runner) ListKeys(ctx context.Context) ([]Key, error) {
 	var out []Key
-	for _, prog := range []string{r.GPG, r.GPGSM} {
+	for _, smime := range []bool{false, true} {
+		prog := r.prog(smime)
 		if prog == "" {
 			continue
 		}
-		res, err := r.run(ctx, prog, []string{"--with-secret", "--with-fingerprint", "--list-keys"}, nil, nil, nil)
+		res, err := r.run(ctx, prog, with(keyOpts(smime), "--with-secret", "--with-fingerprint", "--list-keys"), nil, nil, nil)
 		if err != nil {
 			return nil, err
 		}
@@ -68,7 +69,7 @@ func (r *Runner) Key(ctx context.Context, smime bool, fpr string) (Key, error) {
 		return Key{}, ErrBadFingerprint
 	}
 	prog := r.prog(smime)
-	res, err := r.run(ctx, prog, []string{"--with-secret", "--with-fingerprint", "--list-keys", "--", fpr}, nil, nil, nil)
+	res, err := r.run(ctx, prog, with(keyOpts(smime), "--with-secret", "--with-fingerprint", "--list-keys", "--", fpr), nil, nil, nil)
 	if err != nil {
 		return Key{}, err
 	}
@@ -88,6 +89,16 @@ func ValidFingerprint(s string) bool {
 	return (len(s) == 40 || len(s) == 64) && isHex(s)
 }
 
+// keyOpts are the fixed options of key management: as for verifying,
+// nothing is fetched from the network and no dirmngr is started (gpgsm
+// then checks no CRL of an imported certificate).
+func keyOpts(smime bool) []string {
+	if smime {
+		return gpgsmOpts
+	}
+	return gpgOpts
+}
+
 func (r *Runner) prog(smime bool) string {
 	if smime {
 		return r.GPGSM
@@ -105,7 +116,7 @@ func (r *Runner) Export(ctx context.Context, smime bool, fpr string) ([]byte, er
 	if smime {
 		args = []string{"--armor", "--export", "--", fpr}
 	}
-	res, err := r.run(ctx, r.prog(smime), args, nil, nil, nil)
+	res, err := r.run(ctx, r.prog(smime), with(keyOpts(smime), args...), nil, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -131,7 +142,7 @@ func (r *Runner) DeletePublic(ctx context.Context, smime bool, fpr string) error
 	if smime {
 		args = []string{"--delete-keys", "--", k.Fingerprint}
 	}
-	res, err := r.run(ctx, r.prog(smime), args, nil, nil, nil)
+	res, err := r.run(ctx, r.prog(smime), with(keyOpts(smime), args...), nil, nil, nil)
 	if err != nil {
 		return err
 	}
@@ -201,7 +212,7 @@ func (r *Runner) GenerateKey(ctx context.Context, nk NewKey) (string, error) {
 	}
 	// An exact user id match ("=uid"): gpg asks "create anyway?" and,
 	// in batch mode, fails without a clear status.
-	if res, err := r.run(ctx, r.GPG, []string{"--list-keys", "--", "=" + uid}, nil, nil, nil); err != nil {
+	if res, err := r.run(ctx, r.GPG, with(gpgOpts, "--list-keys", "--", "="+uid), nil, nil, nil); err != nil {
 		return "", err
 	} else if len(ParseColons(strings.NewReader(string(res.out)))) > 0 {
 		return "", ErrExists
@@ -210,7 +221,7 @@ func (r *Runner) GenerateKey(ctx context.Context, nk NewKey) (string, error) {
 	if pass == nil {
 		pass = []byte{}
 	}
-	res, err := r.run(ctx, r.GPG, []string{"--quick-gen-key", "--", uid, GenerateAlgo, "default", expire}, nil, nil, pass)
+	res, err := r.run(ctx, r.GPG, with(gpgOpts, "--quick-gen-key", "--", uid, GenerateAlgo, "default", expire), nil, nil, pass)
 	if err != nil {
 		return "", err
 	}
