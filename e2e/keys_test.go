@@ -149,6 +149,15 @@ func TestKeysPage(t *testing.T) {
 		t.Errorf("import of a text part: status %d, want 400", r.status)
 	}
 
+	// What the requests left running: the user's own gpg-agent at most.
+	if out, err := exec.Command("ps", "-u", a.name, "-o", "comm=").Output(); err == nil {
+		for _, p := range strings.Fields(string(out)) {
+			if p != "gpg-agent" {
+				t.Errorf("after the Keys page's requests, %s runs as the user; only gpg-agent may", p)
+			}
+		}
+	}
+
 	withConfig(t, env.baseConf)
 	if r := c.get("/keys"); r.status != http.StatusNotFound {
 		t.Errorf("GET /keys with crypto off: status %d, want 404", r.status)
