@@ -107,7 +107,9 @@ func TestVerifyFrame(t *testing.T) {
 // signature status appears in its frame on the message page without a
 // click; a decrypted HTML part appears in its own sandboxed frame, with
 // its remote image blocked (no request leaves), apart from the message's
-// unencrypted HTML part, and no CSP violation is reported.
+// unencrypted HTML part; on the Keys page a pasted key is imported,
+// deleted after the question, and a key pair made; no CSP violation is
+// reported.
 func TestCryptoBrowser(t *testing.T) {
 	dir := filepath.Join(env.root, "e2e", "browser")
 	needBrowser(t, dir)
@@ -126,12 +128,16 @@ func TestCryptoBrowser(t *testing.T) {
 		"--mix\nContent-Type: text/html\n\n<p>clear <i>html "+tag+"</i></p>\n"+
 		"--mix\nContent-Type: multipart/encrypted; protocol=\"application/pgp-encrypted\"; boundary=\"e\"\n\n--e\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n--e\nContent-Type: application/octet-stream; name=\"encrypted.asc\"\n\n"+string(ct)+"\n--e--\n"+
 		"--mix--\n")
+	bobHome := gpgtest.NewHome(t)
+	bob := gpgtest.NewKey(t, bobHome, "Bob <bob@example.net>", "")
+	bobKey := gpgtest.GPG(t, bobHome, nil, "--armor", "--export", bob)
 	withConfig(t, env.baseConf+"crypto = yes\n")
 	cmd := exec.Command("node", "--test", "--test-reporter=spec", "crypto.mjs")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(),
 		"BASE_URL="+env.base, "USER_A="+a.name, "PASS_A="+a.pass, "CHROMIUM="+chromiumBin,
 		"SIGNED_ID="+signed, "ENC_ID="+encrypted, "PASSPHRASE=browser pass", "TAG="+tag,
+		"KEY_ARMOR="+string(bobKey), "KEY_FPR="+bob,
 	)
 	out, err := runTimeout(cmd, 3*time.Minute)
 	t.Logf("crypto.mjs:\n%s", out)

@@ -84,3 +84,25 @@ test('decrypted HTML is framed apart, remote content blocked', async () => {
   assert.deepEqual(foreign, [], 'requests to other hosts');
   assert.deepEqual(cspErrors, []);
 });
+
+test('the Keys page: import a pasted key, delete it after the question, make a key pair', async () => {
+  await page.goto(`${BASE}/keys`, { waitUntil: 'load' });
+  assert.equal(await page.locator('#own-keys li.key').count(), 1, 'Alice\'s own key is listed');
+  await page.fill('#keys-armor', env('KEY_ARMOR'));
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#import-key')]);
+  assert.match(await page.locator('#keys-imported').innerText(), new RegExp(env('KEY_FPR')));
+  const row = page.locator(`#other-keys li.key[data-fpr="${env('KEY_FPR')}"]`);
+  assert.equal(await row.count(), 1, 'the imported key is listed');
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), row.locator('button.delete-key').click()]);
+  assert.equal(await page.locator('form#keys-confirm').count(), 1, 'a question before the delete');
+  assert.equal(await page.locator(`#other-keys li.key[data-fpr="${env('KEY_FPR')}"]`).count(), 1, 'deleted before the answer');
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#confirm-delete')]);
+  assert.equal(await page.locator(`li.key[data-fpr="${env('KEY_FPR')}"]`).count(), 0, 'still listed after the delete');
+  await page.fill('#gen-name', `Browser ${TAG}`);
+  await page.fill('#gen-pass', 'gen pass');
+  await page.fill('#gen-pass2', 'gen pass');
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#generate-key')]);
+  assert.match(await page.locator('#own-keys').innerText(), new RegExp(`Browser ${TAG}`));
+  assert.equal(await page.locator('#own-keys li.key').count(), 2);
+  assert.deepEqual(cspErrors, []);
+});
