@@ -113,6 +113,9 @@ func TestKeysPage(t *testing.T) {
 	if r.status != http.StatusBadRequest || !strings.Contains(text(byID(r.doc, "keys-error")), "secret key") {
 		t.Errorf("import of a secret key: status %d, error %q, want 400 saying secret key", r.status, text(byID(r.doc, "keys-error")))
 	}
+	if r := c.postFile("/keys/import", url.Values{"csrf": {c.csrf()}}, "big.asc", bytes.Repeat([]byte("A"), 1<<20+1)); r.status != http.StatusRequestEntityTooLarge {
+		t.Errorf("import of a file over the limit: status %d, want 413", r.status)
+	}
 	if out := string(asUser(t, a, nil, "gpg", "--homedir", home, "--batch", "--with-colons", "--list-secret-keys")); strings.Contains(out, lee) {
 		t.Errorf("the secret key was imported after all")
 	}
