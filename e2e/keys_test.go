@@ -152,6 +152,26 @@ func TestKeysPage(t *testing.T) {
 		t.Errorf("import of a text part: status %d, want 400", r.status)
 	}
 
+	// An S/MIME certificate, pasted: gpgsm imports it; a PKCS#12 file
+	// (a secret key) is refused before gpgsm sees it.
+	pki := gpgtest.NewPKI(t, "Nia", "nia@example.net")
+	certPEM, err := os.ReadFile(pki.Cert)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = c.postFile("/keys/import", url.Values{"csrf": {c.csrf()}, "armor": {string(certPEM)}}, "", nil)
+	wantStatus(t, r, http.StatusOK)
+	if others := text(byID(r.doc, "other-keys")); !strings.Contains(others, "S/MIME") || !strings.Contains(others, "nia@example.net") {
+		t.Errorf("import of a pasted certificate: others %q, want Nia's S/MIME certificate", others)
+	}
+	p12, err := os.ReadFile(pki.P12)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := c.postFile("/keys/import", url.Values{"csrf": {c.csrf()}}, "nia.p12", p12); r.status != http.StatusBadRequest {
+		t.Errorf("import of a PKCS#12 file: status %d, want 400", r.status)
+	}
+
 	// What the requests left running: the user's own gpg-agent at most.
 	if out, err := exec.Command("ps", "-u", a.name, "-o", "comm=").Output(); err == nil {
 		for _, p := range strings.Fields(string(out)) {
