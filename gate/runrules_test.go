@@ -232,6 +232,8 @@ func TestSiteProgram(t *testing.T) {
 		{"/filters", RunsCompiler, RunsNothing},
 		{"/spam", RunsLearner, RunsNothing},
 		{"/decrypt", RunsGnuPG, RunsNothing},
+		{"/logout", RunsGnuPG, RunsNothing}, // crypto off: logout runs nothing
+		{"/keys/generate", RunsGnuPG, RunsNothing},
 		{"/action", RunsNothing, RunsNothing},
 	} {
 		req := &Request{Method: "POST", Path: tt.path}
