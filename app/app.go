@@ -44,7 +44,7 @@ type handler func(a *app, w httpcgi.ResponseWriter, r *httpcgi.Request) error
 var routes = map[string]map[string]handler{
 	"/":                   {"GET": (*app).home},
 	"/login":              {"GET": (*app).home},
-	"/logout":             {"POST": (*app).logout},
+	gate.LogoutPath:       {"POST": (*app).logout},
 	gate.ComposePath:      {"GET": (*app).compose, "POST": (*app).composeUnlock},
 	"/compose/quote":      {"POST": (*app).composeQuote},
 	gate.SendPath:         {"POST": (*app).send},
@@ -58,6 +58,14 @@ var routes = map[string]map[string]handler{
 	"/msg":                {"GET": (*app).message},
 	"/verify":             {"GET": (*app).verify},
 	"/decrypt":            {"POST": (*app).decrypt},
+	gate.KeysPath:         {"GET": (*app).keysGet},
+	gate.KeysImportPath:   {"POST": (*app).keysImport},
+	gate.KeysImportPart:   {"POST": (*app).keysImportPart},
+	gate.KeysExportPath:   {"GET": (*app).keysExport},
+	gate.KeysAttachPath:   {"POST": (*app).keysAttach},
+	gate.KeysDeletePath:   {"POST": (*app).keysDelete},
+	gate.KeysGeneratePath: {"POST": (*app).keysGenerate},
+	gate.KeysAutocrypt:    {"POST": (*app).keysAutocrypt},
 	"/part":               {"GET": (*app).part},
 	"/raw":                {"GET": (*app).raw},
 	"/html":               {"GET": (*app).html},
@@ -153,6 +161,7 @@ func (a *app) page(r *httpcgi.Request, title string) *templates.Page {
 
 		FiltersOn:   a.filtersOn(),
 		DirectoryOn: a.cfg.DirectoryURI != "",
+		KeysOn:      a.keysOn(),
 		Quota:       a.quotaBar(),
 		LoginNotice: a.loginNotice(),
 	}

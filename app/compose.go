@@ -72,6 +72,13 @@ func (a *app) compose(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	if err != nil {
 		return err
 	}
+	return a.showCompose(w, r, d, st, title, list, chosen)
+}
+
+// showCompose renders the compose form of draft d, written as chosen
+// (one of the user's identities, list) unless d is a saved draft.
+func (a *app) showCompose(w httpcgi.ResponseWriter, r *httpcgi.Request, d *compose.Draft, st formState, title string, list identity.List, chosen identity.Identity) error {
+	var err error
 	if d.Token, err = compose.NewToken(); err != nil {
 		return err
 	}

@@ -25,8 +25,12 @@ const maxChecks = 8
 // /decrypt). nil for GET /msg, which runs nothing.
 type cryptoMode struct {
 	verify     bool
+	only       string // the one item to check (the frame of GET /verify?frame=1), "" for all
 	item       string // the Part of the item to decrypt ("top" for "")
 	passphrase []byte
+	// remember: the user asked to keep the passphrase in the agent for
+	// the session (remember.go).
+	remember bool
 }
 
 // cryptoPage is the signed and encrypted pieces of one message page.
@@ -34,6 +38,7 @@ type cryptoPage struct {
 	notes   []templates.CryptoNote // parallel to items
 	covers  []string               // the part each note goes next to
 	claimed map[string]bool        // parts that are no attachments of their own
+	framed  bool                   // a note has a FrameURL: the page frames /verify
 }
 
 // itemKey names an item in a form ("" is the top multipart).
@@ -76,8 +81,11 @@ func (a *app) cryptoFor(r *httpcgi.Request, m *msgRef, cm *cryptoMode) *cryptoPa
 		return cp
 	}
 	ctx := context.Background()
-	checks := 0
+	checks, frames := 0, 0
 	for _, it := range mailcrypto.RecogniseBytes(raw, mailcrypto.Limits{}) {
+		if cm != nil && cm.only != "" && itemKey(it.Part) != cm.only {
+			continue
+		}
 		if m.part != "" && it.Embedded != m.part && !strings.HasPrefix(it.Embedded, m.part+".") {
 			continue
 		}
@@ -88,6 +96,16 @@ func (a *app) cryptoFor(r *httpcgi.Request, m *msgRef, cm *cryptoMode) *cryptoPa
 			cp.claimed[p] = true
 		}
 		n := a.noteOf(r, m, it)
+		if cm == nil && n.VerifyURL != "" && frames < maxChecks {
+			// GET /msg runs nothing: a frame asks GET /verify.
+			frames++
+			q := url.Values{"f": {m.folder}, "id": {m.id}, "frame": {"1"}, "item": {itemKey(it.Part)}}
+			if m.part != "" {
+				q.Set("part", m.part)
+			}
+			n.FrameURL = link(r, "/verify", q)
+			cp.framed = true
+		}
 		if cm != nil && a.cryptoEnabled(it.Kind) && checks < maxChecks {
 			switch {
 			case it.Kind.Signed() && cm.verify:
@@ -95,7 +113,7 @@ func (a *app) cryptoFor(r *httpcgi.Request, m *msgRef, cm *cryptoMode) *cryptoPa
 				n = verifiedNote(n, mailcrypto.Verify(ctx, a.gnupgRunner(), it))
 			case it.Kind.Encrypted() && cm.item == itemKey(it.Part):
 				checks++
-				n = a.decryptedNote(ctx, r, m, n, it, cm.passphrase)
+				n = a.decryptedNote(ctx, r, m, n, it, cm)
 			}
 		}
 		cp.notes = append(cp.notes, n)
@@ -149,7 +167,7 @@ func (a *app) noteOf(r *httpcgi.Request, m *msgRef, it mailcrypto.Item) template
 		n.Text = where + " encrypted (" + protocol(it.Kind) + ")" + rest + "."
 		if a.cryptoEnabled(it.Kind) && !it.Truncated {
 			n.Decrypt = &templates.DecryptForm{Action: scriptName(r) + "/decrypt", CSRF: a.sess.CSRF,
-				Folder: m.folder, ID: m.id, Item: itemKey(it.Part)}
+				Folder: m.folder, ID: m.id, Item: itemKey(it.Part), Remember: minutes(a.sessionIdle())}
 		}
 	case it.Kind == mailcrypto.OrphanSignature:
 		n.Kind, n.State = "signed", "unverifiable"
@@ -177,7 +195,7 @@ var stateTexts = map[mailcrypto.State]string{
 // verifiedNote is n with the result of a check.
 func verifiedNote(n templates.CryptoNote, v mailcrypto.Verification) templates.CryptoNote {
 	n.State = v.State.String()
-	n.VerifyURL = ""
+	n.VerifyURL, n.FrameURL = "", ""
 	if v.State == mailcrypto.Missing || v.State == mailcrypto.Failed && len(v.Signers) == 0 {
 		n.Text += " " + stateTexts[v.State] + "."
 		if v.Err != nil {
@@ -224,14 +242,13 @@ func contentText(b []byte) []templates.TextPart {
 }
 
 // decryptedNote is n after a decryption attempt.
-func (a *app) decryptedNote(ctx context.Context, r *httpcgi.Request, m *msgRef, n templates.CryptoNote, it mailcrypto.Item, passphrase []byte) templates.CryptoNote {
-	d := mailcrypto.Decrypt(ctx, a.gnupgRunner(), it, passphrase, mailcrypto.Limits{})
-	if passphrase != nil {
+func (a *app) decryptedNote(ctx context.Context, r *httpcgi.Request, m *msgRef, n templates.CryptoNote, it mailcrypto.Item, cm *cryptoMode) templates.CryptoNote {
+	d := mailcrypto.Decrypt(ctx, a.gnupgRunner(), it, cm.passphrase, mailcrypto.Limits{})
+	if cm.passphrase != nil {
 		// The agent caches what it unlocked; the passphrase typed in
-		// the form is for this request only.
-		if err := a.gnupgRunner().Forget(ctx); err != nil {
-			logf("%v", err)
-		}
+		// the form is for this request only, unless the user asked to
+		// keep it for the session and the agent's cache time allows.
+		n.Text += a.keepOrForget(ctx, cm.remember && d.State == mailcrypto.Decrypted)
 	}
 	n.State = d.State.String()
 	switch d.State {
@@ -243,6 +260,9 @@ func (a *app) decryptedNote(ctx context.Context, r *httpcgi.Request, m *msgRef, 
 		} else {
 			n.Content = contentText(d.Plaintext)
 			n.Frames = decryptedHTML(d.Plaintext)
+			if ph, ok := mailcrypto.ProtectedHeaders(d.Plaintext); ok {
+				n.ProtectedSubject = ph.Subject
+			}
 		}
 		n.Quote = a.quoteForm(r, m, it, d.Plaintext)
 		for _, s := range d.Signers {
@@ -291,8 +311,16 @@ func plainText(b []byte) templates.TextPart {
 }
 
 // annotate puts each note next to the first shown text part it covers,
-// or above the body when it covers none.
+// or above the body when it covers none, and shows the Subject protected
+// inside the decrypted content of the whole message in place of the
+// outer one.
 func (cp *cryptoPage) annotate(d *templates.MessageData) {
+	for _, n := range cp.notes {
+		if n.Whole && n.ProtectedSubject != "" && n.ProtectedSubject != d.Subject {
+			d.OuterSubject, d.Subject = d.Subject, n.ProtectedSubject
+			break
+		}
+	}
 	for i := range cp.notes {
 		placed := false
 		cov := cp.covers[i]

@@ -44,3 +44,26 @@ func TestDecryptedHTML(t *testing.T) {
 		t.Errorf("the frame's srcdoc lacks the escaped HTML")
 	}
 }
+
+// TestAnnotateProtectedSubject: the Subject protected inside the
+// decrypted whole message replaces the outer one, which stays named;
+// that of a part that is not the whole message does not.
+func TestAnnotateProtectedSubject(t *testing.T) {
+	tests := []struct {
+		name        string
+		note        templates.CryptoNote
+		subj, outer string
+	}{
+		{"whole", templates.CryptoNote{Whole: true, ProtectedSubject: "real"}, "real", "..."},
+		{"a part", templates.CryptoNote{Part: "2", ProtectedSubject: "real"}, "...", ""},
+		{"none", templates.CryptoNote{Whole: true}, "...", ""},
+	}
+	for _, tt := range tests {
+		d := &templates.MessageData{Subject: "..."}
+		cp := &cryptoPage{notes: []templates.CryptoNote{tt.note}, covers: []string{tt.note.Part}}
+		cp.annotate(d)
+		if d.Subject != tt.subj || d.OuterSubject != tt.outer {
+			t.Errorf("%s: annotate: Subject %q, OuterSubject %q, want %q, %q", tt.name, d.Subject, d.OuterSubject, tt.subj, tt.outer)
+		}
+	}
+}

@@ -13,7 +13,9 @@ const maxPassphrase = 4096
 // user's GnuPG for this response only (POST /decrypt: f, id, item, the
 // passphrase; CSRF checked by route). The passphrase is handed to GnuPG
 // on a pipe and dropped; the plaintext lives in memory until the page is
-// written. Signatures are checked too: the request may run GnuPG.
+// written. Signatures are checked too: the request may run GnuPG. With
+// remember=1 the user's agent keeps the passphrase for the session
+// (remember.go).
 func (a *app) decrypt(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	if !a.cfg.Crypto {
 		return errNotFound
@@ -29,5 +31,5 @@ func (a *app) decrypt(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		defer clear(pp)
 	}
 	q := url.Values{"f": {f.Get("f")}, "id": {f.Get("id")}}
-	return a.showMessage(w, r, q, &cryptoMode{verify: true, item: f.Get("item"), passphrase: pp})
+	return a.showMessage(w, r, q, &cryptoMode{verify: true, item: f.Get("item"), passphrase: pp, remember: f.Get("remember") == "1"})
 }

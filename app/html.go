@@ -339,8 +339,7 @@ func (a *app) bodyView(w httpcgi.ResponseWriter, r *httpcgi.Request, m *msgRef, 
 		d.RemoteURL = with("remote", "1")
 		d.Sender = senderOf(v)
 	}
-	h := w.Header()
-	h.Set("Content-Security-Policy", strings.Replace(h.Get("Content-Security-Policy"), "default-src 'none'", "default-src 'none'; frame-src 'self'", 1))
+	allowSelfFrames(w.Header())
 }
 
 // textPart is a text part for the page.

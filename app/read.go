@@ -126,6 +126,7 @@ func (a *app) showMessage(w httpcgi.ResponseWriter, r *httpcgi.Request, q url.Va
 	d.ForwardURL, d.ForwardAttachURL = compose("forward", "inline"), compose("forward", "attach")
 	d.URL = link(r, "/msg", ref)
 	d.People = a.people(v)
+	d.Autocrypt = a.autocryptOffer(m, v)
 	if m.folder == a.cfg.Drafts && m.part == "" {
 		d.EditURL = link(r, "/compose", url.Values{"draft": {m.id}})
 	}
@@ -164,6 +165,9 @@ func (a *app) showMessage(w httpcgi.ResponseWriter, r *httpcgi.Request, q url.Va
 		if att.IsMessage {
 			ta.ViewURL = link(r, "/msg", pq)
 		}
+		if a.keysOn() && keyAttachment(att) {
+			ta.KeyPart = att.Part
+		}
 		if att.Inline && inlineImage(att.ContentType) {
 			if att.InHTML && d.Frames > 0 {
 				continue // shown in the HTML
@@ -176,10 +180,13 @@ func (a *app) showMessage(w httpcgi.ResponseWriter, r *httpcgi.Request, q url.Va
 		d.Attachments = append(d.Attachments, ta)
 	}
 	cp.annotate(d)
+	if cp.framed {
+		allowSelfFrames(w.Header())
+	}
 	if d.Targets, err = a.targetItems(); err != nil {
 		return err
 	}
-	p := a.page(r, v.Subject)
+	p := a.page(r, d.Subject)
 	p.Folder = m.folder
 	p.Message = d
 	render(w, httpcgi.StatusOK, "message", p)

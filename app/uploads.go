@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"postern/compose"
+	"postern/gate"
 	"postern/httpcgi"
 	"postern/templates"
 )
@@ -22,8 +23,9 @@ import (
 // session's upload directory) instead of r.ParseForm, then checks the
 // CSRF token from the parsed values.
 var uploadRoutes = map[string]func(*app) compose.Limits{
-	"/send":            (*app).limits,
-	"/contacts/import": importLimits,
+	"/send":             (*app).limits,
+	"/contacts/import":  importLimits,
+	gate.KeysImportPath: keysLimits,
 }
 
 // Uploaded files live in <Maildir>/postern/uploads/<session id>/ (mode
@@ -61,8 +63,11 @@ func (a *app) uploadDir() string {
 // nothing already in the upload directory is touched.
 func (a *app) parseUpload(r *httpcgi.Request, lim compose.Limits) error {
 	tooLarge := tooLarge
-	if a.req.Path == "/contacts/import" {
+	switch a.req.Path {
+	case "/contacts/import":
 		tooLarge = importTooLarge
+	case gate.KeysImportPath:
+		tooLarge = keysTooLarge
 	}
 	if r.ContentLength > lim.MaxTotalBytes {
 		return tooLarge(&compose.TooLargeError{Limit: "total", Max: lim.MaxTotalBytes})

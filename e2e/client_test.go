@@ -127,9 +127,10 @@ func checkHeaders(t *testing.T, r *response) {
 	}
 	csp := h.Get("Content-Security-Policy")
 	need := []string{"default-src 'none'", "frame-ancestors 'none'", "form-action 'self'", "base-uri 'none'"}
-	if strings.Contains(r.url, "/cgi-bin/postern/html?") {
-		// The sanitized HTML of a message is framed by our own page and
-		// may submit nothing at all.
+	if strings.Contains(r.url, "/cgi-bin/postern/html?") || strings.Contains(r.url, "/cgi-bin/postern/verify?") && strings.Contains(r.url, "frame=1") && r.status == http.StatusOK {
+		// The sanitized HTML of a message, and the status of a
+		// signature, are framed by our own page and may submit nothing
+		// at all.
 		need = []string{"default-src 'none'", "frame-ancestors 'self'", "form-action 'none'", "base-uri 'none'", "sandbox"}
 	}
 	for _, d := range need {

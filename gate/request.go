@@ -142,6 +142,18 @@ const (
 	VerifyPath   = "/verify"
 	DecryptPath  = "/decrypt"
 	ComposePath  = "/compose"
+
+	LogoutPath = "/logout"
+
+	// The Keys page (app/keys.go): the list, and its forms.
+	KeysPath         = "/keys"
+	KeysImportPath   = "/keys/import"      // a pasted block or an uploaded file
+	KeysImportPart   = "/keys/import-part" // an attachment of a message
+	KeysExportPath   = "/keys/export"      // a public key as a download
+	KeysAttachPath   = "/keys/attach"      // a public key attached to a new message
+	KeysDeletePath   = "/keys/delete"      // asks, then deletes a public key
+	KeysGeneratePath = "/keys/generate"
+	KeysAutocrypt    = "/keys/autocrypt" // the key of a message's Autocrypt header
 )
 
 // runs is the table of the requests that may run a program, by method and
@@ -160,6 +172,20 @@ var runs = map[string]Program{
 	"GET " + VerifyPath:    RunsGnuPG,
 	"HEAD " + VerifyPath:   RunsGnuPG,
 	"POST " + DecryptPath:  RunsGnuPG,
+
+	"GET " + KeysPath:          RunsGnuPG,
+	"HEAD " + KeysPath:         RunsGnuPG,
+	"POST " + KeysImportPath:   RunsGnuPG,
+	"POST " + KeysImportPart:   RunsGnuPG,
+	"GET " + KeysExportPath:    RunsGnuPG,
+	"HEAD " + KeysExportPath:   RunsGnuPG,
+	"POST " + KeysAttachPath:   RunsGnuPG,
+	"POST " + KeysDeletePath:   RunsGnuPG,
+	"POST " + KeysGeneratePath: RunsGnuPG,
+	"POST " + KeysAutocrypt:    RunsGnuPG,
+	// Logout reloads the user's agent when it holds a passphrase
+	// remembered for the session (app/remember.go).
+	"POST " + LogoutPath: RunsGnuPG,
 }
 
 // Runs reports what the request may run: only a request of runs.

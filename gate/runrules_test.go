@@ -40,6 +40,19 @@ func TestRuns(t *testing.T) {
 		{"GET", "/msg", RunsNothing}, // parses every message: runs nothing
 		{"POST", "/verify", RunsNothing},
 		{"GET", "/decrypt", RunsNothing},
+		{"GET", "/keys", RunsGnuPG},
+		{"POST", "/keys/import", RunsGnuPG},
+		{"POST", "/keys/import-part", RunsGnuPG},
+		{"GET", "/keys/export", RunsGnuPG},
+		{"POST", "/keys/attach", RunsGnuPG},
+		{"POST", "/keys/delete", RunsGnuPG},
+		{"POST", "/keys/generate", RunsGnuPG},
+		{"POST", "/keys/autocrypt", RunsGnuPG},
+		{"POST", "/keys", RunsNothing},
+		{"GET", "/keys/delete", RunsNothing}, // the confirmation is a POST too
+		{"GET", "/keys/", RunsNothing},
+		{"POST", "/logout", RunsGnuPG}, // a passphrase remembered for the session
+		{"GET", "/logout", RunsNothing},
 	}
 	for _, tt := range tests {
 		r := &Request{Method: tt.method, Path: tt.path}
@@ -222,6 +235,8 @@ func TestSiteProgram(t *testing.T) {
 		{"/filters", RunsCompiler, RunsNothing},
 		{"/spam", RunsLearner, RunsNothing},
 		{"/decrypt", RunsGnuPG, RunsNothing},
+		{"/logout", RunsGnuPG, RunsNothing}, // crypto off: logout runs nothing
+		{"/keys/generate", RunsGnuPG, RunsNothing},
 		{"/action", RunsNothing, RunsNothing},
 	} {
 		req := &Request{Method: "POST", Path: tt.path}

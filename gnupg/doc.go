@@ -61,12 +61,44 @@
 // false, and the caller must show it as it shows any untrusted mail
 // (sanitized, remote content blocked, never merged with other parts).
 //
+// # Keys
+//
+// ListKeys and Key read the colon listing (--with-colons --with-secret
+// --list-keys; doc/DETAILS, "Format of the colon listings") with
+// ParseColons, which keeps pub/sec/crt/crs records with their fpr, uid
+// and sub records, within MaxListingBytes, MaxKeys, MaxUserIDs and
+// MaxSubkeys, and ignores every record type and field it does not know.
+// Keys are named by full fingerprint only (ValidFingerprint), never by
+// key id or user id. Key management takes the same no-network options as
+// verification (no key fetched, no dirmngr: gpgsm checks no CRL of an
+// imported certificate).
+//
+// Import takes public keys and certificates only, at most
+// MaxImportBytes: OpenPGP data is listed first with --import-options
+// show-only (a dry run) and refused when it holds a secret key; S/MIME
+// data must be certificates (PEM CERTIFICATE/PKCS7 blocks, a DER
+// certificate or certs-only CMS), never PKCS#12 nor a private key. What
+// was imported is read from IMPORT_OK, IMPORT_PROBLEM and IMPORT_RES.
+// Export gives an armored public key (export-minimal) or a PEM
+// certificate. GenerateKey makes an OpenPGP key pair with
+// --quick-gen-key (GenerateAlgo, gpg's future-default: ed25519 with a
+// cv25519 subkey), the passphrase on fd 5 (empty: no protection), and
+// refuses a user id that a key has already. DeletePublic deletes a
+// public key or certificate and refuses one whose secret key is in the
+// ring.
+//
+// Deliberately not done: exporting, importing or deleting a secret key,
+// signing a key, changing a passphrase, setting owner trust. These are
+// for the user's shell.
+//
 // # Not done here
 //
 // Forget reloads the user's agent (gpgconf --reload gpg-agent), which
 // drops every cached passphrase: the app calls it after a decryption
 // with a typed passphrase, so that the passphrase is not kept for the
-// agent's cache time. Key import and generation are for the Keys page.
+// agent's cache time, unless the user asked to keep it for the session
+// and AgentCache (gpgconf --list-options gpg-agent: default-cache-ttl,
+// max-cache-ttl) shows that the agent forgets it soon enough.
 //
 // # Writing
 //
@@ -75,7 +107,7 @@
 // --armor --encrypt, optionally --sign in the same call; gpgsm
 // --encrypt: DER EnvelopedData), and Keys lists the user's public or
 // secret keys or certificates (--list-keys, --list-secret-keys), parsed
-// from the colon listing by ParseKeyListing (fuzzed). Signers and
+// from the colon listing by ParseColons (fuzzed). Signers and
 // recipients are fingerprints only (ErrBadKeyID otherwise): an address
 // never reaches argv, the caller searches the listing. gpg encrypts with
 // --trust-model always: a key the user keeps in the keyring for an

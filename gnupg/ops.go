@@ -127,20 +127,29 @@ func uidAddresses(listing []byte) []string {
 		if len(f) < 10 || f[0] != "uid" || f[1] == "r" {
 			continue // not a uid, or a revoked one
 		}
-		uid := unescapeColons(f[9])
-		addr := uid
-		if i := strings.LastIndexByte(uid, '<'); i >= 0 {
-			if j := strings.IndexByte(uid[i:], '>'); j > 0 {
-				addr = uid[i+1 : i+j]
-			}
-		}
-		addr = strings.ToLower(strings.TrimSpace(addr))
-		if strings.Count(addr, "@") == 1 && !strings.ContainsAny(addr, " /=") && !seen[addr] {
+		addr := addressOf(unescapeColons(f[9]))
+		if addr != "" && !seen[addr] {
 			seen[addr] = true
 			out = append(out, addr)
 		}
 	}
 	return out
+}
+
+// addressOf is the e-mail address of a user id: the part in angle
+// brackets, or the user id when it is an address; "" when neither.
+func addressOf(uid string) string {
+	addr := uid
+	if i := strings.LastIndexByte(uid, '<'); i >= 0 {
+		if j := strings.IndexByte(uid[i:], '>'); j > 0 {
+			addr = uid[i+1 : i+j]
+		}
+	}
+	addr = strings.ToLower(strings.TrimSpace(addr))
+	if strings.Count(addr, "@") != 1 || strings.ContainsAny(addr, " /=<>") || strings.HasPrefix(addr, "@") || strings.HasSuffix(addr, "@") {
+		return ""
+	}
+	return addr
 }
 
 // unescapeColons undoes the \xHH escapes of the colon listings.

@@ -93,7 +93,19 @@
 // decodes base64 and quoted-printable leniently and nothing else (no
 // uuencode). The From address is read with net/mail, or as the last
 // <...> when net/mail refuses the field; a From with several addresses
-// matches no signer. Not done here: protected headers (the encrypted
-// Subject), S/MIME signatures inside OpenPGP encryption are found but
-// verified like any other, CRL and OCSP checks (see package gnupg).
+// matches no signer. Not done here: S/MIME signatures inside OpenPGP
+// encryption are found but verified like any other, CRL and OCSP checks
+// (see package gnupg).
+//
+// # Protected headers
+//
+// ProtectedHeaders reads the Subject that a sender protected inside the
+// encryption (RFC 9788, Header Protection, from the IETF LAMPS work, and
+// its "Memory Hole" predecessor): the header of the cryptographic
+// payload (the decrypted entity, or the first part of a multipart/signed
+// inside it) when its Content-Type says protected-headers="v1" or it has
+// an HP-Outer field, else a legacy text/rfc822-headers first part. Only
+// Subject is read, RFC 2047 decoded, without control characters,
+// within MaxProtectedHeaderBytes and MaxSubjectRunes; the other protected
+// fields (From, To, ...) are not compared with the outer ones.
 package mailcrypto

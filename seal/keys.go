@@ -25,7 +25,7 @@ type Recipients struct {
 
 // FindRecipients looks up each address in the user's public keys (m
 // OpenPGP) or certificates (SMIME): a key is usable when
-// gnupg.KeyEntry.CanEncrypt. Addresses are compared without case.
+// gnupg.Key.CanEncrypt. Addresses are compared without case.
 func FindRecipients(ctx context.Context, g *gnupg.Runner, m Method, addrs []string) (Recipients, error) {
 	keys, err := g.Keys(ctx, m == SMIME, false)
 	if err != nil {

@@ -18,6 +18,11 @@ type CryptoNote struct {
 	Signers []SignerNote
 	// VerifyURL checks the signatures (GET /verify), when crypto is on.
 	VerifyURL string
+	// FrameURL, on the message page that runs nothing (GET /msg), is
+	// the frame that checks this piece's signatures and shows only
+	// their status (GET /verify?frame=1): in an <iframe sandbox>, with
+	// VerifyURL as the fallback of text browsers.
+	FrameURL string
 	// Decrypt is the decryption form, when crypto is on.
 	Decrypt *DecryptForm
 	// Content is what was decrypted or what the signature covers when
@@ -35,6 +40,10 @@ type CryptoNote struct {
 	// Quote is the "reply quoting the decrypted text" form of decrypted
 	// content (EFAIL: a reply quotes decrypted text only when asked).
 	Quote *QuoteForm
+	// ProtectedSubject is the Subject protected inside decrypted content
+	// (mailcrypto.ProtectedHeaders); the message page shows it in place
+	// of the outer one when the note covers the whole message.
+	ProtectedSubject string
 }
 
 // QuoteForm starts a reply that quotes decrypted text (POST
@@ -65,4 +74,9 @@ type DecryptForm struct {
 	Action, CSRF     string // the form's URL (the page's base + /decrypt) and token
 	Folder, ID, Item string
 	Wrong            bool // the passphrase given was wrong
+	// Remember is the session's idle timeout ("30 minutes"): the form
+	// offers "remember my passphrase for this session", which the
+	// user's agent does when it keeps a passphrase no longer than that
+	// after its last use.
+	Remember string
 }

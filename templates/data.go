@@ -48,6 +48,16 @@ type Page struct {
 	Collected *CollectedData
 	Directory *DirectoryData
 	Identities *IdentitiesData
+
+	Keys   *KeysData
+	KeysOn bool // crypto is on: the Keys link
+
+	// Bare renders the content alone, without the header and the
+	// navigation: a page shown in a frame of another (verifyframe).
+	Bare bool
+	// VerifyFrame are the checked signatures of one signed piece, the
+	// whole content of the frame that the message page embeds.
+	VerifyFrame []CryptoNote
 }
 
 // LoginData is the login page.
@@ -148,6 +158,9 @@ type Attachment struct {
 	URL              string // download
 	ViewURL          string // message/rfc822: view as a message
 	ImageURL         string // an image shown inline
+	// KeyPart, when set, is the part path of a public key or
+	// certificate: the page offers to import it (POST /keys/import-part).
+	KeyPart string
 }
 
 // Field is a header field.
@@ -160,10 +173,17 @@ type Addr struct{ Text, Warning string }
 
 // MessageData is one message.
 type MessageData struct {
-	Folder      string
-	ID          string
-	Part        string // non-empty for an attached message
-	Subject     string
+	Folder  string
+	ID      string
+	Part    string // non-empty for an attached message
+	Subject string
+	// OuterSubject, when set, is the Subject of the message's header,
+	// and Subject the one protected inside its encryption (decrypted on
+	// this page only).
+	OuterSubject string
+	// Autocrypt offers to import the sender's key from the Autocrypt
+	// header (POST /keys/autocrypt).
+	Autocrypt   *AutocryptOffer
 	From        []Addr
 	To          []Addr
 	Cc          []Addr

@@ -34,7 +34,7 @@ import (
 var embedded embed.FS
 
 // Pages lists the content templates; each is rendered inside layout.html.
-var Pages = []string{"login", "error", "folders", "list", "message", "prefs", "security", "totp", "compose", "search", "thread", "contacts", "contact", "import", "collected", "directory", "identities", "filters", "vacation", "spam"}
+var Pages = []string{"login", "error", "folders", "list", "message", "prefs", "security", "totp", "compose", "search", "thread", "contacts", "contact", "import", "collected", "directory", "identities", "keys", "verifyframe", "filters", "vacation", "spam"}
 
 // Set is the set of pages. Each page is parsed the first time it is
 // rendered: a CGI process renders one page, and parsing all of them cost

@@ -1,0 +1,108 @@
+// Browser tests of signed and encrypted mail (issue 17), run by the Go
+// test TestCryptoBrowser (e2e/crypto_browser_test.go): the signature's
+// status appears in its frame on the message page without a click; a
+// decrypted HTML part appears in its own sandboxed frame, its remote
+// image blocked (no request leaves for another host), apart from the
+// message's unencrypted HTML; no CSP violation anywhere. Not a
+// *.test.mjs: TestBrowser does not run it.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const env = (n) => { const v = process.env[n]; if (!v) throw new Error(`${n} is not set`); return v; };
+const BASE = env('BASE_URL');
+const TAG = env('TAG');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const ORIGIN = new URL(BASE).origin;
+
+let ctx, dataDir, page;
+const cspErrors = [];
+const foreign = [];
+before(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'postern-chromium-'));
+  ctx = await chromium.launchPersistentContext(dataDir, {
+    executablePath: CHROMIUM, headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+  });
+  ctx.setDefaultTimeout(15000);
+  page = ctx.pages()[0] ?? await ctx.newPage();
+  ctx.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) cspErrors.push(m.text()); });
+  ctx.on('request', (r) => { if (!r.url().startsWith(ORIGIN) && !r.url().startsWith('data:') && r.url() !== 'about:srcdoc' && r.url() !== 'about:blank') foreign.push(r.url()); });
+  await page.goto(`${BASE}/`);
+  await page.fill('form#login input[name=user]', env('USER_A'));
+  await page.fill('form#login input[name=pass]', env('PASS_A'));
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('form#login button[type=submit]')]);
+  assert.equal(await page.locator('table#messages').count(), 1, `login: ${page.url()}`);
+});
+after(async () => {
+  await ctx?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+test('the signature status appears without a click', async () => {
+  await page.goto(`${BASE}/msg?f=INBOX&id=${encodeURIComponent(env('SIGNED_ID'))}`, { waitUntil: 'load' });
+  const frame = page.frameLocator('div.crypto iframe.verify-frame');
+  const status = frame.locator('#verify-frame div.crypto');
+  await status.waitFor();
+  assert.equal(await status.getAttribute('data-state'), 'good');
+  assert.match(await status.innerText(), /Good signature by Alice <alice@example\.org>/);
+  // The frame is sandboxed: no script, an opaque origin.
+  assert.equal(await page.locator('iframe.verify-frame').getAttribute('sandbox'), '');
+  assert.deepEqual(cspErrors, []);
+});
+
+test('decrypted HTML is framed apart, remote content blocked', async () => {
+  await page.goto(`${BASE}/msg?f=INBOX&id=${encodeURIComponent(env('ENC_ID'))}`, { waitUntil: 'load' });
+  assert.ok(!(await page.content()).includes(`secret plain ${TAG}`), 'the page shows decrypted text before decryption');
+  await page.fill('form.decrypt input[name=passphrase]', env('PASSPHRASE'));
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('form.decrypt button[type=submit]')]);
+  const dec = page.locator('iframe.htmlmail.decrypted');
+  assert.equal(await dec.count(), 1, 'one frame of decrypted HTML');
+  assert.equal(await dec.getAttribute('sandbox'), '', 'an empty sandbox');
+  const body = page.frameLocator('iframe.htmlmail.decrypted').locator('body');
+  await body.waitFor();
+  const decText = await body.innerText();
+  assert.match(decText, new RegExp(`secret html ${TAG}`));
+  assert.ok(!decText.includes(`clear html ${TAG}`), 'the clear part is merged into the decrypted frame');
+  assert.equal(await page.frameLocator('iframe.htmlmail.decrypted').locator('img[src*="tracker"]').count(), 0, 'the remote image is still there');
+  // The decrypted HTML is not in the page's own document, and the clear
+  // part's frame has none of it.
+  assert.equal(await page.locator('#secret-bold').count(), 0, 'decrypted HTML merged into the page');
+  const clear = page.locator('iframe.htmlmail:not(.decrypted)');
+  if (await clear.count() > 0) {
+    const clearText = await page.frameLocator('iframe.htmlmail:not(.decrypted)').first().locator('body').innerText();
+    assert.match(clearText, new RegExp(`clear html ${TAG}`));
+    assert.ok(!clearText.includes(`secret`), 'decrypted text in the clear part\'s frame');
+  } else {
+    assert.match(await page.locator('#msg-body').innerText(), new RegExp(`clear html ${TAG}`));
+  }
+  await page.waitForTimeout(300);
+  assert.deepEqual(foreign, [], 'requests to other hosts');
+  assert.deepEqual(cspErrors, []);
+});
+
+test('the Keys page: import a pasted key, delete it after the question, make a key pair', async () => {
+  await page.goto(`${BASE}/keys`, { waitUntil: 'load' });
+  assert.equal(await page.locator('#own-keys li.key').count(), 1, 'Alice\'s own key is listed');
+  await page.fill('#keys-armor', env('KEY_ARMOR'));
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#import-key')]);
+  assert.match(await page.locator('#keys-imported').innerText(), new RegExp(env('KEY_FPR')));
+  const row = page.locator(`#other-keys li.key[data-fpr="${env('KEY_FPR')}"]`);
+  assert.equal(await row.count(), 1, 'the imported key is listed');
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), row.locator('button.delete-key').click()]);
+  assert.equal(await page.locator('form#keys-confirm').count(), 1, 'a question before the delete');
+  assert.equal(await page.locator(`#other-keys li.key[data-fpr="${env('KEY_FPR')}"]`).count(), 1, 'deleted before the answer');
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#confirm-delete')]);
+  assert.equal(await page.locator(`li.key[data-fpr="${env('KEY_FPR')}"]`).count(), 0, 'still listed after the delete');
+  await page.fill('#gen-name', `Browser ${TAG}`);
+  await page.fill('#gen-pass', 'gen pass');
+  await page.fill('#gen-pass2', 'gen pass');
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#generate-key')]);
+  assert.match(await page.locator('#own-keys').innerText(), new RegExp(`Browser ${TAG}`));
+  assert.equal(await page.locator('#own-keys li.key').count(), 2);
+  assert.deepEqual(cspErrors, []);
+});
