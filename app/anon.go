@@ -49,8 +49,12 @@ func anonymous(cfg *config.Config, req *gate.Request, a gate.Anon) int {
 				w.Header().Set("Content-Type", "text/css; charset=utf-8")
 				w.Write([]byte(pages.CSS()))
 				return
+			case "/passkey.js":
+				passkeyJS(w)
+				return
 			case "/folders", "/list", "/msg", "/part", "/raw", "/action", "/empty-trash", "/prefs", "/logout",
-				"/security", "/sessions", "/password", gate.SessionCheckPath, "/totp", "/totp/qr", "/totp-login":
+				"/security", "/sessions", "/password", gate.SessionCheckPath, "/totp", "/totp/qr", "/totp-login",
+				"/passkey", gate.PasskeyStepPath:
 				status = httpcgi.StatusUnauthorized
 				login.Expired = req.Method == httpcgi.MethodPost
 			default:

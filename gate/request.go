@@ -141,8 +141,13 @@ func (r *Request) Runs() Program {
 	return runs[r.Method+" "+r.Path]
 }
 
-// isCodeAttempt reports whether a user request submits a second-factor
-// code: the requests the root room holds the guard's counters for.
+// PasskeyStepPath is the second step of a login answered with a passkey
+// (a WebAuthn assertion), as /totp-login is with a code.
+const PasskeyStepPath = "/passkey-step"
+
+// isCodeAttempt reports whether a user request submits a second factor,
+// a code or a passkey's assertion: the requests the root room holds the
+// guard's counters for.
 func (r *Request) isCodeAttempt() bool {
-	return r.Method == "POST" && r.Path == "/totp-login"
+	return r.Method == "POST" && (r.Path == "/totp-login" || r.Path == PasskeyStepPath)
 }
