@@ -50,8 +50,11 @@ func relyingParty(cfg *config.Config) *passkey.RP {
 
 // passkeyOn reports whether the user (the process is in their Maildir)
 // must give a passkey (or another second factor) after the password: the
-// site allows passkeys and the user has one that is not flagged. A file
-// that cannot be read counts as on: it must not switch the factor off.
+// site allows passkeys and the user has registered one. A flagged
+// credential (its counter went backwards) still counts: flagging a key
+// must not switch the second factor off, so a user whose only keys are
+// flagged and who has no TOTP cannot log in until they are removed by the
+// administrator (postern(8)). A file that cannot be read counts as on.
 func passkeyOn(cfg *config.Config) bool {
 	if !cfg.WebAuthn {
 		return false
@@ -61,15 +64,10 @@ func passkeyOn(cfg *config.Config) bool {
 		logf("passkeys: %v", err)
 		return true
 	}
-	for _, c := range cs {
-		if c.Cloned.IsZero() {
-			return true
-		}
-	}
-	return false
+	return len(cs) > 0
 }
 
-// passkeyRows is the Security page's list of passkeys, with the options
+// passkeySection is the Security page's list of passkeys, with the options
 // of a new registration (its challenge kept for this session).
 func (a *app) passkeySection(d *templates.SecurityData) {
 	rp := relyingParty(a.cfg)

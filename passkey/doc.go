@@ -51,8 +51,9 @@
 // have been cloned) refuses the login (ErrCloned) and marks the
 // credential (Credential.Cloned): the Security page shows the warning
 // until the user removes the credential, and every later assertion of it
-// is refused too. Authenticators that keep no counter (always 0, as
-// synced passkeys do) are not affected.
+// is refused too. The flag does not switch the second factor off (the
+// app still asks for one; package app, passkeyOn). Authenticators that
+// keep no counter (always 0, as synced passkeys do) are not affected.
 //
 // # What it does not do
 //
