@@ -29,6 +29,12 @@ func anonymous(cfg *config.Config, req *gate.Request, a gate.Anon) int {
 		case gate.AnonError:
 			renderError(w, p, a.Status, a.Message)
 			return
+		case gate.AnonPasskeyChallenge:
+			passkeyChallenge(w, r, cfg, a)
+			return
+		case gate.AnonPasskeyFailed:
+			login.PasskeyFailed = true
+			status = httpcgi.StatusUnauthorized
 		case gate.AnonLoginFailed:
 			login.Failed, login.User = true, a.User
 			status = httpcgi.StatusUnauthorized
@@ -63,6 +69,10 @@ func anonymous(cfg *config.Config, req *gate.Request, a gate.Anon) int {
 			}
 		}
 		p.Title = "Log in"
+		if cfg.WebAuthn && cfg.WebAuthnPasswordless {
+			login.Passwordless = true
+			allowScript(w)
+		}
 		render(w, status, "login", p)
 	})
 }

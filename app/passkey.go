@@ -3,11 +3,13 @@ package app
 import (
 	"encoding/base64"
 	"errors"
+	"os"
 	"path/filepath"
 	"time"
 
 	"postern/audit"
 	"postern/config"
+	"postern/gate"
 	"postern/httpcgi"
 	"postern/loginlog"
 	"postern/passkey"
@@ -260,4 +262,82 @@ func passkeyJS(w httpcgi.ResponseWriter) {
 func (a *app) passkeyJS(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	passkeyJS(w)
 	return nil
+}
+
+// passkeyChallenge answers GET /passkey-challenge, as anon_user: the
+// options of a passwordless login for passkey.js, whose challenge the
+// root room drew and keeps (guard.IssueChallenge), and its id in a
+// cookie that lives as long as the challenge.
+func passkeyChallenge(w httpcgi.ResponseWriter, r *httpcgi.Request, cfg *config.Config, a gate.Anon) {
+	rp := relyingParty(cfg)
+	if rp == nil {
+		httpcgi.Error(w, "Passkeys are not offered on this site.", httpcgi.StatusNotFound)
+		return
+	}
+	opts, err := rp.PasswordlessOptions(a.Challenge)
+	if err != nil {
+		logf("passkey challenge: %v", err)
+		httpcgi.Error(w, "Internal error.", httpcgi.StatusInternalServerError)
+		return
+	}
+	c := &httpcgi.Cookie{Name: gate.PasskeyCookie, Value: a.ChallengeID, Path: scriptName(r), HttpOnly: true,
+		Secure: r.HTTPS, SameSite: httpcgi.SameSiteStrictMode, MaxAge: int(passkey.ChallengeTTL.Seconds())}
+	if c.Path == "" {
+		c.Path = "/"
+	}
+	httpcgi.SetCookie(w, c)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(opts)
+}
+
+// passwordlessDone finishes a passwordless login the root room let
+// through as the account the assertion's user handle names: the
+// assertion is checked against this user's credentials, with user
+// verification required; the outcome goes to the guard through the
+// counters the root room held, to the audit log and to the history.
+// Success creates a full session; failure shows the login page again.
+func passwordlessDone(e *gate.Entry) int {
+	cfg, acct, req, pl := e.Config, e.Account, e.Request, e.Passwordless
+	defer pl.Held.Close()
+	return serve(cfg, func(w httpcgi.ResponseWriter, r *httpcgi.Request) {
+		clear := &httpcgi.Cookie{Name: gate.PasskeyCookie, Path: scriptName(r), MaxAge: -1, HttpOnly: true, Secure: r.HTTPS, SameSite: httpcgi.SameSiteStrictMode}
+		if clear.Path == "" {
+			clear.Path = "/"
+		}
+		httpcgi.SetCookie(w, clear)
+		a := &app{cfg: cfg, acct: acct, req: req}
+		var used *passkey.Credential
+		rp := relyingParty(cfg)
+		err := errors.New("webauthn is off")
+		if rp != nil {
+			used, err = rp.VerifyPasswordless(passkeyStore(), acct.User, rp.PasswordlessSession(pl.Challenge, acct.User, pl.Issued), []byte(pl.Credential))
+		}
+		if err != nil {
+			reason, history := passkeyReason(err)
+			logf("passwordless login of %s from %s: %v", acct.User, req.RemoteAddr, err)
+			codeDone(pl.Held, false, req.RemoteAddr, acct.User, reason)
+			a.recordEvent(loginlog.Failed, history)
+			p := basePage(cfg, r)
+			p.Title = "Log in"
+			p.Login = &templates.LoginData{PasskeyFailed: true, Passwordless: true, AllowUnbound: cfg.AllowUnbound}
+			allowScript(w)
+			render(w, httpcgi.StatusUnauthorized, "login", p)
+			return
+		}
+		sessions := sessionStore(cfg)
+		opts := session.Options{IP: req.RemoteAddr, Bind: cfg.BindIP, UA: os.Getenv("HTTP_USER_AGENT")}
+		sess, secret, err := sessions.CreateWith(opts)
+		if err != nil {
+			logf("passwordless login of %s: creating session: %v", acct.User, err)
+			httpcgi.Error(w, "Your session could not be created.", httpcgi.StatusInternalServerError)
+			return
+		}
+		codeDone(pl.Held, true, req.RemoteAddr, acct.User, "")
+		auditLog.Log(audit.LoginOK, req.RemoteAddr, acct.User, "passkey "+used.Name+" (passwordless)")
+		logf("login: %s from %s (passkey)", acct.MailboxID(), req.RemoteAddr)
+		loginWhole(cfg, acct, req, sess.ID, "passkey", nil)
+		setSessionCookie(w, r, session.FormatCookie(acct.MailboxID(), sess.ID, secret), false)
+		httpcgi.Redirect(w, r, scriptName(r)+"/list?f=INBOX", httpcgi.StatusSeeOther)
+	})
 }

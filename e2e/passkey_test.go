@@ -25,7 +25,7 @@ func TestPasskeyBrowser(t *testing.T) {
 	logs := captureSyslog(t)
 	port := strconv.Itoa(env.port)
 	origin := "http://localhost:" + port
-	withConfig(t, env.baseConf+"audit_socket = "+logs.path+"\nwebauthn = yes\nwebauthn_rp_id = localhost\nwebauthn_origins = "+origin+"\n")
+	withConfig(t, env.baseConf+"audit_socket = "+logs.path+"\nwebauthn = yes\nwebauthn_passwordless = yes\nwebauthn_rp_id = localhost\nwebauthn_origins = "+origin+"\n")
 	resetGuard(t)
 	t.Cleanup(func() { resetGuard(t) })
 	keys := filepath.Join(a.maildir, "postern", "passkeys")
@@ -41,6 +41,7 @@ func TestPasskeyBrowser(t *testing.T) {
 		"USER_A="+a.name,
 		"PASS_A="+a.pass,
 		"CHROMIUM="+chromiumBin,
+		"PASSWORDLESS=1",
 	)
 	out, err := runTimeout(cmd, 4*time.Minute)
 	t.Logf("node --test passkey.mjs:\n%s", out)
@@ -72,6 +73,9 @@ func TestPasskeyBrowser(t *testing.T) {
 		`passkey removed ip=127.0.0.1 user="` + a.name + `"`:                                      1,
 		`login ok ip=127.0.0.1 user="` + a.name + `" reason="passkey laptop"`:                     2,
 		`login ok ip=127.0.0.1 user="` + a.name + `" reason="passkey blue key"`:                   1,
+		// Passwordless: one login, then its replay.
+		`login ok ip=127.0.0.1 user="` + a.name + `" reason="passkey laptop (passwordless)"`:         1,
+		`login failed ip=127.0.0.1 user="` + a.name + `" reason="passkey challenge expired or used"`: 1,
 	}
 	for w, n := range want {
 		got := 0

@@ -222,6 +222,27 @@ func (rp *RP) Verify(store *Store, name string, sd webauthn.SessionData, resp []
 	return used, nil
 }
 
+// VerifyPasswordless is Verify for a passwordless login (the ceremony of
+// PasswordlessSession): the assertion must carry the user handle, which
+// must name the account (the library checks that it is name), and the
+// authenticator must have verified its user (the ceremony requires it).
+func (rp *RP) VerifyPasswordless(store *Store, name string, sd webauthn.SessionData, resp []byte) (*Credential, error) {
+	if len(resp) > MaxResponseBytes {
+		return nil, fmt.Errorf("%w: answer of %d bytes", ErrRefused, len(resp))
+	}
+	parsed, err := protocol.ParseCredentialRequestResponseBytes(resp)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrRefused, detail(err))
+	}
+	if string(parsed.Response.UserHandle) != name {
+		return nil, fmt.Errorf("%w: user handle %q is not %q", ErrRefused, parsed.Response.UserHandle, name)
+	}
+	if sd.UserVerification != protocol.VerificationRequired {
+		return nil, fmt.Errorf("%w: a passwordless ceremony must require user verification", ErrRefused)
+	}
+	return rp.Verify(store, name, sd, resp)
+}
+
 // detail is the library's error with its developer detail, for the log.
 func detail(err error) string {
 	var pe *protocol.Error

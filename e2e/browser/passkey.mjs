@@ -271,6 +271,56 @@ test('remove a passkey', async (t) => {
   await logout(pageA);
 });
 
+test('passwordless: log in with the discoverable passkey alone (user verification)', async (t) => {
+  if (!guard(t)) return;
+  if (!PASSWORDLESS) return t.skip('webauthn_passwordless is off');
+  await pageA.goto(`${BASE}/`);
+  let body;
+  pageA.on('request', (req) => {
+    if (req.method() === 'POST' && req.url().endsWith('/passkey-login')) body = req.postData();
+  });
+  await pageA.locator('#passkey-signin').waitFor({ state: 'visible' });
+  const t0 = performance.now();
+  let r = await submit(pageA, '#passkey-signin');
+  timings.passwordless = performance.now() - t0;
+  await atInbox(pageA, r, 'passwordless login');
+  await pageA.goto(`${BASE}/security`);
+  assert.match(await pageA.locator('#history-list').innerText(), /login \(passkey\)/, 'the history records a passkey-only login');
+  await logout(pageA);
+
+  // The same answer again: its challenge was taken, its cookie cleared.
+  await pageA.goto(`${BASE}/`);
+  const params = new URLSearchParams(body);
+  await pageA.evaluate(([c, h]) => {
+    const f = document.getElementById('passkey-passwordless');
+    f.elements.credential.value = c; f.elements.handle.value = h;
+  }, [params.get('credential'), params.get('handle')]);
+  r = await Promise.all([pageA.waitForNavigation(), pageA.evaluate(() => document.getElementById('passkey-passwordless').submit())]).then((x) => x[0]);
+  assert.equal(r.status(), 401, `passwordless replay: ${await describe(pageA, r)}`);
+  assert.equal(await pageA.locator('#passkey-failed').count(), 1, `passwordless replay: ${await describe(pageA, r)}`);
+});
+
+test('passwordless: an authenticator that cannot verify its user is not enough', async (t) => {
+  if (!guard(t)) return;
+  if (!PASSWORDLESS) return t.skip('webauthn_passwordless is off');
+  const pageN = await ctx.newPage();
+  const authN = await authenticator(pageN, {
+    protocol: 'ctap2', transport: 'internal', hasResidentKey: true,
+    hasUserVerification: true, isUserVerified: false,
+  });
+  const { credentials } = await authA.cdp.send('WebAuthn.getCredentials', { authenticatorId: authA.id });
+  await authN.cdp.send('WebAuthn.addCredential', { authenticatorId: authN.id, credential: credentials[0] });
+  let posted = false;
+  pageN.on('request', (req) => { if (req.method() === 'POST' && req.url().endsWith('/passkey-login')) posted = true; });
+  await pageN.goto(`${BASE}/`);
+  await pageN.locator('#passkey-signin').waitFor({ state: 'visible' });
+  await pageN.click('#passkey-signin');
+  await pageN.locator('#passkey-signin-status', { hasText: 'not used' }).waitFor();
+  assert.equal(posted, false, 'no assertion without user verification');
+  assert.ok(!pageN.url().includes('/list'), 'not logged in');
+  await pageN.close();
+});
+
 test('with JavaScript off, the second step says a passkey needs it', async (t) => {
   if (!guard(t)) return;
   const noJS = await browser.newContext({ javaScriptEnabled: false });
@@ -281,9 +331,16 @@ test('with JavaScript off, the second step says a passkey needs it', async (t) =
     const msg = await p.locator('#passkey-noscript').innerText();
     assert.match(msg, /cannot log in without JavaScript/);
     assert.equal(await p.locator('#passkey-use').isVisible(), false, 'no passkey button without JavaScript');
+    if (PASSWORDLESS) {
+      await submit(p, 'form#logout button[type=submit]'); // Cancel: the pending session ends
+      await p.goto(`${BASE}/`);
+      assert.match(await p.locator('#passkey-signin-noscript').innerText(), /needs JavaScript/);
+      assert.equal(await p.locator('#passkey-signin').isVisible(), false, 'no passwordless button without JavaScript');
+      assert.equal(await p.locator('form#login').count(), 1, 'the password form works without JavaScript');
+    }
   } finally { await noJS.close(); }
 });
 
 test('timings', async () => {
-  console.log(`TIMING password-only login: ${timings.password?.toFixed(0)} ms; password + passkey login: ${timings.passkey?.toFixed(0)} ms`);
+  console.log(`TIMING password-only login: ${timings.password?.toFixed(0)} ms; password + passkey login: ${timings.passkey?.toFixed(0)} ms; passwordless: ${timings.passwordless?.toFixed(0)} ms`);
 });

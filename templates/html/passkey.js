@@ -103,7 +103,9 @@
         navigator.credentials.get({ publicKey: requestOptions(o) });
     }).then(function (cred) {
       if (!cred) { throw new Error('no passkey was given'); }
-      form.elements.credential.value = JSON.stringify(encode(cred));
+      var answer = encode(cred);
+      form.elements.credential.value = JSON.stringify(answer);
+      if (form.elements.handle) { form.elements.handle.value = answer.response.userHandle || ''; }
       form.submit();
     }).catch(function (err) {
       button.disabled = false;
