@@ -4,14 +4,14 @@ package gate
 type AnonKind int
 
 const (
-	AnonPage        AnonKind = iota // what the path asks for: the login page, the style sheet, or 404
-	AnonError                       // an error page with Status and Message
-	AnonLoginFailed                 // the login page again, for User
-	AnonExpired                     // the login page: the session is gone (the cookie is cleared)
-	AnonNeedHTTPS                   // a password sent without TLS was refused
-	AnonRefused                     // the network or client certificate is not allowed
-	AnonPasskeyChallenge            // the options of a passwordless login, with ChallengeID and Challenge
-	AnonPasskeyFailed               // the login page again: a passwordless login was refused
+	AnonPage             AnonKind = iota // what the path asks for: the login page, the style sheet, or 404
+	AnonError                            // an error page with Status and Message
+	AnonLoginFailed                      // the login page again, for User
+	AnonExpired                          // the login page: the session is gone (the cookie is cleared)
+	AnonNeedHTTPS                        // a password sent without TLS was refused
+	AnonRefused                          // the network or client certificate is not allowed
+	AnonPasskeyChallenge                 // the options of a passwordless login, with ChallengeID and Challenge
+	AnonPasskeyFailed                    // the login page again: a passwordless login was refused
 )
 
 // Anon is the answer to a request the root room let through without an
