@@ -219,6 +219,7 @@ func (rp *RP) Verify(store *Store, name string, sd webauthn.SessionData, resp []
 		return used, err
 	}
 	used.Key = *key
+	used.LastUsed = store.now().UTC().Truncate(time.Second)
 	return used, nil
 }
 
