@@ -22,7 +22,7 @@ const minPasswordBytes = gate.MinPasswordBytes
 
 // factorGate keeps a session to the pages its state allows: a pending login
 // only to the second-factor step, a user who must enrol (totp = required)
-// only to the security page. It reports whether it answered.
+// only to the security page, until they have TOTP or a passkey. It reports whether it answered.
 func (a *app) factorGate(w httpcgi.ResponseWriter, r *httpcgi.Request) bool {
 	path := a.req.Path
 	switch {
@@ -38,10 +38,13 @@ func (a *app) factorGate(w httpcgi.ResponseWriter, r *httpcgi.Request) bool {
 		return true
 	case a.cfg.TOTP == "required":
 		switch path {
-		case "/security", "/sessions", "/password", gate.SessionCheckPath, "/totp", "/totp/qr", "/logout", "/style.css", "/logo":
+		case "/security", "/sessions", "/password", gate.SessionCheckPath, "/totp", "/totp/qr", "/passkey", "/passkey.js", "/logout", "/style.css", "/logo":
 			return false
 		}
 		if on, _, _, err := a.twofactor().Status(); err == nil && on {
+			return false
+		}
+		if passkeyOn(a.cfg) { // a passkey is a second factor too
 			return false
 		}
 		httpcgi.Redirect(w, r, scriptName(r)+"/security", httpcgi.StatusSeeOther)

@@ -71,10 +71,10 @@ func TestPasskeyBrowser(t *testing.T) {
 		`passkey added ip=127.0.0.1 user="` + a.name + `" reason="laptop"`:                        1,
 		`passkey added ip=127.0.0.1 user="` + a.name + `" reason="blue key"`:                      1,
 		`passkey removed ip=127.0.0.1 user="` + a.name + `"`:                                      1,
-		`login ok ip=127.0.0.1 user="` + a.name + `" reason="passkey laptop"`:                     2,
+		`login ok ip=127.0.0.1 user="` + a.name + `" reason="passkey laptop"`:                     2 + 7, // and the timed ones
 		`login ok ip=127.0.0.1 user="` + a.name + `" reason="passkey blue key"`:                   1,
 		// Passwordless: one login, then its replay.
-		`login ok ip=127.0.0.1 user="` + a.name + `" reason="passkey laptop (passwordless)"`:         1,
+		`login ok ip=127.0.0.1 user="` + a.name + `" reason="passkey laptop (passwordless)"`:         1 + 7,
 		`login failed ip=127.0.0.1 user="` + a.name + `" reason="passkey challenge expired or used"`: 1,
 	}
 	for w, n := range want {

@@ -98,6 +98,24 @@ let pageA, pageB, authA, authB;
 let ok = true;
 const timings = {};
 let captured; // the body of a /passkey-step POST, for the replay
+const ROUNDS = 5; // timed logins of each kind, after one untimed
+
+// timed runs login (on a page at the login form, leaving it at the
+// inbox) ROUNDS+1 times with a logout between, and returns the median
+// of the last ROUNDS, in milliseconds.
+async function timed(p, login) {
+  const ms = [];
+  for (let i = 0; i <= ROUNDS; i++) {
+    await p.goto(`${BASE}/`);
+    const t0 = performance.now();
+    await login();
+    await p.locator('table#messages').waitFor();
+    if (i > 0) ms.push(performance.now() - t0);
+    await logout(p);
+  }
+  ms.sort((a, b) => a - b);
+  return ms[Math.floor(ms.length / 2)];
+}
 
 function guard(t) {
   if (!ok) { t.skip('an earlier step failed'); return false; }
@@ -110,10 +128,11 @@ test('a password login without a passkey goes straight to the inbox', async () =
     protocol: 'ctap2', transport: 'internal', hasResidentKey: true,
     hasUserVerification: true, isUserVerified: true,
   });
-  const t0 = performance.now();
   const r = await passwordStep(pageA);
-  timings.password = performance.now() - t0;
   await atInbox(pageA, r, 'password login');
+  await logout(pageA);
+  timings.password = await timed(pageA, () => passwordStep(pageA));
+  await passwordStep(pageA);
 });
 
 test('register a passkey with user verification (resident key, platform authenticator)', async (t) => {
@@ -138,12 +157,14 @@ test('register a passkey with user verification (resident key, platform authenti
 test('second factor with user verification: password, then the passkey', async (t) => {
   if (!guard(t)) return;
   try {
-    const t0 = performance.now();
     let r = await passwordStep(pageA);
     assert.match(pageA.url(), /\/totp-login$/, `after the password: ${await describe(pageA, r)}`);
     r = await useStep(pageA);
-    timings.passkey = performance.now() - t0;
     await atInbox(pageA, r, 'after the passkey');
+    await logout(pageA);
+    timings.passkey = await timed(pageA, async () => { await passwordStep(pageA); await useStep(pageA); });
+    await passwordStep(pageA);
+    await useStep(pageA);
   } catch (e) { ok = false; throw e; }
 });
 
@@ -280,10 +301,16 @@ test('passwordless: log in with the discoverable passkey alone (user verificatio
     if (req.method() === 'POST' && req.url().endsWith('/passkey-login')) body = req.postData();
   });
   await pageA.locator('#passkey-signin').waitFor({ state: 'visible' });
-  const t0 = performance.now();
   let r = await submit(pageA, '#passkey-signin');
-  timings.passwordless = performance.now() - t0;
   await atInbox(pageA, r, 'passwordless login');
+  await logout(pageA);
+  timings.passwordless = await timed(pageA, async () => {
+    await pageA.locator('#passkey-signin').waitFor({ state: 'visible' });
+    await submit(pageA, '#passkey-signin');
+  });
+  await pageA.goto(`${BASE}/`);
+  await pageA.locator('#passkey-signin').waitFor({ state: 'visible' });
+  await submit(pageA, '#passkey-signin');
   await pageA.goto(`${BASE}/security`);
   assert.match(await pageA.locator('#history-list').innerText(), /login \(passkey\)/, 'the history records a passkey-only login');
   await logout(pageA);
@@ -342,5 +369,5 @@ test('with JavaScript off, the second step says a passkey needs it', async (t) =
 });
 
 test('timings', async () => {
-  console.log(`TIMING password-only login: ${timings.password?.toFixed(0)} ms; password + passkey login: ${timings.passkey?.toFixed(0)} ms; passwordless: ${timings.passwordless?.toFixed(0)} ms`);
+  console.log(`TIMING median of ${ROUNDS} logins, from the login form to the inbox shown: password only ${timings.password?.toFixed(0)} ms; password + passkey ${timings.passkey?.toFixed(0)} ms; passkey alone (passwordless) ${timings.passwordless?.toFixed(0)} ms`);
 });
