@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"postern/audit"
@@ -95,6 +96,7 @@ func (a *app) passkeySection(d *templates.SecurityData) {
 			row.Cloned = c.Cloned.Local().Format(time.DateTime)
 		}
 		row.Synced, _ = c.Backup()
+		row.Transports = strings.Join(c.Transports(), ", ")
 		d.Passkeys = append(d.Passkeys, row)
 	}
 	if len(cs) >= passkey.MaxCredentials {

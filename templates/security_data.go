@@ -38,6 +38,7 @@ type PasskeyRow struct {
 	Cloned                  string // when its counter went backwards; "" if never
 	UV                      bool   // the authenticator verified its user
 	Synced                  bool   // backup eligible: a synced passkey
+	Transports              string // how the browser reaches it: "usb, nfc", "internal", ...
 }
 
 // TOTPLoginData is the second step of a login.

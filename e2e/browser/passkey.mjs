@@ -146,7 +146,10 @@ test('register a passkey with user verification (resident key, platform authenti
     assert.ok(body.includes('was added'), `after registering: ${body}`);
     const row = pageA.locator('#passkey-list tr.passkey', { hasText: 'laptop' });
     assert.equal(await row.count(), 1, `no row for laptop: ${body}`);
-    assert.ok((await row.innerText()).includes('never'), 'a new passkey was never used');
+    const text = await row.innerText();
+    assert.ok(text.includes('never'), 'a new passkey was never used');
+    assert.match(text, /internal/, 'the platform authenticator\'s transport is shown');
+    assert.match(text, /PIN or biometric/, 'user verification is shown');
     const { credentials } = await authA.cdp.send('WebAuthn.getCredentials', { authenticatorId: authA.id });
     assert.equal(credentials.length, 1, 'the virtual authenticator holds one credential');
     assert.equal(credentials[0].isResidentCredential, true, 'discoverable credential on the platform authenticator');
@@ -182,6 +185,9 @@ test('register a security key without user verification (non-resident)', async (
     const r = await submit(pageB, '#passkey-create');
     assert.ok((await describe(pageB, r)).includes('was added'), `after registering: ${await describe(pageB, r)}`);
     assert.equal(await pageB.locator('#passkey-list tr.passkey').count(), 2, 'two passkeys listed');
+    const blue = await pageB.locator('#passkey-list tr.passkey', { hasText: 'blue key' }).innerText();
+    assert.match(blue, /usb/, 'the security key\'s transport is shown');
+    assert.doesNotMatch(blue, /PIN or biometric/, 'no user verification on the security key');
     const laptop = pageB.locator('#passkey-list tr.passkey', { hasText: 'laptop' });
     assert.ok(!(await laptop.innerText()).includes('never'), 'laptop shows when it was last used');
     const { credentials } = await authB.cdp.send('WebAuthn.getCredentials', { authenticatorId: authB.id });
