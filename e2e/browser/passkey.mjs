@@ -302,9 +302,9 @@ test('passwordless: log in with the discoverable passkey alone (user verificatio
   if (!guard(t)) return;
   if (!PASSWORDLESS) return t.skip('webauthn_passwordless is off');
   await pageA.goto(`${BASE}/`);
-  let body;
+  let body, last;
   pageA.on('request', (req) => {
-    if (req.method() === 'POST' && req.url().endsWith('/passkey-login')) body = req.postData();
+    if (req.method() === 'POST' && req.url().endsWith('/passkey-login')) { body = req.postData(); last = req; }
   });
   await pageA.locator('#passkey-signin').waitFor({ state: 'visible' });
   let r = await submit(pageA, '#passkey-signin');
@@ -321,8 +321,13 @@ test('passwordless: log in with the discoverable passkey alone (user verificatio
   assert.match(await pageA.locator('#history-list').innerText(), /login \(passkey\)/, 'the history records a passkey-only login');
   await logout(pageA);
 
-  // The same answer again: its challenge was taken, its cookie cleared.
+  // The same answer again, with the same challenge cookie (HttpOnly: put
+  // back by the test, as an attacker who copied the request would): the
+  // root room took that challenge already.
+  const m = /postern-pk=([0-9a-f]+)/.exec((await last.allHeaders()).cookie || '');
+  assert.ok(m, 'the passwordless POST carried the challenge cookie');
   await pageA.goto(`${BASE}/`);
+  await ctx.addCookies([{ name: 'postern-pk', value: m[1], domain: 'localhost', path: new URL(BASE).pathname, httpOnly: true, sameSite: 'Strict' }]);
   const params = new URLSearchParams(body);
   await pageA.evaluate(([c, h]) => {
     const f = document.getElementById('passkey-passwordless');
