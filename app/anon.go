@@ -29,6 +29,12 @@ func anonymous(cfg *config.Config, req *gate.Request, a gate.Anon) int {
 		case gate.AnonError:
 			renderError(w, p, a.Status, a.Message)
 			return
+		case gate.AnonPasskeyChallenge:
+			passkeyChallenge(w, r, cfg, a)
+			return
+		case gate.AnonPasskeyFailed:
+			login.PasskeyFailed = true
+			status = httpcgi.StatusUnauthorized
 		case gate.AnonLoginFailed:
 			login.Failed, login.User = true, a.User
 			status = httpcgi.StatusUnauthorized
@@ -49,8 +55,12 @@ func anonymous(cfg *config.Config, req *gate.Request, a gate.Anon) int {
 				w.Header().Set("Content-Type", "text/css; charset=utf-8")
 				w.Write([]byte(pages.CSS()))
 				return
+			case "/passkey.js":
+				passkeyJS(w)
+				return
 			case "/folders", "/list", "/msg", "/part", "/raw", "/action", "/empty-trash", "/prefs", "/identities", "/identity", "/logout",
-				"/security", "/sessions", "/password", gate.SessionCheckPath, "/totp", "/totp/qr", "/totp-login":
+				"/security", "/sessions", "/password", gate.SessionCheckPath, "/totp", "/totp/qr", "/totp-login",
+				"/passkey", gate.PasskeyStepPath:
 				status = httpcgi.StatusUnauthorized
 				login.Expired = req.Method == httpcgi.MethodPost
 			default:
@@ -59,6 +69,10 @@ func anonymous(cfg *config.Config, req *gate.Request, a gate.Anon) int {
 			}
 		}
 		p.Title = "Log in"
+		if cfg.WebAuthn && cfg.WebAuthnPasswordless {
+			login.Passwordless = true
+			allowScript(w)
+		}
 		render(w, status, "login", p)
 	})
 }

@@ -82,6 +82,9 @@ var routes = map[string]map[string]handler{
 	"/totp":               {"POST": (*app).totpOp},
 	"/totp/qr":            {"GET": (*app).totpQR},
 	"/totp-login":         {"GET": (*app).totpLoginForm, "POST": (*app).totpLogin},
+	"/passkey":            {"POST": (*app).passkeyOp},
+	gate.PasskeyStepPath:  {"POST": (*app).passkeyLogin},
+	"/passkey.js":         {"GET": (*app).passkeyJS},
 
 	"/contacts":                {"GET": (*app).contactsList},
 	"/contacts/groups":         {"POST": (*app).dissolveGroup},

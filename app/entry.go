@@ -46,6 +46,8 @@ func Serve(e *gate.Entry) int {
 		return loginDone(e)
 	case e.Password != nil:
 		return pamPasswordDone(e)
+	case e.Passwordless != nil:
+		return passwordlessDone(e)
 	}
 	defer e.Codes.Close()
 	return userRequest(e)

@@ -28,7 +28,7 @@ func loginDone(e *gate.Entry) int {
 	if l.Public {
 		opts.Idle = cfg.PublicIdle
 	}
-	opts.Pending = secondFactorOn(cfg)
+	opts.Pending = secondFactorOn(cfg) || passkeyOn(cfg)
 	sess, secret, err := store.CreateWith(opts)
 	if err != nil {
 		logf("login of %s: creating session: %v", acct.User, err)
@@ -40,7 +40,7 @@ func loginDone(e *gate.Entry) int {
 	logf("login: %s from %s", acct.MailboxID(), req.RemoteAddr)
 	next := "/list?f=INBOX"
 	if opts.Pending {
-		auditLog.Log(audit.LoginPending, req.RemoteAddr, acct.User, "totp")
+		auditLog.Log(audit.LoginPending, req.RemoteAddr, acct.User, "second factor")
 		foldFailures(acct, l.Failures)
 		next = "/totp-login"
 	} else {

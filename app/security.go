@@ -22,26 +22,29 @@ const minPasswordBytes = gate.MinPasswordBytes
 
 // factorGate keeps a session to the pages its state allows: a pending login
 // only to the second-factor step, a user who must enrol (totp = required)
-// only to the security page. It reports whether it answered.
+// only to the security page, until they have TOTP or a passkey. It reports whether it answered.
 func (a *app) factorGate(w httpcgi.ResponseWriter, r *httpcgi.Request) bool {
 	path := a.req.Path
 	switch {
 	case a.sess.Pending:
 		switch path {
-		case "/totp-login", "/logout", "/style.css", "/logo":
+		case "/totp-login", gate.PasskeyStepPath, "/passkey.js", "/logout", "/style.css", "/logo":
 			return false
 		}
 		httpcgi.Redirect(w, r, scriptName(r)+"/totp-login", httpcgi.StatusSeeOther)
 		return true
-	case path == "/totp-login":
+	case path == "/totp-login" || path == gate.PasskeyStepPath:
 		httpcgi.Redirect(w, r, scriptName(r)+"/list?f=INBOX", httpcgi.StatusSeeOther)
 		return true
 	case a.cfg.TOTP == "required":
 		switch path {
-		case "/security", "/sessions", "/password", gate.SessionCheckPath, "/totp", "/totp/qr", "/logout", "/style.css", "/logo":
+		case "/security", "/sessions", "/password", gate.SessionCheckPath, "/totp", "/totp/qr", "/passkey", "/passkey.js", "/logout", "/style.css", "/logo":
 			return false
 		}
 		if on, _, _, err := a.twofactor().Status(); err == nil && on {
+			return false
+		}
+		if passkeyOn(a.cfg) { // a passkey is a second factor too
 			return false
 		}
 		httpcgi.Redirect(w, r, scriptName(r)+"/security", httpcgi.StatusSeeOther)
@@ -85,6 +88,10 @@ func (a *app) renderSecurity(w httpcgi.ResponseWriter, r *httpcgi.Request, notic
 		return err
 	}
 	d.TOTPEnabled, d.RecoveryLeft = on, left
+	a.passkeySection(d)
+	if d.PasskeyOptions != "" {
+		allowScript(w)
+	}
 	if pending != "" {
 		d.TOTPEnrolling = true
 		if u, err := url.Parse(pending); err == nil {
@@ -213,9 +220,31 @@ func (a *app) totpQR(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 
 // totpLoginForm is the second step of a login.
 func (a *app) totpLoginForm(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
+	return a.renderSecondStep(w, r, httpcgi.StatusOK, false, "")
+}
+
+// renderSecondStep shows the second step: the code form when the user
+// has TOTP, the passkey button (with a new challenge) when the user has a
+// passkey; codeFailed or passkeyFailed (the history's reason) say why the
+// last try was refused.
+func (a *app) renderSecondStep(w httpcgi.ResponseWriter, r *httpcgi.Request, status int, codeFailed bool, passkeyFailed string) error {
+	d := &templates.TOTPLoginData{Failed: codeFailed}
+	on, _, _, err := a.twofactor().Status()
+	if err != nil {
+		logf("totp of %s: %v", a.acct.User, err)
+		on = true // a broken state file must not hide the code form
+	}
+	d.Code = on && a.cfg.TOTP != "off"
+	a.passkeyStep(d)
+	if passkeyFailed != "" {
+		d.PasskeyFailed = loginlog.Entry{Reason: passkeyFailed}.Why()
+	}
+	if d.Passkey {
+		allowScript(w)
+	}
 	p := a.page(r, "Two-step login")
-	p.TOTPLogin = &templates.TOTPLoginData{}
-	render(w, httpcgi.StatusOK, "totp", p)
+	p.TOTPLogin = d
+	render(w, status, "totp", p)
 	return nil
 }
 
@@ -244,10 +273,7 @@ func (a *app) totpLogin(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 			render(w, httpcgi.StatusUnauthorized, "login", p)
 			return nil
 		}
-		p := a.page(r, "Two-step login")
-		p.TOTPLogin = &templates.TOTPLoginData{Failed: true}
-		render(w, httpcgi.StatusUnauthorized, "totp", p)
-		return nil
+		return a.renderSecondStep(w, r, httpcgi.StatusUnauthorized, true, "")
 	}
 	opts := session.Options{IP: a.sess.IP, Bind: a.sess.Bind, UA: a.sess.UA, Public: a.sess.Public}
 	if a.sess.Public {

@@ -56,6 +56,8 @@ const (
 	TOTPEnabled     Event = "totp enabled"     // second factor enrolled
 	TOTPDisabled    Event = "totp disabled"    // second factor removed
 	RecoveryUsed    Event = "recovery used"    // a recovery code replaced the TOTP code
+	PasskeyAdded    Event = "passkey added"    // a passkey or security key was registered
+	PasskeyRemoved  Event = "passkey removed"  // one was removed
 )
 
 // Syslog facility and severities (RFC 5424 section 6.2.1).

@@ -51,7 +51,14 @@ func TestFail2banFilter(t *testing.T) {
 		{LoginFailed, "2001:db8::1", "carol", "wrong code", true},
 		// A user name that names another address: the first one counts.
 		{LoginFailed, "192.0.2.4", `x" ip=198.51.100.99 user="y`, "", true},
+		// A refused passkey assertion is a failed login, whatever the reason.
+		{LoginFailed, "192.0.2.5", "bob", "wrong passkey", true},
+		{LoginFailed, "2001:db8::5", "bob", "passkey counter went backwards", true},
+		{LoginFailed, "192.0.2.6", "bob", "passkey challenge expired or used", true},
 		{LoginOK, "198.51.100.1", "bob", "", false},
+		{LoginOK, "198.51.100.9", "bob", "passkey laptop", false},
+		{PasskeyAdded, "198.51.100.10", "bob", "laptop", false},
+		{PasskeyRemoved, "198.51.100.11", "bob", "AQID", false},
 		{Logout, "198.51.100.2", "bob", "", false},
 		{LoginPending, "198.51.100.3", "bob", "", false},
 		// Sessions that merely ended are not attacks.

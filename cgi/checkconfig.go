@@ -137,6 +137,9 @@ func checkValues(cfg *config.Config, sys lookup) (problems, warnings []string) {
 			}
 		}
 	}
+	for _, err := range cfg.CheckWebAuthn() {
+		bad("%v", err)
+	}
 	if cfg.SessionIdle > cfg.SessionMax {
 		warnings = append(warnings, fmt.Sprintf("session_idle %v is longer than session_max %v: session_max wins", cfg.SessionIdle, cfg.SessionMax))
 	}

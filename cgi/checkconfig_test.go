@@ -126,6 +126,13 @@ func TestCheckConfig(t *testing.T) {
 			[]string{"warning: directory_bind_password_file = /etc/postern/ldap.pw: readable by every local account"}, nil},
 		{"directory password file missing", "web_user = www-data\ndirectory_uri = ldaps://ldap.example.org\ndirectory_base = dc=example,dc=org\ndirectory_bind_dn = cn=reader,dc=example,dc=org\ndirectory_bind_password_file = /etc/postern/ldap.pw\n", []string{"/etc/pam.d/postern"}, gate.ExitConfig,
 			[]string{"directory_bind_password_file = /etc/postern/ldap.pw: stat"}, nil},
+		// The relying party id must be the origins' host or a suffix of it.
+		{"webauthn ok", "web_user = www-data\nwebauthn = yes\nwebauthn_rp_id = example.org\nwebauthn_origins = https://mail.example.org\n", append([]string{"/etc/pam.d/postern"}, postfixPaths...), gate.ExitOK,
+			[]string{": ok (auth = pam)"}, []string{"needs", "is not webauthn_rp_id"}},
+		{"webauthn origin elsewhere", "web_user = www-data\nwebauthn = yes\nwebauthn_rp_id = mail.example.org\nwebauthn_origins = https://webmail.example.net\n", []string{"/etc/pam.d/postern"}, gate.ExitConfig,
+			[]string{`webauthn_origins: the host of "https://webmail.example.net" is not webauthn_rp_id "mail.example.org"`}, nil},
+		{"webauthn without rp id", "web_user = www-data\nwebauthn = yes\n", []string{"/etc/pam.d/postern"}, gate.ExitConfig,
+			[]string{"webauthn = yes needs webauthn_rp_id"}, nil},
 		{"idle longer than max", "web_user = www-data\nsession_idle = 2h\nsession_max = 1h\n", []string{"/etc/pam.d/postern"}, gate.ExitOK,
 			[]string{"warning: session_idle 2h0m0s is longer than session_max 1h0m0s"}, nil},
 	}

@@ -164,6 +164,21 @@ type Config struct {
 	// totp: the TOTP second factor: "off", "optional" (each user may
 	// enrol) or "required" (every user must). Default "optional".
 	TOTP string
+	// webauthn: passkeys and security keys (WebAuthn) as a second factor
+	// on the security page and at login. Needs webauthn_rp_id. Default no.
+	WebAuthn bool
+	// webauthn_passwordless: the login page also offers "Log in with a
+	// passkey", a discoverable credential with user verification instead
+	// of the password. Needs webauthn. Default no.
+	WebAuthnPasswordless bool
+	// webauthn_rp_id: the WebAuthn relying party id, the host name users
+	// reach the site by (or a registrable suffix of it), never an IP
+	// address. Default "".
+	WebAuthnRPID string
+	// webauthn_origins: the origins (scheme://host[:port], separated by
+	// commas or spaces) whose assertions are accepted; empty for
+	// https://<webauthn_rp_id>. Default "".
+	WebAuthnOrigins string
 	// client_cert: TLS client certificates: "off", "require" (the web
 	// server must have verified one, SSL_CLIENT_VERIFY=SUCCESS) or "match"
 	// (and its e-mail address or CN must be the login name). Default "off".

@@ -242,3 +242,39 @@ func TestForAccount(t *testing.T) {
 		t.Errorf("Command(sa-learn --spam) = %q", got)
 	}
 }
+
+func TestCheckWebAuthn(t *testing.T) {
+	for _, tc := range []struct {
+		conf string
+		errs int
+	}{
+		{"", 0},
+		{"webauthn = yes\nwebauthn_rp_id = mail.example.org", 0},
+		{"webauthn = yes\nwebauthn_rp_id = example.org\nwebauthn_origins = https://mail.example.org, https://example.org:8443", 0},
+		{"webauthn = yes\nwebauthn_rp_id = localhost\nwebauthn_origins = http://localhost:8080", 0},
+		{"webauthn = yes", 1},              // no relying party id
+		{"webauthn_passwordless = yes", 1}, // without webauthn
+		{"webauthn = yes\nwebauthn_rp_id = mail.example.org\nwebauthn_origins = https://example.org", 1}, // origin above the id
+		{"webauthn = yes\nwebauthn_rp_id = example.org\nwebauthn_origins = https://evil-example.org", 1}, // not below: a suffix of letters is not a domain
+	} {
+		c, err := Parse(strings.NewReader(tc.conf))
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", tc.conf, err)
+		}
+		if got := c.CheckWebAuthn(); len(got) != tc.errs {
+			t.Errorf("CheckWebAuthn(%q) = %v, want %d error(s)", tc.conf, got, tc.errs)
+		}
+	}
+	for _, bad := range []string{
+		"webauthn_rp_id = 192.0.2.1",
+		"webauthn_rp_id = https://mail.example.org",
+		"webauthn_rp_id = mail.example.org:443",
+		"webauthn_origins = http://mail.example.org",
+		"webauthn_origins = https://mail.example.org/path",
+		"webauthn_origins = mail.example.org",
+	} {
+		if _, err := Parse(strings.NewReader(bad)); err == nil {
+			t.Errorf("Parse(%q) accepted it", bad)
+		}
+	}
+}

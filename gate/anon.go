@@ -4,12 +4,14 @@ package gate
 type AnonKind int
 
 const (
-	AnonPage        AnonKind = iota // what the path asks for: the login page, the style sheet, or 404
-	AnonError                       // an error page with Status and Message
-	AnonLoginFailed                 // the login page again, for User
-	AnonExpired                     // the login page: the session is gone (the cookie is cleared)
-	AnonNeedHTTPS                   // a password sent without TLS was refused
-	AnonRefused                     // the network or client certificate is not allowed
+	AnonPage             AnonKind = iota // what the path asks for: the login page, the style sheet, or 404
+	AnonError                            // an error page with Status and Message
+	AnonLoginFailed                      // the login page again, for User
+	AnonExpired                          // the login page: the session is gone (the cookie is cleared)
+	AnonNeedHTTPS                        // a password sent without TLS was refused
+	AnonRefused                          // the network or client certificate is not allowed
+	AnonPasskeyChallenge                 // the options of a passwordless login, with ChallengeID and Challenge
+	AnonPasskeyFailed                    // the login page again: a passwordless login was refused
 )
 
 // Anon is the answer to a request the root room let through without an
@@ -19,6 +21,9 @@ type Anon struct {
 	Status  int    // AnonError
 	Message string // AnonError: the public text
 	User    string // AnonLoginFailed: the name tried
+
+	ChallengeID string // AnonPasskeyChallenge: for the PasskeyCookie
+	Challenge   []byte // AnonPasskeyChallenge: the challenge's bytes
 }
 
 // HTTP statuses of the root room's refusals.
@@ -29,6 +34,7 @@ const (
 	statusRequestEntityTooLarge = 413
 	statusUnsupportedMediaType  = 415
 	statusInternalServerError   = 500
+	statusServiceUnavailable    = 503
 )
 
 // anonymous drops root (to the caller, or anon_user) for a request that

@@ -28,9 +28,12 @@
 //     CONTENT_TYPE, CONTENT_LENGTH, REMOTE_ADDR and the identity part (the
 //     mailbox id) of the session cookie alone. The session token is not
 //     looked at.
-//  4. A login (POST /login) passes the login policy (require_https,
+//  4. A login (POST /login, and the passwordless POST /passkey-login)
+//     passes the login policy (require_https,
 //     allow_from, client_cert) before its body is read, then reads at
-//     most config.LoginMaxBytes of application/x-www-form-urlencoded body,
+//     most config.LoginMaxBytes (a passkey login: 48 KiB, and the
+//     postern-pk cookie's value, a hex id) of
+//     application/x-www-form-urlencoded body,
 //     asks the brute-force guard, and authenticates through the
 //     configured backend. A request with a session cookie passes the
 //     session policy and looks the user up without a password (from
@@ -81,6 +84,23 @@
 // root-owned directory cannot be opened; so the root room holds the two
 // counters of a code attempt open (guard.Ticket) and hands them to the app
 // (Entry.Codes), which records the outcome through them.
+//
+// A passkey's assertion at the second step (POST /passkey-step) is held
+// the same way: it is a code attempt. A passwordless login
+// (webauthn_passwordless, passkey.go) starts before any account is known:
+// GET /passkey-challenge and POST /passkey-login are classified before
+// any cookie, pass the login policy, and the root room keeps their
+// challenge in guard_dir (guard.IssueChallenge: a fixed-size file under
+// the hash of a random id the browser holds in a cookie, taken once,
+// for two minutes). The POST's small urlencoded form carries the
+// assertion's user handle, which is the user name and names the account;
+// the root room asks the guard for it, takes the challenge, looks the
+// account up without a password, holds its counters and drops to it. It
+// never parses the assertion (JSON, CBOR) nor any file of the user's:
+// the app checks the assertion as that user, against that user's
+// credentials (package passkey), and records the outcome through the
+// counters. A handle that names someone else gets an assertion checked
+// against that someone's keys, which it cannot pass.
 //
 // A failed login leaves, besides the counters, a line in the guard's
 // per-name record of failures (guard.NoteFailure: time, address, a reason

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/user"
 	"strconv"
+	"time"
 
 	"postern/audit"
 	"postern/auth"
@@ -42,6 +43,19 @@ type Entry struct {
 	Login    *Login        // POST /login whose password was right
 	Password *Password     // POST /password with auth = pam, after PAM was asked
 	Codes    *guard.Ticket // the counters of a second-factor code (POST /totp-login)
+
+	Passwordless *Passwordless // POST /passkey-login: the assertion to check as the account
+}
+
+// Passwordless is what the root room read of a passwordless login: the
+// account it dropped to is the one the assertion's user handle names; the
+// assertion itself (Credential, JSON) is checked by the app, as the user,
+// against the challenge the root room kept (guard.TakeChallenge).
+type Passwordless struct {
+	Challenge  []byte
+	Issued     time.Time
+	Credential string        // the browser's answer, not parsed here
+	Held       *guard.Ticket // the guard's counters of the attempt
 }
 
 // Login is what the root room read of a login form whose password was
@@ -118,6 +132,10 @@ func Enter(setuid bool, cfgPath string) (*Entry, int) {
 	switch g.req.Kind {
 	case KindLogin:
 		return g.login(backend), 0
+	case KindPasskeyChallenge:
+		return g.passkeyChallenge(), 0
+	case KindPasskeyLogin:
+		return g.passkeyLogin(backend), 0
 	case KindUser:
 		if cfg.Auth == "pam" && g.req.Method == "POST" && g.req.Path == "/password" {
 			return g.pamPassword(backend), 0 // pam_chauthtok needs root

@@ -21,7 +21,7 @@ func (g *room) login(backend auth.Authenticator) *Entry {
 	if a, stop := g.loginPolicy(); stop {
 		return g.anonymous(a)
 	}
-	form, a, ok := g.readSmallForm("login ")
+	form, a, ok := g.readSmallForm("login ", loginMaxBytes)
 	if !ok {
 		return g.anonymous(a)
 	}
@@ -61,6 +61,9 @@ func (g *room) login(backend auth.Authenticator) *Entry {
 	return e
 }
 
+// loginMaxBytes bounds the login form and the PAM password form.
+const loginMaxBytes = config.LoginMaxBytes
+
 // authenticate validates the user name, then asks the backend. Every
 // failure looks the same to the client; the error is for the log.
 func authenticate(cfg *config.Config, backend auth.Authenticator, name, pass string) (*auth.Account, error) {
@@ -81,10 +84,11 @@ func authenticate(cfg *config.Config, backend auth.Authenticator, name, pass str
 	return acct, nil
 }
 
-// readSmallForm reads a urlencoded body of at most config.LoginMaxBytes as
-// root, for the login form and the PAM password form (what names which in
-// the texts of the refusals). On failure it returns the refusal.
-func (g *room) readSmallForm(what string) (url.Values, Anon, bool) {
+// readSmallForm reads a urlencoded body of at most max bytes as root, for
+// the login form, the passwordless login and the PAM password form (what
+// names which in the texts of the refusals). On failure it returns the
+// refusal.
+func (g *room) readSmallForm(what string, max int64) (url.Values, Anon, bool) {
 	mt, _, _ := mime.ParseMediaType(g.req.ContentType)
 	switch {
 	case mt != "application/x-www-form-urlencoded":
@@ -92,7 +96,7 @@ func (g *room) readSmallForm(what string) (url.Values, Anon, bool) {
 		return nil, anonError(statusUnsupportedMediaType, "The "+what+"form must be sent as a plain form."), false
 	case g.req.ContentLength < 0:
 		return nil, anonError(statusLengthRequired, "The "+what+"request has no length."), false
-	case g.req.ContentLength > config.LoginMaxBytes:
+	case g.req.ContentLength > max:
 		logf("%srefused: body of %d bytes", what, g.req.ContentLength)
 		return nil, anonError(statusRequestEntityTooLarge, "The "+what+"request is too large."), false
 	}

@@ -34,7 +34,7 @@ func (g *room) pamPassword(backend auth.Authenticator) *Entry {
 	if a, stop := g.loginPolicy(); stop {
 		return g.anonymous(a)
 	}
-	form, a, ok := g.readSmallForm("")
+	form, a, ok := g.readSmallForm("", loginMaxBytes)
 	if !ok {
 		return g.anonymous(a)
 	}

@@ -15,6 +15,20 @@ const (
 	KindAnon  Kind = iota // no usable identity: login page, style sheet, errors
 	KindLogin             // POST /login
 	KindUser              // a cookie that names a mailbox
+
+	// A passwordless login (webauthn_passwordless): the challenge (GET
+	// PasskeyChallengePath) and the assertion (POST PasskeyLoginPath).
+	KindPasskeyChallenge
+	KindPasskeyLogin
+)
+
+// Paths of a passwordless login.
+const (
+	PasskeyChallengePath = "/passkey-challenge"
+	PasskeyLoginPath     = "/passkey-login"
+	// PasskeyCookie holds the id of the challenge of a passwordless login
+	// (guard.IssueChallenge) between its two requests.
+	PasskeyCookie = "postern-pk"
 )
 
 // CookieName is the session cookie's name.
@@ -52,8 +66,15 @@ func classify(getenv func(string) string) *Request {
 	if r.Path == "" {
 		r.Path = "/"
 	}
-	if r.Method == "POST" && r.Path == "/login" {
+	switch {
+	case r.Method == "POST" && r.Path == "/login":
 		r.Kind = KindLogin
+		return r
+	case r.Method == "GET" && r.Path == PasskeyChallengePath:
+		r.Kind = KindPasskeyChallenge
+		return r
+	case r.Method == "POST" && r.Path == PasskeyLoginPath:
+		r.Kind = KindPasskeyLogin
 		return r
 	}
 	if id := cookieIdentity(getenv("HTTP_COOKIE")); id != "" {
@@ -70,20 +91,25 @@ func classify(getenv func(string) string) *Request {
 // text before the first ':' of the first cookie named "postern". It does
 // not look at the token; that is proved after the privilege drop.
 func cookieIdentity(header string) string {
+	id, _, ok := strings.Cut(cookieValue(header, CookieName), ":")
+	if !ok {
+		return ""
+	}
+	return id
+}
+
+// cookieValue is the value of the first cookie called name in a Cookie
+// header, or "".
+func cookieValue(header, name string) string {
 	const maxHeader = 8192 // longer Cookie headers are not ours
 	if len(header) > maxHeader {
 		return ""
 	}
 	for _, part := range strings.Split(header, ";") {
-		name, value, ok := strings.Cut(strings.TrimSpace(part), "=")
-		if !ok || name != CookieName {
-			continue
+		n, value, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if ok && n == name {
+			return value
 		}
-		id, _, ok := strings.Cut(value, ":")
-		if !ok {
-			return ""
-		}
-		return id
 	}
 	return ""
 }
@@ -193,10 +219,15 @@ func (r *Request) Runs() Program {
 	return runs[r.Method+" "+r.Path]
 }
 
-// isCodeAttempt reports whether a user request submits a second-factor
-// code: the requests the root room holds the guard's counters for.
+// PasskeyStepPath is the second step of a login answered with a passkey
+// (a WebAuthn assertion), as /totp-login is with a code.
+const PasskeyStepPath = "/passkey-step"
+
+// isCodeAttempt reports whether a user request submits a second factor,
+// a code or a passkey's assertion: the requests the root room holds the
+// guard's counters for.
 func (r *Request) isCodeAttempt() bool {
-	return r.Method == "POST" && r.Path == "/totp-login"
+	return r.Method == "POST" && (r.Path == "/totp-login" || r.Path == PasskeyStepPath)
 }
 
 // DirectoryPath is the site directory's search page.

@@ -21,6 +21,10 @@ func TestClassify(t *testing.T) {
 		{"login post", map[string]string{"REQUEST_METHOD": "POST", "PATH_INFO": "/login"}, KindLogin, ""},
 		// A login POST wins over a cookie: the old session is not consulted.
 		{"login post with cookie", map[string]string{"REQUEST_METHOD": "POST", "PATH_INFO": "/login", "HTTP_COOKIE": "postern=alice.pam:0123456789abcdef:0123456789abcdef0123456789abcdef"}, KindLogin, ""},
+		// A passwordless login is one before any cookie is looked at.
+		{"passkey challenge", map[string]string{"REQUEST_METHOD": "GET", "PATH_INFO": "/passkey-challenge", "HTTP_COOKIE": "postern=alice.pam:0123456789abcdef:0123456789abcdef0123456789abcdef"}, KindPasskeyChallenge, ""},
+		{"passkey login", map[string]string{"REQUEST_METHOD": "POST", "PATH_INFO": "/passkey-login", "HTTP_COOKIE": "postern-pk=00"}, KindPasskeyLogin, ""},
+		{"passkey login by GET", map[string]string{"REQUEST_METHOD": "GET", "PATH_INFO": "/passkey-login"}, KindAnon, ""},
 		{"user", map[string]string{"REQUEST_METHOD": "GET", "PATH_INFO": "/list", "HTTP_COOKIE": "a=b; postern=alice.pam:x:y"}, KindUser, "alice.pam"},
 		{"dotted user", map[string]string{"REQUEST_METHOD": "GET", "PATH_INFO": "/list", "HTTP_COOKIE": "postern=j.doe.shadow:x:y"}, KindUser, "j.doe.shadow"},
 		// Identity without a token separator is not a session.

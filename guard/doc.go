@@ -102,6 +102,25 @@
 // failures a user sees are those of its own name only (a refusal before
 // the name is read, such as a network outside allow_from, is nobody's).
 //
+// # Passkey challenges
+//
+// A passwordless login (a passkey instead of the password) begins before
+// any account is known, so its WebAuthn challenge cannot be kept in a
+// Maildir. IssueChallenge keeps it here, in Dir/passkey/ (mode 700, as
+// Dir): one file per challenge, named "c-" and the hex SHA-256 of a
+// random 256-bit id that the browser holds in a cookie, holding the 32
+// random bytes of the challenge and the time it was drawn, a fixed size
+// with nothing to parse. TakeChallenge renames the file before reading
+// it, so that of two requests with the same id only one gets it (single
+// use), removes it, and refuses a challenge older than ChallengeTTL (two
+// minutes). At most MaxChallenges live at once: IssueChallenge removes
+// the expired ones first and refuses beyond, so a client that asks for
+// challenges without end fills no disk (it can delay other passwordless
+// logins for two minutes; allow_from and the web server's rate limits are
+// the answer to that). A passkey's assertion is a failed or successful
+// login like a code: the root room holds the counters of the account the
+// assertion names (Hold) and the app records the outcome.
+//
 // # Network allowlist
 //
 // ParseAllow reads a list of CIDR prefixes (IPv4 and IPv6, separated by

@@ -6,9 +6,13 @@
 // # What is recorded
 //
 // An Entry is one event: a successful login (Login, with the factors used:
-// "password", "password+totp", "password+recovery"), a failed one (Failed,
+// "password", "password+totp", "password+recovery", "password+passkey",
+// "passkey"), a failed one (Failed,
 // with the reason: "password" for a wrong password or unknown name,
-// "code" for a wrong second-factor code, "locked" for a name or address
+// "code" for a wrong second-factor code, "passkey" for a refused passkey
+// assertion, "passkey-cloned" for a passkey whose signature counter went
+// backwards, "passkey-expired" for an assertion whose challenge expired
+// or was used already (a replay), "locked" for a name or address
 // locked by the brute-force guard, "client-cert" for a client certificate
 // that does not match), "log out other sessions" (LogoutOthers) and a
 // password change (Password). Each has its time, the client address and

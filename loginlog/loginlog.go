@@ -57,6 +57,12 @@ func (e Entry) Why() string {
 		return "no client certificate"
 	case "network":
 		return "refused network"
+	case "passkey":
+		return "wrong passkey"
+	case "passkey-cloned":
+		return "passkey counter went backwards (a cloned key?)"
+	case "passkey-expired":
+		return "passkey challenge expired or used"
 	}
 	return e.Reason
 }

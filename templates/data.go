@@ -70,6 +70,9 @@ type LoginData struct {
 	NeedHTTPS    bool // the request is not over HTTPS and passwords are refused
 	Remembered   bool // User came from the "remember my user name" cookie
 	Locked       bool // refused: the network or the client certificate is not allowed
+
+	Passwordless  bool // offer "Log in with a passkey" (webauthn_passwordless)
+	PasskeyFailed bool // a passwordless login was refused
 }
 
 // FolderItem is one folder in a tree.

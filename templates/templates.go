@@ -8,9 +8,12 @@
 // named by the template_dir configuration key; the rest stay embedded.
 //
 // The pages need no JavaScript and work in text browsers: forms, links and
-// tables only. One script adds to one page: complete.js completes the
+// tables only. Two scripts add to a few pages: complete.js completes the
 // addresses of the compose form as they are typed (the page works the
-// same without it). The stylesheet is inlined in every page and allowed by its
+// same without it); passkey.js runs the WebAuthn ceremonies of the
+// security page, the second step of a login and the login page, which
+// need JavaScript (navigator.credentials) and say so in a noscript
+// element. The stylesheet is inlined in every page and allowed by its
 // hash in the Content-Security-Policy (see StyleHash), so a page is one
 // request and no 'unsafe-inline' is needed.
 package templates
@@ -30,7 +33,7 @@ import (
 	"strings"
 )
 
-//go:embed html/*.html html/style.css html/complete.js
+//go:embed html/*.html html/style.css html/complete.js html/passkey.js
 var embedded embed.FS
 
 // Pages lists the content templates; each is rendered inside layout.html.
@@ -143,10 +146,17 @@ func (s *Set) StyleHash() string { return "'" + s.hash + "'" }
 func (s *Set) CSS() string { return s.css }
 
 // CompleteJS is the compose page's completion script (html/complete.js,
-// never overridden: the CSP allows it as 'self'), the only script
-// postern serves.
+// never overridden: the CSP allows it as 'self').
 func CompleteJS() []byte {
 	b, _ := embedded.ReadFile("html/complete.js")
+	return b
+}
+
+// PasskeyJS is the WebAuthn ceremonies' script (html/passkey.js, never
+// overridden) of the security page, the second step of a login and the
+// login page.
+func PasskeyJS() []byte {
+	b, _ := embedded.ReadFile("html/passkey.js")
 	return b
 }
 
