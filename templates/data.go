@@ -42,11 +42,11 @@ type Page struct {
 	Security  *SecurityData
 	TOTPLogin *TOTPLoginData
 
-	Contacts  *ContactsData
-	Contact   *ContactData
-	Import    *ImportData
-	Collected *CollectedData
-	Directory *DirectoryData
+	Contacts   *ContactsData
+	Contact    *ContactData
+	Import     *ImportData
+	Collected  *CollectedData
+	Directory  *DirectoryData
 	Identities *IdentitiesData
 
 	Keys   *KeysData
