@@ -224,23 +224,7 @@ func (a *app) passkeyLogin(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		}
 		return a.renderSecondStep(w, r, httpcgi.StatusUnauthorized, false, history)
 	}
-	opts := session.Options{IP: a.sess.IP, Bind: a.sess.Bind, UA: a.sess.UA, Public: a.sess.Public}
-	if a.sess.Public {
-		opts.Idle = a.cfg.PublicIdle
-	}
-	sess, secret, err := a.sessions.CreateWith(opts)
-	if err != nil {
-		return err
-	}
-	if err := a.sessions.Destroy(a.sess.ID); err != nil {
-		logf("passkey login of %s: %v", a.acct.User, err)
-	}
-	codeDone(a.codes, true, a.req.RemoteAddr, a.acct.User, "")
-	auditLog.Log(audit.LoginOK, a.req.RemoteAddr, a.acct.User, "passkey "+used.Name)
-	loginWhole(a.cfg, a.acct, a.req, sess.ID, "password+passkey", nil)
-	setSessionCookie(w, r, session.FormatCookie(a.acct.MailboxID(), sess.ID, secret), false)
-	httpcgi.Redirect(w, r, scriptName(r)+"/list?f=INBOX", httpcgi.StatusSeeOther)
-	return nil
+	return a.secondStepDone(w, r, "passkey "+used.Name, "password+passkey")
 }
 
 // passkeyReason is the audit log's reason and the history's reason of a

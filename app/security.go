@@ -275,6 +275,22 @@ func (a *app) totpLogin(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		}
 		return a.renderSecondStep(w, r, httpcgi.StatusUnauthorized, true, "")
 	}
+	if recovery {
+		auditLog.Log(audit.RecoveryUsed, a.req.RemoteAddr, a.acct.User, "")
+	}
+	factors := "password+totp"
+	if recovery {
+		factors = "password+recovery"
+	}
+	return a.secondStepDone(w, r, "totp", factors)
+}
+
+// secondStepDone ends a login whose second step (how: "totp",
+// "passkey …") succeeded: the pending session is replaced by a whole one
+// (the same IP binding and kind), the guard's counters are told, the
+// audit log and the history get the login with its factors, and the
+// browser goes to the INBOX with the new cookie.
+func (a *app) secondStepDone(w httpcgi.ResponseWriter, r *httpcgi.Request, how, factors string) error {
 	opts := session.Options{IP: a.sess.IP, Bind: a.sess.Bind, UA: a.sess.UA, Public: a.sess.Public}
 	if a.sess.Public {
 		opts.Idle = a.cfg.PublicIdle
@@ -284,17 +300,10 @@ func (a *app) totpLogin(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		return err
 	}
 	if err := a.sessions.Destroy(a.sess.ID); err != nil {
-		logf("totp login of %s: %v", a.acct.User, err)
+		logf("%s login of %s: %v", how, a.acct.User, err)
 	}
 	codeDone(a.codes, true, a.req.RemoteAddr, a.acct.User, "")
-	if recovery {
-		auditLog.Log(audit.RecoveryUsed, a.req.RemoteAddr, a.acct.User, "")
-	}
-	auditLog.Log(audit.LoginOK, a.req.RemoteAddr, a.acct.User, "totp")
-	factors := "password+totp"
-	if recovery {
-		factors = "password+recovery"
-	}
+	auditLog.Log(audit.LoginOK, a.req.RemoteAddr, a.acct.User, how)
 	loginWhole(a.cfg, a.acct, a.req, sess.ID, factors, nil)
 	setSessionCookie(w, r, session.FormatCookie(a.acct.MailboxID(), sess.ID, secret), false)
 	httpcgi.Redirect(w, r, scriptName(r)+"/list?f=INBOX", httpcgi.StatusSeeOther)

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -300,18 +302,24 @@ func text(n *html.Node) string {
 	if n == nil {
 		return ""
 	}
-	var b strings.Builder
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.TextNode {
-			b.WriteString(n.Data)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
+	return strings.Join(strings.Fields(rawText(n)), " ")
+}
+
+// w3m is the page at path as the text browser w3m shows it (80
+// columns), with c's session; a missing w3m is lacking.
+func (c *client) w3m(t *testing.T, path string) string {
+	t.Helper()
+	if _, err := exec.LookPath("w3m"); err != nil {
+		lacking(t, "w3m not installed")
 	}
-	walk(n)
-	return strings.Join(strings.Fields(b.String()), " ")
+	cmd := exec.Command("w3m", "-dump", "-cols", "80", "-o", "accept_encoding=identity",
+		"-header", "Cookie: postern="+c.cookie(), env.base+path)
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+	out, err := runTimeout(cmd, time.Minute)
+	if err != nil {
+		t.Fatalf("w3m %s: %v\n%s", path, err, out)
+	}
+	return out
 }
 
 // row is one tr.msg of a message list.

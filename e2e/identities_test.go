@@ -351,25 +351,12 @@ func TestIdentitiesBrowser(t *testing.T) {
 // TestIdentitiesW3m: the identities page and form read in a text
 // browser.
 func TestIdentitiesW3m(t *testing.T) {
-	if _, err := exec.LookPath("w3m"); err != nil {
-		lacking(t, "w3m not installed")
-	}
 	withConfig(t, env.baseConf+"mail_domain = localhost\nidentities = %u-sales@localhost\n")
 	freshIdentities(t, env.a)
 	c := loggedIn(t, env.a)
 	setup := c.get("/identity?address=" + url.QueryEscape(env.a.name+"-sales@localhost"))
 	wantStatus(t, c.saveIdentity(setup, map[string]string{"name": "Text Sales", "signature": "Terminal sig"}), http.StatusSeeOther)
-	dump := func(path string) string {
-		t.Helper()
-		cmd := exec.Command("w3m", "-dump", "-cols", "80", "-o", "accept_encoding=identity",
-			"-header", "Cookie: postern="+c.cookie(), env.base+path)
-		cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
-		out, err := runTimeout(cmd, time.Minute)
-		if err != nil {
-			t.Fatalf("w3m %s: %v\n%s", path, err, out)
-		}
-		return out
-	}
+	dump := func(path string) string { return c.w3m(t, path) }
 	list := dump("/identities")
 	for _, want := range []string{"Identities", addr(env.a), "Text Sales", "Terminal sig", "Make", "Edit", "Set up"} {
 		if !strings.Contains(list, want) {
