@@ -92,15 +92,11 @@ func (a *app) composeUnlock(w httpcgi.ResponseWriter, r *httpcgi.Request) error 
 	if !a.cryptoEnabled(it.Kind) {
 		return badRequest("That draft is encrypted with "+methodName(m)+", which this site does not offer.", nil)
 	}
-	pass := r.PostForm.Get("passphrase")
-	if len(pass) > maxPassphrase {
-		return badRequest("That passphrase is too long.", nil)
+	pp, err := formPassphrase(r.PostForm)
+	if err != nil {
+		return err
 	}
-	var pp []byte
-	if pass != "" {
-		pp = []byte(pass)
-		defer clear(pp)
-	}
+	defer clear(pp)
 	ctx := context.Background()
 	g := a.gnupgRunner()
 	res := mailcrypto.Decrypt(ctx, g, it, pp, mailcrypto.Limits{})

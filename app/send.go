@@ -70,6 +70,9 @@ func (a *app) send(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		render(w, status, "compose", p)
 		return nil
 	}
+	if len(passphrase) > maxPassphrase {
+		return show(httpcgi.StatusBadRequest, "That passphrase is too long.", "", "")
+	}
 	list := a.identityList()
 	chosen, ok := list.Find(v.Get("from"))
 	if !ok {
