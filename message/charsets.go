@@ -19,7 +19,7 @@ import (
 // also without regard to punctuation and leading zeros (Unicode UTS #22
 // "charset alias matching", as ICU does: "US_ASCII", "iso8859_15",
 // "cp-1252", "EUC_JP", "8859-1"); then a few labels seen in mail that
-// neither index knows (charsetAliases).
+// neither index knows (charsetAlias).
 //
 // QUIRK: ISO-8859-1 and ISO-8859-9 are read as their supersets
 // Windows-1252 and Windows-1254, as the WHATWG Encoding Standard and mail
@@ -31,15 +31,29 @@ import (
 // text is: UTF-8 when valid, else Windows-1252. Mailers label UTF-8 text
 // with the locale's name of ASCII ("ANSI_X3.4-1968" is glibc's).
 
-// charsetAliases maps labels seen in mail that neither the IANA nor the
-// WHATWG index knows to one they know.
-var charsetAliases = map[string]string{
-	"cp932": "shift_jis", "x-ms-cp932": "shift_jis", "shift-jis": "shift_jis",
-	"cp936": "gbk", "ms936": "gbk", "gb2312-80": "gbk",
-	"cp949": "euc-kr", "ks_c_5601": "euc-kr", "x-euc-kr": "euc-kr",
-	"x-euc-jp": "euc-jp", "latin-1": "iso-8859-1", "x-mac-roman": "macintosh",
-	"ascii": "us-ascii", "646": "us-ascii", // WHATWG reads "ascii" as Windows-1252; IANA does not know it
-	"ansi_x3.110-1983": "iso-8859-1", "x-utf_8j": "utf-8", // as github.com/emersion/go-message/charset
+// charsetAlias maps labels seen in mail that neither the IANA nor the
+// WHATWG index knows to one they know (a switch: a map literal would be
+// built at every start of the program).
+func charsetAlias(l string) string {
+	switch l {
+	case "cp932", "x-ms-cp932", "shift-jis":
+		return "shift_jis"
+	case "cp936", "ms936", "gb2312-80":
+		return "gbk"
+	case "cp949", "ks_c_5601", "x-euc-kr":
+		return "euc-kr"
+	case "x-euc-jp":
+		return "euc-jp"
+	case "latin-1", "ansi_x3.110-1983":
+		return "iso-8859-1"
+	case "x-mac-roman":
+		return "macintosh"
+	case "ascii", "646": // WHATWG reads "ascii" as Windows-1252; IANA does not know it
+		return "us-ascii"
+	case "x-utf_8j": // as github.com/emersion/go-message/charset
+		return "utf-8"
+	}
+	return l
 }
 
 // Kinds of charset, as lookupCharset finds them.
@@ -70,13 +84,10 @@ func lookupCharset(label string) (kind int, enc encoding.Encoding) {
 	return csUnknown, nil
 }
 
-// knownCharset looks a lower-case label up in charsetAliases, then in
+// knownCharset looks a lower-case label up in charsetAlias, then in
 // the indexes.
 func knownCharset(l string) (int, encoding.Encoding) {
-	if a, ok := charsetAliases[l]; ok {
-		l = a
-	}
-	return exactCharset(l)
+	return exactCharset(charsetAlias(l))
 }
 
 // exactCharset looks a lower-case label up in the indexes.

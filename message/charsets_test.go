@@ -195,3 +195,23 @@ func sameCharset(a, b string) bool {
 	k2, e2 := lookupCharset(b)
 	return k1 == k2 && e1 == e2
 }
+
+// TestCharsetAlias checks that each label of charsetAlias finds the
+// encoding of the label it stands for.
+func TestCharsetAlias(t *testing.T) {
+	tests := []struct{ alias, label string }{
+		{"cp932", "shift_jis"}, {"x-ms-cp932", "shift_jis"}, {"shift-jis", "shift_jis"},
+		{"cp936", "gbk"}, {"ms936", "gbk"}, {"gb2312-80", "gbk"},
+		{"cp949", "euc-kr"}, {"ks_c_5601", "euc-kr"}, {"x-euc-kr", "euc-kr"},
+		{"x-euc-jp", "euc-jp"}, {"latin-1", "iso-8859-1"}, {"x-mac-roman", "macintosh"},
+		{"ascii", "us-ascii"}, {"646", "us-ascii"}, {"ansi_x3.110-1983", "iso-8859-1"},
+		{"x-utf_8j", "utf-8"},
+	}
+	for _, tt := range tests {
+		gotKind, got := knownCharset(tt.alias)
+		wantKind, want := exactCharset(tt.label)
+		if gotKind != wantKind || got != want || wantKind == csUnknown {
+			t.Errorf("knownCharset(%q) = %d %v, want %d %v (%s)", tt.alias, gotKind, got, wantKind, want, tt.label)
+		}
+	}
+}
