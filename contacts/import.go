@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 )
 
 // Result is what an importer read: the contacts it could use, and every
@@ -82,7 +83,7 @@ func Detect(data []byte) string {
 		if f[0] == "alias" {
 			return FormatMutt
 		}
-		if !muttCommands[f[0]] {
+		if !muttCommands()[f[0]] {
 			break
 		}
 	}
@@ -93,11 +94,13 @@ func Detect(data []byte) string {
 }
 
 // muttCommands are the muttrc commands found beside aliases, for Detect.
-var muttCommands = map[string]bool{
-	"source": true, "set": true, "unset": true, "unalias": true, "group": true, "ungroup": true,
-	"alternates": true, "lists": true, "subscribe": true, "my_hdr": true, "macro": true, "bind": true,
-	"color": true, "mailboxes": true, "ignore": true, "unignore": true, "send-hook": true, "folder-hook": true,
-}
+var muttCommands = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"source": true, "set": true, "unset": true, "unalias": true, "group": true, "ungroup": true,
+		"alternates": true, "lists": true, "subscribe": true, "my_hdr": true, "macro": true, "bind": true,
+		"color": true, "mailboxes": true, "ignore": true, "unignore": true, "send-hook": true, "folder-hook": true,
+	}
+})
 
 // Duplicate is an imported contact that has an address of a contact
 // already in the book (or of one met earlier in the same import).

@@ -8,19 +8,22 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/emersion/go-vcard"
 )
 
 // handled are the properties a Contact holds in its own fields, or
 // drops (VERSION, PRODID, REV, N: rewritten or derived).
-var handled = map[string]bool{
-	vcard.FieldVersion: true, vcard.FieldProductID: true, vcard.FieldRevision: true,
-	vcard.FieldName: true, vcard.FieldFormattedName: true, vcard.FieldNickname: true,
-	vcard.FieldEmail: true, vcard.FieldTelephone: true, vcard.FieldOrganization: true,
-	vcard.FieldNote: true, vcard.FieldCategories: true, vcard.FieldUID: true,
-	"BEGIN": true, "END": true,
-}
+var handled = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		vcard.FieldVersion: true, vcard.FieldProductID: true, vcard.FieldRevision: true,
+		vcard.FieldName: true, vcard.FieldFormattedName: true, vcard.FieldNickname: true,
+		vcard.FieldEmail: true, vcard.FieldTelephone: true, vcard.FieldOrganization: true,
+		vcard.FieldNote: true, vcard.FieldCategories: true, vcard.FieldUID: true,
+		"BEGIN": true, "END": true,
+	}
+})
 
 // ReadVCard reads the vCard 3.0 or 4.0 cards of r, at most MaxImportBytes.
 // A card that cannot be used (no name nor address, version 2.1, a group
@@ -117,7 +120,7 @@ func fromCard(card vcard.Card, note func(string)) (Contact, string) {
 		}
 	}
 	for k, fs := range card {
-		if handled[k] {
+		if handled()[k] {
 			continue
 		}
 		for _, f := range fs {

@@ -8,21 +8,31 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// htmlBlocks are elements whose start and end break the line.
-var htmlBlocks = map[atom.Atom]bool{
-	atom.Address: true, atom.Article: true, atom.Aside: true, atom.Blockquote: true,
-	atom.Center: true, atom.Dd: true, atom.Div: true, atom.Dl: true, atom.Dt: true,
-	atom.Fieldset: true, atom.Figure: true, atom.Footer: true, atom.Form: true,
-	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
-	atom.Header: true, atom.Hr: true, atom.Li: true, atom.Main: true, atom.Nav: true,
-	atom.Ol: true, atom.P: true, atom.Pre: true, atom.Section: true, atom.Table: true,
-	atom.Tr: true, atom.Ul: true, atom.Body: true, atom.Html: true,
+// htmlBlock reports whether a is an element whose start and end break
+// the line. (Switches, not maps, here and below: a map literal is built
+// at every start of the program.)
+func htmlBlock(a atom.Atom) bool {
+	switch a {
+	case atom.Address, atom.Article, atom.Aside, atom.Blockquote, atom.Center,
+		atom.Dd, atom.Div, atom.Dl, atom.Dt, atom.Fieldset, atom.Figure,
+		atom.Footer, atom.Form, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5,
+		atom.H6, atom.Header, atom.Hr, atom.Li, atom.Main, atom.Nav, atom.Ol,
+		atom.P, atom.Pre, atom.Section, atom.Table, atom.Tr, atom.Ul, atom.Body,
+		atom.Html:
+		return true
+	}
+	return false
 }
 
-// htmlSkipped are elements whose content is not text to show.
-var htmlSkipped = map[atom.Atom]bool{
-	atom.Script: true, atom.Style: true, atom.Head: true, atom.Title: true,
-	atom.Template: true, atom.Noscript: true, atom.Iframe: true, atom.Textarea: true,
+// htmlSkipped reports whether a is an element whose content is not text
+// to show.
+func htmlSkipped(a atom.Atom) bool {
+	switch a {
+	case atom.Script, atom.Style, atom.Head, atom.Title, atom.Template,
+		atom.Noscript, atom.Iframe, atom.Textarea:
+		return true
+	}
+	return false
 }
 
 // htmlText accumulates the Lines of an HTML document.
@@ -176,7 +186,7 @@ func htmlToLines(s string, spans func(string) []Span) ([]Line, map[string]bool, 
 			name, hasAttr := z.TagName()
 			a := atom.Lookup(name)
 			var href string
-			img := imageElements[a]
+			img := imageElement(a)
 			for hasAttr {
 				var k, v []byte
 				k, v, hasAttr = z.TagAttr()
@@ -210,11 +220,15 @@ func htmlToLines(s string, spans func(string) []Span) ([]Line, map[string]bool, 
 	return t.lines, t.cids, t.image
 }
 
-// imageElements show an image or other picture: HTML made of them alone
-// is not empty. (So does any element with a background attribute.)
-var imageElements = map[atom.Atom]bool{
-	atom.Img: true, atom.Svg: true, atom.Picture: true, atom.Video: true,
-	atom.Object: true, atom.Embed: true, atom.Canvas: true,
+// imageElement reports whether a shows an image or other picture: HTML
+// made of such elements alone is not empty. (So does any element with a background attribute.)
+func imageElement(a atom.Atom) bool {
+	switch a {
+	case atom.Img, atom.Svg, atom.Picture, atom.Video, atom.Object, atom.Embed,
+		atom.Canvas:
+		return true
+	}
+	return false
 }
 
 // tiny reports a width or height of 0 or 1 pixel: a tracking pixel.
@@ -226,7 +240,7 @@ func tiny(v string) bool {
 // tag applies one tag token.
 func (t *htmlText) tag(a atom.Atom, tt html.TokenType, href string, skip *int) {
 	end := tt == html.EndTagToken
-	if htmlSkipped[a] {
+	if htmlSkipped(a) {
 		if tt == html.StartTagToken {
 			*skip++
 		} else if end && *skip > 0 {
@@ -270,7 +284,7 @@ func (t *htmlText) tag(a atom.Atom, tt html.TokenType, href string, skip *int) {
 	case atom.Img:
 		// Images are not shown as text.
 	default:
-		if htmlBlocks[a] {
+		if htmlBlock(a) {
 			t.breakLine(false)
 		}
 	}

@@ -188,7 +188,7 @@ func checkAttr(n *html.Node, a html.Attribute) error {
 	}
 	kind := kept()[n.DataAtom][k]
 	if kind == 0 {
-		kind = globalAttrs[k]
+		kind = globalAttrs()[k]
 	}
 	if n.DataAtom == atom.A && (k == "target" && a.Val == "_blank" || k == "rel" && a.Val == "noopener noreferrer") {
 		return nil

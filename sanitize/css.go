@@ -53,19 +53,23 @@ var cssProps = sync.OnceValue(func() map[string]bool {
 
 // cssDisplay lists the allowed values of display: the layout mail uses,
 // none for hidden preheaders, nothing that can float UI over the page.
-var cssDisplay = map[string]bool{
-	"none": true, "block": true, "inline": true, "inline-block": true,
-	"table": true, "inline-table": true, "table-row": true, "table-cell": true,
-	"table-row-group": true, "table-header-group": true, "table-footer-group": true,
-	"table-column": true, "table-column-group": true, "table-caption": true,
-	"list-item": true, "flex": true, "inline-flex": true,
-}
+var cssDisplay = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"none": true, "block": true, "inline": true, "inline-block": true,
+		"table": true, "inline-table": true, "table-row": true, "table-cell": true,
+		"table-row-group": true, "table-header-group": true, "table-footer-group": true,
+		"table-column": true, "table-column-group": true, "table-caption": true,
+		"list-item": true, "flex": true, "inline-flex": true,
+	}
+})
 
 // cssFuncs are the functions allowed in values; url() is judged apart.
-var cssFuncs = map[string]bool{
-	"rgb(": true, "rgba(": true, "hsl(": true, "hsla(": true, "calc(": true,
-	"linear-gradient(": true, "radial-gradient(": true,
-}
+var cssFuncs = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"rgb(": true, "rgba(": true, "hsl(": true, "hsla(": true, "calc(": true,
+		"linear-gradient(": true, "radial-gradient(": true,
+	}
+})
 
 // maxZIndex bounds z-index: enough for mail layouts, too small to lift
 // an overlay above anything that matters.
@@ -139,7 +143,7 @@ func propertyValueOK(name, v string) bool {
 	case "position":
 		return bare == "static" || bare == "relative"
 	case "display":
-		return cssDisplay[bare]
+		return cssDisplay()[bare]
 	case "z-index":
 		n, err := strconv.Atoi(bare)
 		return err == nil && n >= -maxZIndex && n <= maxZIndex
@@ -193,7 +197,7 @@ func (s *sanitizer) cssValue(vals []css.Token) (string, bool) {
 			}
 		case css.FunctionToken:
 			f := strings.ToLower(d)
-			if !cssFuncs[f] {
+			if !cssFuncs()[f] {
 				return "", false
 			}
 			level++

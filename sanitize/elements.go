@@ -44,9 +44,11 @@ var dropped = sync.OnceValue(func() map[atom.Atom]bool {
 })
 
 // globalAttrs are allowed on every kept element.
-var globalAttrs = map[string]attrKind{
-	"class": class, "id": plain, "title": plain, "lang": plain, "dir": plain, "style": style,
-}
+var globalAttrs = sync.OnceValue(func() map[string]attrKind {
+	return map[string]attrKind{
+		"class": class, "id": plain, "title": plain, "lang": plain, "dir": plain, "style": style,
+	}
+})
 
 // kept maps each kept element to its allowed attributes beyond
 // globalAttrs: what HTML mail uses, presentational attributes included.

@@ -2,17 +2,20 @@ package sanitize
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/tdewolff/parse/v2"
 	"github.com/tdewolff/parse/v2/css"
 )
 
 // pseudoClasses are the pseudo-classes a kept selector may use.
-var pseudoClasses = map[string]bool{
-	"hover": true, "link": true, "visited": true, "active": true,
-	"first-child": true, "last-child": true, "only-child": true,
-	"first-of-type": true, "last-of-type": true, "empty": true, "root": true,
-}
+var pseudoClasses = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"hover": true, "link": true, "visited": true, "active": true,
+		"first-child": true, "last-child": true, "only-child": true,
+		"first-of-type": true, "last-of-type": true, "empty": true, "root": true,
+	}
+})
 
 // stylesheet sanitizes the text of <style> elements: rules with simple
 // selectors, scoped under the wrapper, with allowed declarations; @media
@@ -260,7 +263,7 @@ func parseSelector(toks []css.Token) ([]compound, bool) {
 		case t.TokenType == css.HashToken && len(d) > 1 && plainIdent(d[1:]):
 			b.WriteString(d)
 		case t.TokenType == css.ColonToken && i+1 < len(toks) &&
-			toks[i+1].TokenType == css.IdentToken && pseudoClasses[strings.ToLower(string(toks[i+1].Data))]:
+			toks[i+1].TokenType == css.IdentToken && pseudoClasses()[strings.ToLower(string(toks[i+1].Data))]:
 			i++
 			b.WriteString(":" + strings.ToLower(string(toks[i].Data)))
 		default:

@@ -97,7 +97,7 @@ func (s *sanitizer) element(n *html.Node, depth int) {
 	for _, a := range n.Attr {
 		kind := allowed[a.Key]
 		if kind == 0 {
-			kind = globalAttrs[a.Key]
+			kind = globalAttrs()[a.Key]
 		}
 		if a.Namespace != "" || kind == 0 {
 			continue

@@ -160,6 +160,13 @@ func PasskeyJS() []byte {
 	return b
 }
 
+// pageBytes is room for a page besides the stylesheet, allocated at
+// once: a buffer grown by doubling from its first 64 bytes allocates and
+// copies about twice a page's size (perf: 13 page faults of a warm list
+// request, whose page is 16 KB, in bytes.Buffer.grow). Memory the page
+// does not fill is never touched.
+const pageBytes = 24 << 10
+
 // Bytes renders page whole: a template error never leaves half a page,
 // and the caller still chooses the status when it fails.
 func (s *Set) Bytes(page string, p *Page) ([]byte, error) {
@@ -170,6 +177,7 @@ func (s *Set) Bytes(page string, p *Page) ([]byte, error) {
 	p.Style = template.CSS(s.css)
 	p.Logo = s.logo != ""
 	var buf bytes.Buffer
+	buf.Grow(len(s.css) + pageBytes)
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		return nil, fmt.Errorf("templates: %s: %v", page, err)
 	}

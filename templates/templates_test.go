@@ -191,3 +191,39 @@ func render(b *strings.Builder, s *Set, page string, p *Page) error {
 	b.Write(out)
 	return err
 }
+
+// BenchmarkFirstRender is a CGI request's template work: load the set,
+// then parse, escape and execute one page (the list, ten rows) and its
+// layout, as a process that renders one page does.
+func BenchmarkFirstRender(b *testing.B) {
+	p := samplePages()["list"]
+	row := p.List.Rows[0]
+	for len(p.List.Rows) < 10 {
+		p.List.Rows = append(p.List.Rows, row)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := Load("")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Bytes("list", p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCheck parses every page, what a request would pay if the set
+// were parsed whole.
+func BenchmarkCheck(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		s, err := Load("")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Check(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
