@@ -60,7 +60,7 @@ func formValues(t *testing.T, r *response, id string) url.Values {
 			val := ""
 			for i, o := range opts {
 				ov := attr(o, "value")
-				if ov == "" {
+				if !hasAttr(o, "value") { // value="" is sent as it is, as browsers do
 					ov = text(o)
 				}
 				if i == 0 || hasAttr(o, "selected") {
