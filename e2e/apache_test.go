@@ -118,7 +118,7 @@ func startApache() error {
 	cmd := exec.Command(apacheBin, "-f", conf, "-DFOREGROUND")
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	// Its own process group, so a ^C to the test does not race our SIGTERM.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = newProcessGroup()
 	if err := cmd.Start(); err != nil {
 		return err
 	}

@@ -125,7 +125,14 @@ func runTimeout(cmd *exec.Cmd, d time.Duration) (string, error) {
 	}
 }
 
-func newProcessGroup() *syscall.SysProcAttr { return &syscall.SysProcAttr{Setpgid: true} }
+// newProcessGroup puts a child in a process group of its own (so that
+// killGroup reaches what it started) and has the kernel send it SIGTERM
+// when the test process dies (Pdeathsig): a test binary killed before
+// its cleanup, by a timeout or a signal, leaves no server running and no
+// inherited lock held.
+func newProcessGroup() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
+}
 
 // killGroup kills the process group led by pid, a child this test started.
 func killGroup(pid int) { syscall.Kill(-pid, syscall.SIGKILL) }

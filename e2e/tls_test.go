@@ -97,7 +97,7 @@ SSLVerifyDepth 2
 	}
 	cmd := exec.Command(apacheBin, "-f", confPath, "-DFOREGROUND")
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = newProcessGroup()
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -108,6 +109,8 @@ access to * by * read
 	s.cmd = exec.Command(slapd, "-f", confFile, "-h", s.URI+"/ "+s.LDAPS+"/", "-d", "0")
 	var log bytes.Buffer
 	s.cmd.Stdout, s.cmd.Stderr = &log, &log
+	// A test binary killed before its cleanup takes slapd with it.
+	s.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	if err := s.cmd.Start(); err != nil {
 		t.Fatalf("slapdtest: starting slapd: %v", err)
 	}
