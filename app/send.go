@@ -106,7 +106,7 @@ func (a *app) send(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		if cview != nil {
 			cview.WrongPassphrase = p.wrong
 			if p.missing != nil {
-				cview.Checked, cview.Missing = true, p.missing
+				cview.Checked, cview.Missing, cview.Untrusted = true, p.missing, p.untrusted
 			}
 		}
 		return show(p.status, p.text, "", "")
