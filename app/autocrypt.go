@@ -1,6 +1,8 @@
 package app
 
 import (
+	"context"
+	"errors"
 	"mime"
 	"net/url"
 	"os"
@@ -9,6 +11,7 @@ import (
 	"postern/autocrypt"
 	"postern/httpcgi"
 	"postern/message"
+	"postern/seal"
 	"postern/templates"
 )
 
@@ -72,4 +75,38 @@ func (a *app) keysAutocrypt(w httpcgi.ResponseWriter, r *httpcgi.Request) error 
 		return badRequest("That message carries no valid Autocrypt header.", nil)
 	}
 	return a.importKeys(w, r, &templates.KeysData{}, h.KeyData)
+}
+
+// autocryptField is the Autocrypt header field for a message sent from
+// the address from (package autocrypt's Field: the user's own OpenPGP
+// key, exported minimal), or "" when the user's preference "autocrypt"
+// is off (the default; then nothing runs), the site offers no OpenPGP,
+// or the user has no usable own key for from: a secret key that can be
+// encrypted to, as seal.OwnKey finds it. POST /send may run GnuPG when
+// crypto is on (gate.Request.Runs). A failure is logged and the message
+// goes without the header.
+func (a *app) autocryptField(from string) string {
+	if !a.cfg.Crypto || !a.cfg.CryptoOpenPGP || !a.prefs().Autocrypt {
+		return ""
+	}
+	ctx := context.Background()
+	g := a.gnupgRunner()
+	fpr, err := seal.OwnKey(ctx, g, seal.OpenPGP, from, false)
+	if err != nil {
+		if !errors.Is(err, seal.ErrNoOwnKey) {
+			logf("autocrypt: %v", err)
+		}
+		return ""
+	}
+	key, err := g.ExportMinimal(ctx, fpr)
+	if err != nil {
+		logf("autocrypt: exporting %s: %v", fpr, err)
+		return ""
+	}
+	f, err := autocrypt.Field(from, key, false)
+	if err != nil {
+		logf("%v", err)
+		return ""
+	}
+	return f
 }

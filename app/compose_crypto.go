@@ -147,10 +147,11 @@ func methodName(m seal.Method) string {
 // sealProblem is why a message could not be signed or encrypted: a
 // status and a sentence for the form, and the recipients without a key.
 type sealProblem struct {
-	status  int
-	text    string
-	missing []string
-	wrong   bool // the passphrase was wrong or missing
+	status    int
+	text      string
+	missing   []string
+	untrusted []string // those of missing whose certificate is not trusted
+	wrong     bool     // the passphrase was wrong or missing
 }
 
 // splitBcc returns the addresses of d's To and Cc, and those of its Bcc
@@ -195,9 +196,9 @@ func (a *app) recipientKeys(ctx context.Context, g *gnupg.Runner, m seal.Method,
 		if m == seal.SMIME {
 			what = "certificate"
 		}
-		return nil, nil, &sealProblem{status: httpcgi.StatusConflict, missing: rs.Missing,
+		return nil, nil, &sealProblem{status: httpcgi.StatusConflict, missing: rs.Missing, untrusted: rs.Untrusted,
 			text: "Not sent: there is no usable " + methodName(m) + " " + what + " in your keyring for " + strings.Join(rs.Missing, ", ") +
-				". Import their " + what + "s, remove them, or take encryption off to send it unencrypted. Nothing was lost."}
+				"." + untrustedText(rs.Untrusted) + " Import their " + what + "s, remove them, or take encryption off to send it unencrypted. Nothing was lost."}
 	}
 	own, err := seal.OwnKey(ctx, g, m, from, false)
 	if err != nil {
@@ -224,6 +225,15 @@ func (a *app) recipientKeys(ctx context.Context, g *gnupg.Runner, m seal.Method,
 		}
 	}
 	return shown, hidden, nil
+}
+
+// untrustedText names the recipients whose S/MIME certificate is in the
+// keyring but not valid (seal.Recipients.Untrusted), or is "".
+func untrustedText(addrs []string) string {
+	if len(addrs) == 0 {
+		return ""
+	}
+	return " The certificate of " + strings.Join(addrs, ", ") + " is there but not trusted: its chain does not end at a root certificate you trust (or it is otherwise invalid), so GnuPG would not encrypt to it. Trust the issuer's root in your gpgsm trustlist.txt from the shell if it is right."
 }
 
 // ownKeyProblem is the problem of a missing own key.
@@ -329,7 +339,7 @@ func (a *app) checkKeys(d *compose.Draft, c cryptoChoice, cview *templates.Compo
 		logf("looking up keys for %s: %v", a.acct.User, err)
 		return show(httpcgi.StatusBadGateway, "Your keys could not be listed (GnuPG failed).", "", "")
 	}
-	cview.Checked, cview.Missing = true, rs.Missing
+	cview.Checked, cview.Missing, cview.Untrusted = true, rs.Missing, rs.Untrusted
 	missing := map[string]bool{}
 	for _, m := range rs.Missing {
 		missing[m] = true

@@ -32,6 +32,9 @@ type userPrefs struct {
 	SignDefault    bool   `json:"sign,omitempty"`
 	EncryptDefault bool   `json:"encrypt,omitempty"`
 	CryptoMethod   string `json:"crypto_method,omitempty"`
+	// Autocrypt: put an Autocrypt header with the user's own OpenPGP
+	// key on outgoing mail (autocryptField). Off by default.
+	Autocrypt bool `json:"autocrypt,omitempty"`
 }
 
 // prefs reads the preferences; a missing or broken file gives defaults.
@@ -56,6 +59,7 @@ func readPrefs(pageSize int) userPrefs {
 	p.NoCollect = stored.NoCollect
 	p.LoginAlert = stored.LoginAlert
 	p.SignDefault, p.EncryptDefault = stored.SignDefault, stored.EncryptDefault
+	p.Autocrypt = stored.Autocrypt
 	if stored.CryptoMethod == "openpgp" || stored.CryptoMethod == "smime" {
 		p.CryptoMethod = stored.CryptoMethod
 	}
@@ -73,6 +77,8 @@ func (a *app) prefsPage(w httpcgi.ResponseWriter, r *httpcgi.Request, notice str
 	up := a.prefs()
 	p.Prefs = &templates.PrefsData{PageSize: up.PageSize, PageSizes: pageSizes, PreferText: up.PreferText, RemoteSenders: up.RemoteSenders, NoCollect: up.NoCollect, LoginAlert: up.LoginAlert}
 	p.Prefs.Crypto = a.composeCrypto(a.cryptoDefaults(""))
+	p.Prefs.AutocryptOffered = p.Prefs.Crypto != nil && a.cfg.CryptoOpenPGP
+	p.Prefs.Autocrypt = up.Autocrypt
 	render(w, httpcgi.StatusOK, "prefs", p)
 	return nil
 }
@@ -93,6 +99,9 @@ func (a *app) savePrefs(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	p.LoginAlert = r.PostForm.Get("loginalert") != ""
 	if c := a.cryptoFromForm(r.PostForm); r.PostForm.Get("crypto_form") != "" && c.method != 0 {
 		p.SignDefault, p.EncryptDefault, p.CryptoMethod = c.sign, c.encrypt, c.method.String()
+		if a.cfg.CryptoOpenPGP {
+			p.Autocrypt = r.PostForm.Get("autocrypt") != ""
+		}
 	}
 	drop := map[string]bool{}
 	for _, s := range r.PostForm["forget"] {

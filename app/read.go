@@ -83,6 +83,11 @@ func (a *app) showMessage(w httpcgi.ResponseWriter, r *httpcgi.Request, q url.Va
 	if !strings.Contains(flags, "S") && m.part == "" {
 		if err := a.store.SetFlags(m.folder, []string{m.id}, "S", ""); err != nil {
 			logf("marking %s read: %v", m.id, err)
+		} else if p, err := a.store.MessagePath(m.folder, m.id); err == nil {
+			// The file was renamed (its flags are in its name): what
+			// opens it again below (the signed and encrypted pieces,
+			// cryptoFor) must find it.
+			m.path = p
 		}
 	}
 

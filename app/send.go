@@ -109,7 +109,7 @@ func (a *app) send(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		if cview != nil {
 			cview.WrongPassphrase = p.wrong
 			if p.missing != nil {
-				cview.Checked, cview.Missing = true, p.missing
+				cview.Checked, cview.Missing, cview.Untrusted = true, p.missing, p.untrusted
 			}
 		}
 		return show(p.status, p.text, "", "")
@@ -174,6 +174,9 @@ func (a *app) send(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 			return refuse(p)
 		}
 	}
+	// The Autocrypt header, when the user wants it (it runs GnuPG only
+	// then), goes on the message sent, not on the Sent copy.
+	autocryptHeader := a.autocryptField(d.From.Address)
 	tokens := compose.Tokens{Dir: filepath.Join(a.store.Root, "postern", sentTokensDir)}
 	tokens.Prune(time.Now(), tokenAge)
 	first, err := tokens.MarkSent(d.Token)
@@ -183,7 +186,7 @@ func (a *app) send(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	if !first {
 		return a.alreadySent(w, r, tokens, d.Token)
 	}
-	if err := a.sendNow(d, sealed, envFrom, rcpts); err != nil {
+	if err := a.sendNow(d, sealed, autocryptHeader, envFrom, rcpts); err != nil {
 		if rerr := tokens.Release(d.Token); rerr != nil {
 			logf("releasing a form token of %s: %v", a.acct.User, rerr)
 		}
@@ -213,11 +216,12 @@ func (a *app) send(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 func (a *app) wrapper() string { return a.cfg.Wrapper() }
 
 // sendNow builds the message into a temporary file, or takes the sealed
-// one (signed or encrypted, in memory), and gives it to the wrapper.
-func (a *app) sendNow(d *compose.Draft, sealed []byte, envFrom string, rcpts []string) error {
+// one (signed or encrypted, in memory), and gives it to the wrapper with
+// the header field extra (a whole folded field, or "") before its own.
+func (a *app) sendNow(d *compose.Draft, sealed []byte, extra, envFrom string, rcpts []string) error {
 	s := &compose.Sender{Wrapper: a.wrapper()}
 	if sealed != nil {
-		return s.Send(bytes.NewReader(sealed), envFrom, rcpts)
+		return s.Send(io.MultiReader(strings.NewReader(extra), bytes.NewReader(sealed)), envFrom, rcpts)
 	}
 	tmp, err := os.CreateTemp(a.uploadDir(), "out-*")
 	if err != nil {
@@ -233,7 +237,7 @@ func (a *app) sendNow(d *compose.Draft, sealed []byte, envFrom string, rcpts []s
 	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	return s.Send(tmp, envFrom, rcpts)
+	return s.Send(io.MultiReader(strings.NewReader(extra), tmp), envFrom, rcpts)
 }
 
 // afterSend files the Sent copy (sentCopy, the sealed message with its

@@ -14,12 +14,19 @@
 // attribute is invalid. More than one valid header is an error and
 // none counts (ErrSeveral), as section 2.3 says.
 //
+// Field writes the header of an outgoing message (section 2.1): the
+// sender's address and key, folded into lines of at most 78 characters,
+// which Parse reads back. The key is the caller's: the app exports the
+// user's own OpenPGP key (gpg --export-options export-minimal) for the
+// From address when the user turned the preference "autocrypt" on.
+//
 // What it does not do: it does not look at the key (package gnupg's
 // Import does, and refuses secret keys), keep Autocrypt peer state
-// (last_seen, autocrypt_timestamp), read Autocrypt-Gossip headers of
-// encrypted mail, or write Autocrypt headers on outgoing mail (the
-// compose side). The caller skips messages that Level 1 tells to skip
-// (multipart/report: bounces carry the header of someone else's mail).
+// (last_seen, autocrypt_timestamp), read or write Autocrypt-Gossip
+// headers of encrypted mail, or choose to encrypt from a peer's
+// prefer-encrypt (Level 1's recommendation; the user chooses). The
+// caller skips messages that Level 1 tells to skip (multipart/report:
+// bounces carry the header of someone else's mail).
 package autocrypt
 
 import (

@@ -105,7 +105,11 @@ func TestVerifyFrame(t *testing.T) {
 
 // TestCryptoBrowser runs e2e/browser/crypto.mjs in headless Chromium: the
 // signature status appears in its frame on the message page without a
-// click; a decrypted HTML part appears in its own sandboxed frame, with
+// click, and says the right thing for a good signature (by Alice, the
+// sender's address), a bad one, an unknown key (its key id), a revoked
+// key (Dave's, revoked after he signed) and a partly signed message
+// (which part); a wrong passphrase is refused and the right one
+// decrypts; a decrypted HTML part appears in its own sandboxed frame, with
 // its remote image blocked (no request leaves), apart from the message's
 // unencrypted HTML part; on the Keys page a pasted key is imported,
 // deleted after the question, and a key pair made; no CSP violation is
@@ -119,8 +123,36 @@ func TestCryptoBrowser(t *testing.T) {
 	entity := []byte("Content-Type: text/plain\r\n\r\nsigned in the browser " + tag + "\r\n")
 	sig := gpgtest.GPG(t, keys, entity, "--armor", "--local-user", fpr, "--passphrase", "browser pass", "--detach-sign")
 	hdr := "From: Alice <alice@example.org>\nDate: Sun, 6 Dec 2026 07:00:00 +0000\nMIME-Version: 1.0\n"
-	signed := putRaw(t, a, "INBOX", "S", hdr+"Subject: browser signed\nContent-Type: multipart/signed; micalg=pgp-sha512; protocol=\"application/pgp-signature\"; boundary=\"sig\"\n\n"+
-		"--sig\n"+strings.ReplaceAll(string(entity), "\r\n", "\n")+"\n--sig\nContent-Type: application/pgp-signature; name=\"signature.asc\"\n\n"+string(sig)+"\n--sig--\n")
+	// signedPart is a multipart/signed of entity and its signature, as
+	// a header block and body.
+	signedPart := func(entity, sig []byte) string {
+		return "Content-Type: multipart/signed; micalg=pgp-sha512; protocol=\"application/pgp-signature\"; boundary=\"sig\"\n\n" +
+			"--sig\n" + strings.ReplaceAll(string(entity), "\r\n", "\n") + "\n--sig\nContent-Type: application/pgp-signature; name=\"signature.asc\"\n\n" + string(sig) + "\n--sig--\n"
+	}
+	signed := putRaw(t, a, "INBOX", "S", hdr+"Subject: browser signed\n"+signedPart(entity, sig))
+	// The same changed: a bad signature.
+	bad := putRaw(t, a, "INBOX", "S", hdr+"Subject: browser bad\n"+strings.Replace(signedPart(entity, sig), "signed in the browser", "signed in the bowser", 1))
+	// Alice's signed part after unsigned text: it covers part 2.1 only.
+	partial := putRaw(t, a, "INBOX", "S", hdr+"Subject: browser partial\nContent-Type: multipart/mixed; boundary=\"mix\"\n\n"+
+		"--mix\nContent-Type: text/plain\n\nunsigned words "+tag+"\n--mix\n"+signedPart(entity, sig)+"--mix--\n")
+	// Carol's key is not in the account's keyring: an unknown key.
+	carolHome := gpgtest.NewHome(t)
+	carol := gpgtest.NewKey(t, carolHome, "Carol <carol@example.org>", "")
+	carolEntity := []byte("Content-Type: text/plain\r\n\r\nby Carol " + tag + "\r\n")
+	unknown := putRaw(t, a, "INBOX", "S", "From: Carol <carol@example.org>\nDate: Sun, 6 Dec 2026 07:00:00 +0000\nMIME-Version: 1.0\nSubject: browser unknown\n"+
+		signedPart(carolEntity, gpgtest.GPG(t, carolHome, carolEntity, "--armor", "--local-user", carol, "--detach-sign")))
+	// Dave signed, then revoked his key; the account has his key and,
+	// since, his revocation certificate.
+	daveHome := gpgtest.NewHome(t)
+	dave := gpgtest.NewKey(t, daveHome, "Dave <dave@example.org>", "")
+	daveEntity := []byte("Content-Type: text/plain\r\n\r\nby Dave " + tag + "\r\n")
+	revoked := putRaw(t, a, "INBOX", "S", "From: Dave <dave@example.org>\nDate: Sun, 6 Dec 2026 07:00:00 +0000\nMIME-Version: 1.0\nSubject: browser revoked\n"+
+		signedPart(daveEntity, gpgtest.GPG(t, daveHome, daveEntity, "--armor", "--local-user", dave, "--detach-sign")))
+	accountHome := filepath.Join(a.home, ".gnupg")
+	asUser(t, a, gpgtest.GPG(t, daveHome, nil, "--armor", "--export", dave), "gpg", "--homedir", accountHome, "--batch", "--import")
+	gpgtest.Revoke(t, daveHome, daveHome, dave) // his key, revoked, as he publishes it
+	asUser(t, a, gpgtest.GPG(t, daveHome, nil, "--armor", "--export", dave), "gpg", "--homedir", accountHome, "--batch", "--import")
+	exec.Command("runuser", "-u", a.name, "--", "gpgconf", "--homedir", accountHome, "--kill", "all").Run()
 	inner := "Content-Type: multipart/alternative; boundary=\"alt\"\r\n\r\n--alt\r\nContent-Type: text/plain\r\n\r\nsecret plain " + tag + "\r\n" +
 		"--alt\r\nContent-Type: text/html\r\n\r\n<p>secret <b id=\"secret-bold\">html " + tag + "</b><img src=\"http://tracker.invalid/pixel.png?" + tag + "\" alt=\"\"></p>\r\n--alt--\r\n"
 	ct := gpgtest.GPG(t, keys, []byte(inner), "--armor", "--recipient", fpr, "--encrypt")
@@ -137,6 +169,8 @@ func TestCryptoBrowser(t *testing.T) {
 	cmd.Env = append(os.Environ(),
 		"BASE_URL="+env.base, "USER_A="+a.name, "PASS_A="+a.pass, "CHROMIUM="+chromiumBin,
 		"SIGNED_ID="+signed, "ENC_ID="+encrypted, "PASSPHRASE=browser pass", "TAG="+tag,
+		"BAD_ID="+bad, "PARTIAL_ID="+partial, "UNKNOWN_ID="+unknown, "UNKNOWN_KEYID="+carol[len(carol)-16:],
+		"REVOKED_ID="+revoked, "REVOKED_FPR="+dave,
 		"KEY_ARMOR="+string(bobKey), "KEY_FPR="+bob,
 	)
 	out, err := runTimeout(cmd, 3*time.Minute)

@@ -277,6 +277,35 @@ func TestCryptoWrite(t *testing.T) {
 	if byID(r.doc, "compose") == nil || !bytes.Contains(r.body, []byte("refused words "+tag)) {
 		t.Errorf("the refused form does not keep the text")
 	}
+	// An S/MIME recipient whose certificate is in the keyring but whose
+	// chain ends at no root the user trusts: found before the send (not
+	// by gpgsm failing, a 502), named like a missing key, 409, form kept.
+	untrusted := "untrusted" + tag + "@localhost"
+	uPKI := gpgtest.NewPKI(t, "U", untrusted)
+	for _, f := range []string{uPKI.CA, uPKI.Cert} {
+		pem, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		asUser(t, env.a, pem, "gpgsm", "--homedir", filepath.Join(env.a.home, ".gnupg"), "--batch", "--disable-dirmngr", "--import")
+	}
+	v = form("Untrusted "+tag, "untrusted words "+tag+"\r\n", "smime", false, true)
+	v.Set("to", addr(env.b)+", "+untrusted)
+	v.Set("action", "keys")
+	r = c.postCompose(v)
+	wantStatus(t, r, http.StatusOK)
+	if n := byID(r.doc, "crypto-untrusted"); n == nil || !strings.Contains(text(n), untrusted) || strings.Contains(text(n), addr(env.b)) {
+		t.Errorf("Check recipients' keys: #crypto-untrusted = %q, want %s only", text(n), untrusted)
+	}
+	v.Set("action", "send")
+	r = c.postCompose(v)
+	wantStatus(t, r, http.StatusConflict)
+	if n := byID(r.doc, "compose-error"); n == nil || !strings.Contains(text(n), untrusted) || !strings.Contains(text(n), "not trusted") {
+		t.Errorf("send to an untrusted certificate: #compose-error %q, want it named as not trusted", text(n))
+	}
+	if byID(r.doc, "compose") == nil || !bytes.Contains(r.body, []byte("untrusted words "+tag)) {
+		t.Errorf("the refused form does not keep the text")
+	}
 	// A wrong passphrase: refused (403), the form kept, the passphrase
 	// not echoed.
 	v = form("Wrong "+tag, "wrong words "+tag+"\r\n", "openpgp", true, false)
@@ -286,7 +315,7 @@ func TestCryptoWrite(t *testing.T) {
 	if !strings.Contains(text(byID(r.doc, "compose-error")), "passphrase") || !bytes.Contains(r.body, []byte("wrong words "+tag)) || bytes.Contains(r.body, []byte("not-the-pp-"+tag)) {
 		t.Errorf("wrong passphrase: want an error about it, the text kept and the passphrase not shown; body %.800s", r.body)
 	}
-	for _, s := range []string{"Refused " + tag, "Wrong " + tag, "refused words", "wrong words " + tag} {
+	for _, s := range []string{"Refused " + tag, "Wrong " + tag, "Untrusted " + tag, "refused words", "wrong words " + tag} {
 		if got := mailWith(env.a, "Sent", s); len(got) != 0 {
 			t.Errorf("a refused message reached Sent: %s", got)
 		}

@@ -80,7 +80,8 @@
 // certificate or certs-only CMS), never PKCS#12 nor a private key. What
 // was imported is read from IMPORT_OK, IMPORT_PROBLEM and IMPORT_RES.
 // Export gives an armored public key (export-minimal) or a PEM
-// certificate. GenerateKey makes an OpenPGP key pair with
+// certificate; ExportMinimal the same OpenPGP key binary, the keydata of
+// an Autocrypt header. GenerateKey makes an OpenPGP key pair with
 // --quick-gen-key (GenerateAlgo, gpg's future-default: ed25519 with a
 // cv25519 subkey), the passphrase on fd 5 (empty: no protection), and
 // refuses a user id that a key has already. DeletePublic deletes a
@@ -107,7 +108,10 @@
 // --armor --encrypt, optionally --sign in the same call; gpgsm
 // --encrypt: DER EnvelopedData), and Keys lists the user's public or
 // secret keys or certificates (--list-keys, --list-secret-keys), parsed
-// from the colon listing by ParseColons (fuzzed). Signers and
+// from the colon listing by ParseColons (fuzzed); the public
+// certificates validated (gpgsm --with-validation), so that a chain
+// ending at no trusted root shows as validity "i" before an encryption
+// that gpgsm would refuse. Signers and
 // recipients are fingerprints only (ErrBadKeyID otherwise): an address
 // never reaches argv, the caller searches the listing. gpg encrypts with
 // --trust-model always: a key the user keeps in the keyring for an

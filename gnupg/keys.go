@@ -232,3 +232,20 @@ func (r *Runner) GenerateKey(ctx context.Context, nk NewKey) (string, error) {
 	}
 	return "", fmt.Errorf("%w: no KEY_CREATED (exit %d): %.200s", ErrFailed, res.exit, res.stderr)
 }
+
+// ExportMinimal returns the OpenPGP public key with fingerprint fpr,
+// binary and export-minimal (no third-party signatures, the newest
+// self-signature of each user id): the keydata of an Autocrypt header.
+func (r *Runner) ExportMinimal(ctx context.Context, fpr string) ([]byte, error) {
+	if !ValidFingerprint(fpr) {
+		return nil, ErrBadFingerprint
+	}
+	res, err := r.run(ctx, r.GPG, with(keyOpts(false), "--export-options", "export-minimal", "--export", "--", fpr), nil, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	if len(res.out) == 0 {
+		return nil, ErrNoKey
+	}
+	return res.out, nil
+}

@@ -52,6 +52,18 @@ func TestKeyLifecycle(t *testing.T) {
 	if err != nil || !bytes.HasPrefix(pub, []byte("-----BEGIN PGP PUBLIC KEY BLOCK-----")) {
 		t.Fatalf("Export = %.60q, %v", pub, err)
 	}
+	// The binary minimal export (Autocrypt's keydata) is the same key,
+	// without armor.
+	bin, err := r.ExportMinimal(ctx(t), fpr)
+	if err != nil || len(bin) == 0 || bin[0]&0x80 == 0 || bytes.Contains(bin, []byte("BEGIN PGP")) {
+		t.Fatalf("ExportMinimal = %.20x, %v, want a binary OpenPGP key", bin, err)
+	}
+	if im, err := runner(t, newHome(t)).Import(ctx(t), false, bin); err != nil || len(im.Keys) != 1 || im.Keys[0].Fingerprint != fpr {
+		t.Errorf("Import(ExportMinimal) = %+v, %v, want the key %s", im, err, fpr)
+	}
+	if _, err := r.ExportMinimal(ctx(t), "not-a-fingerprint"); !errors.Is(err, ErrBadFingerprint) {
+		t.Errorf("ExportMinimal(bad fingerprint) = %v, want ErrBadFingerprint", err)
+	}
 
 	other := newHome(t)
 	ro := runner(t, other)

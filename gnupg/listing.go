@@ -41,16 +41,25 @@ func (k *Key) HasAddress(addr string) bool {
 // true), or with secret the ones whose secret key the user holds, read
 // by ParseColons. The whole keyring is listed and searched by the
 // caller: no address reaches GnuPG's argv.
+//
+// The certificates of a public listing are validated (gpgsm
+// --with-validation, with the same options as an encryption, so no CRL
+// is fetched): a certificate whose chain does not end at a root the
+// user trusts (trustlist.txt), or that is otherwise invalid, has
+// Validity "i", and its encryption would fail. gpg computes an OpenPGP
+// key's validity in any listing.
 func (r *Runner) Keys(ctx context.Context, smime, secret bool) ([]Key, error) {
 	prog, opts := r.GPG, gpgOpts
 	if smime {
 		prog, opts = r.GPGSM, gpgsmOpts
 	}
-	cmd := "--list-keys"
+	args := with(opts, "--list-keys")
 	if secret {
-		cmd = "--list-secret-keys"
+		args = with(opts, "--list-secret-keys")
+	} else if smime {
+		args = with(opts, "--with-validation", "--list-keys")
 	}
-	res, err := r.run(ctx, prog, with(opts, cmd), nil, nil, nil)
+	res, err := r.run(ctx, prog, args, nil, nil, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -104,6 +104,41 @@ func TestVerifyPGPMIME(t *testing.T) {
 	}
 }
 
+// TestVerifyRevokedExpired: a signature by a key revoked since (its
+// revocation certificate imported, as a user of the key does on hearing
+// of it) is Revoked, and one by a key that has expired is Expired; each
+// names the key and is never shown as signed content.
+func TestVerifyRevokedExpired(t *testing.T) {
+	ctx := t.Context()
+	keys := gpgtest.NewHome(t)
+	fpr := gpgtest.NewKey(t, keys, "Alice <alice@example.org>", "")
+	entity := []byte("Content-Type: text/plain\r\n\r\nrevoked zebracorn\r\n")
+	sig := gpgtest.GPG(t, keys, entity, "--armor", "--local-user", fpr, "--detach-sign")
+	msg := pgpMIME("Alice <alice@example.org>", entity, sig)
+	reader := gpgtest.NewHome(t)
+	gpgtest.GPG(t, reader, gpgtest.GPG(t, keys, nil, "--armor", "--export", fpr), "--import")
+	if v := Verify(ctx, runnerFor(t, reader), only(t, msg, PGPSigned)); v.State != Untrusted {
+		t.Fatalf("before the revocation: Verify = %s, want untrusted (valid, not certified)", v.State)
+	}
+	gpgtest.Revoke(t, keys, reader, fpr)
+	v := Verify(ctx, runnerFor(t, reader), only(t, msg, PGPSigned))
+	if v.State != Revoked || len(v.Signers) != 1 || v.Signers[0].State != Revoked || v.Signers[0].Fingerprint != fpr || v.Content != nil {
+		t.Errorf("revoked: Verify = %s %+v, want revoked by %s", v.State, v.Signers, fpr)
+	}
+
+	// A key made in 2020 that expired in 2021, which signed then.
+	old := gpgtest.NewHome(t)
+	past := []string{"--faked-system-time", "20200601T120000"}
+	gpgtest.GPG(t, old, nil, append(past, "--passphrase", "", "--quick-gen-key", "Old <old@example.org>", "ed25519", "sign", "1y")...)
+	oldFpr := gpgtest.Fingerprint(t, old, "old@example.org")
+	oldEntity := []byte("Content-Type: text/plain\r\n\r\nexpired zebracorn\r\n")
+	oldSig := gpgtest.GPG(t, old, oldEntity, append(past, "--armor", "--local-user", oldFpr, "--detach-sign")...)
+	v = Verify(ctx, runnerFor(t, old), only(t, pgpMIME("Old <old@example.org>", oldEntity, oldSig), PGPSigned))
+	if v.State != Expired || len(v.Signers) != 1 || v.Signers[0].Fingerprint != oldFpr || !v.Signers[0].FromMatches {
+		t.Errorf("expired: Verify = %s %+v, want expired by %s, From matching", v.State, v.Signers, oldFpr)
+	}
+}
+
 // TestVerifySequoia: a signature made by Sequoia (sq), another
 // implementation than the gpg that verifies it.
 func TestVerifySequoia(t *testing.T) {

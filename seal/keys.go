@@ -19,13 +19,21 @@ type Recipients struct {
 	// duplicates.
 	Fingerprints []string
 	// Missing are the addresses with no usable key (none at all, or
-	// only expired, revoked, disabled or not for encryption), as given.
+	// only expired, revoked, disabled or not for encryption, or with
+	// S/MIME only certificates that are not valid), as given.
 	Missing []string
+	// Untrusted are those of Missing that have an S/MIME certificate
+	// for encryption that gpgsm holds invalid: its chain does not end
+	// at a root certificate the user trusts (or it is otherwise
+	// invalid). gpgsm would refuse to encrypt to it.
+	Untrusted []string
 }
 
 // FindRecipients looks up each address in the user's public keys (m
-// OpenPGP) or certificates (SMIME): a key is usable when
-// gnupg.Key.CanEncrypt. Addresses are compared without case.
+// OpenPGP) or certificates (SMIME, validated: see gnupg.Runner.Keys): a
+// key is usable when gnupg.Key.CanEncrypt, so that a certificate whose
+// chain is not trusted is found before the send, not by a failed
+// encryption. Addresses are compared without case.
 func FindRecipients(ctx context.Context, g *gnupg.Runner, m Method, addrs []string) (Recipients, error) {
 	keys, err := g.Keys(ctx, m == SMIME, false)
 	if err != nil {
@@ -34,18 +42,26 @@ func FindRecipients(ctx context.Context, g *gnupg.Runner, m Method, addrs []stri
 	var out Recipients
 	seen := map[string]bool{}
 	for _, a := range addrs {
-		found := false
+		found, invalid := false, false
 		for _, k := range keys {
-			if k.CanEncrypt() && k.HasAddress(a) {
+			if !k.HasAddress(a) {
+				continue
+			}
+			if k.CanEncrypt() {
 				found = true
 				if !seen[k.Fingerprint] {
 					seen[k.Fingerprint] = true
 					out.Fingerprints = append(out.Fingerprints, k.Fingerprint)
 				}
+			} else if k.SMIME && k.Validity == "i" && strings.ContainsAny(k.Capabilities, "Ee") {
+				invalid = true
 			}
 		}
 		if !found {
 			out.Missing = append(out.Missing, a)
+			if invalid {
+				out.Untrusted = append(out.Untrusted, a)
+			}
 		}
 	}
 	return out, nil

@@ -2,6 +2,8 @@ package seal
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -71,5 +73,45 @@ func TestSevenBit(t *testing.T) {
 		if _, err := Seal(t.Context(), nil, msg, Request{Method: OpenPGP, Sign: true, Signer: strings.Repeat("A", 40)}); !errors.Is(err, ErrNotSevenBit) {
 			t.Errorf("Seal(body %q) = %v, want ErrNotSevenBit", body[:min(len(body), 10)], err)
 		}
+	}
+}
+
+// TestSMIMEUntrustedRecipient: a recipient's certificate whose chain
+// does not end at a trusted root is found before the send (Missing and
+// Untrusted), as gpgsm would refuse to encrypt to it; once the user
+// trusts the root it is found.
+func TestSMIMEUntrustedRecipient(t *testing.T) {
+	pki := gpgtest.NewPKI(t, "Bob", "bob@example.net")
+	home := pki.SMIMEHome(t, false, false)
+	g := runner(t, home)
+	rc, err := FindRecipients(t.Context(), g, SMIME, []string{"Bob@example.net", "carol@example.org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rc.Fingerprints) != 0 || strings.Join(rc.Missing, " ") != "Bob@example.net carol@example.org" || strings.Join(rc.Untrusted, " ") != "Bob@example.net" {
+		t.Errorf("untrusted chain: FindRecipients = %+v, want both missing, Bob's untrusted", rc)
+	}
+	// The listing says what the encryption does: gpgsm refuses it.
+	keys, err := g.Keys(t.Context(), true, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bob string
+	for _, k := range keys {
+		if k.HasAddress("bob@example.net") {
+			bob = k.Fingerprint
+		}
+	}
+	msg := message(t, "alice@example.org", "bob@example.net", "untrusted", "Body.\n")
+	if _, err := Seal(t.Context(), g, msg, Request{Method: SMIME, Encrypt: true, Recipients: []string{bob}}); err == nil {
+		t.Error("gpgsm encrypted to a certificate whose chain is not trusted; the lookup refuses what would work")
+	}
+
+	if err := os.WriteFile(filepath.Join(home, "trustlist.txt"), []byte(pki.CAFingerprint+" S\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rc, err = FindRecipients(t.Context(), g, SMIME, []string{"bob@example.net"})
+	if err != nil || len(rc.Fingerprints) != 1 || rc.Fingerprints[0] != bob || len(rc.Missing)+len(rc.Untrusted) != 0 {
+		t.Errorf("trusted root: FindRecipients = %+v, %v, want Bob's certificate %s", rc, err, bob)
 	}
 }

@@ -60,6 +60,9 @@ type ComposeCrypto struct {
 	// others.
 	Checked        bool
 	Missing, Found []string
+	// Untrusted are those of Missing whose S/MIME certificate is in
+	// the keyring but not valid (its chain ends at no trusted root).
+	Untrusted []string
 	// WrongPassphrase marks the passphrase field after a wrong or
 	// missing passphrase.
 	WrongPassphrase bool

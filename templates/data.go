@@ -241,6 +241,10 @@ type PrefsData struct {
 	// Crypto holds the compose form's Sign and Encrypt defaults; nil
 	// when the site offers neither OpenPGP nor S/MIME.
 	Crypto *ComposeCrypto
+	// AutocryptOffered: the site offers OpenPGP, so the user may put
+	// an Autocrypt header with their own key on outgoing mail
+	// (Autocrypt, the preference).
+	AutocryptOffered, Autocrypt bool
 }
 
 // HTMLFrame is one sanitized HTML part of a message; its URL addresses

@@ -1,6 +1,10 @@
 // Browser tests of signed and encrypted mail (issue 17), run by the Go
 // test TestCryptoBrowser (e2e/crypto_browser_test.go): the signature's
-// status appears in its frame on the message page without a click; a
+// status appears in its frame on the message page without a click, and
+// is the right one for a good signature (From matching), a bad one, an
+// unknown key (its key id), a revoked key and a signed part beside
+// unsigned text (which part); a wrong passphrase is refused, the right
+// one decrypts; a
 // decrypted HTML part appears in its own sandboxed frame, its remote
 // image blocked (no request leaves for another host), apart from the
 // message's unencrypted HTML; no CSP violation anywhere. Not a
@@ -52,6 +56,68 @@ test('the signature status appears without a click', async () => {
   assert.match(await status.innerText(), /Good signature by Alice <alice@example\.org>/);
   // The frame is sandboxed: no script, an opaque origin.
   assert.equal(await page.locator('iframe.verify-frame').getAttribute('sandbox'), '');
+  assert.deepEqual(cspErrors, []);
+});
+
+// frameStatus opens the message id and returns its one note's part, and
+// the state and text that its signature frame shows.
+async function frameStatus(id) {
+  await page.goto(`${BASE}/msg?f=INBOX&id=${encodeURIComponent(id)}`, { waitUntil: 'load' });
+  assert.equal(await page.locator('div.crypto iframe.verify-frame').count(), 1, `one signature frame on ${id}`);
+  const status = page.frameLocator('div.crypto iframe.verify-frame').locator('#verify-frame div.crypto');
+  await status.waitFor();
+  return {
+    part: await page.locator('div.crypto').first().getAttribute('data-part'),
+    state: await status.getAttribute('data-state'),
+    text: await status.innerText(),
+  };
+}
+
+test('each kind of signature shows its own status in its frame', async () => {
+  let s = await frameStatus(env('SIGNED_ID'));
+  assert.equal(s.state, 'good');
+  assert.match(s.text, /This message is signed \(OpenPGP\)\.\s+Good signature by Alice <alice@example\.org>/);
+  assert.match(s.text, /\(the sender's address\)/, 'the signer\'s address is the From address');
+
+  s = await frameStatus(env('BAD_ID'));
+  assert.equal(s.state, 'bad');
+  assert.match(s.text, /BAD signature/);
+  assert.doesNotMatch(s.text, /Good signature/);
+
+  s = await frameStatus(env('UNKNOWN_ID'));
+  assert.equal(s.state, 'unknown-key');
+  assert.match(s.text, new RegExp(`Signed with a key you do not have \\(key id ${env('UNKNOWN_KEYID')}\\)`));
+
+  s = await frameStatus(env('REVOKED_ID'));
+  assert.equal(s.state, 'revoked');
+  assert.match(s.text, /Signature by a REVOKED key by Dave <dave@example\.org>/);
+  assert.match(s.text, new RegExp(`fingerprint ${env('REVOKED_FPR')}`));
+  assert.doesNotMatch(s.text, /Good signature/);
+
+  s = await frameStatus(env('PARTIAL_ID'));
+  assert.equal(s.part, '2.1');
+  assert.equal(s.state, 'good');
+  assert.match(s.text, /^✍ Part 2\.1 of this message is signed \(OpenPGP\); the rest of the message is not\.\s+Good signature/);
+  assert.doesNotMatch(s.text, /This message is signed/);
+  // The note stands next to part 2.1, not before the unsigned text.
+  const order = await page.evaluate(() => {
+    const note = document.querySelector('div.crypto[data-part="2.1"]');
+    const body = document.querySelector('#msg-body') || document.body;
+    const t = body.innerText;
+    return { unsigned: t.indexOf('unsigned words'), signed: t.indexOf('signed in the browser'), note: !!note };
+  });
+  assert.ok(order.note && order.unsigned >= 0 && order.signed > order.unsigned, `partial page: ${JSON.stringify(order)}`);
+  assert.deepEqual(cspErrors, []);
+});
+
+test('a wrong passphrase is refused, then the right one decrypts', async () => {
+  await page.goto(`${BASE}/msg?f=INBOX&id=${encodeURIComponent(env('ENC_ID'))}`, { waitUntil: 'load' });
+  await page.fill('form.decrypt input[name=passphrase]', 'not the passphrase');
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('form.decrypt button[type=submit]')]);
+  assert.equal(await page.locator('div.crypto.encrypted').first().getAttribute('data-state'), 'wrong-passphrase');
+  assert.match(await page.locator('form.decrypt p.error').innerText(), /That passphrase did not unlock the key/);
+  assert.ok(!(await page.content()).includes(`secret plain ${TAG}`), 'decrypted text shown after a wrong passphrase');
+  assert.equal(await page.locator('iframe.htmlmail.decrypted').count(), 0);
   assert.deepEqual(cspErrors, []);
 });
 

@@ -176,3 +176,18 @@ func (p *PKI) SMIMEHome(t testing.TB, trusted, withKey bool) string {
 	}
 	return home
 }
+
+// Revoke revokes the key fpr of keys in home with the revocation
+// certificate gpg made when it generated the key in keys
+// (openpgp-revocs.d/FPR.rev): its armor line starts with ':' so that it
+// is not imported by accident, which the import takes off, as the
+// certificate's own comment and GnuPG's documentation say.
+func Revoke(t testing.TB, keys, home, fpr string) {
+	t.Helper()
+	rev, err := os.ReadFile(filepath.Join(keys, "openpgp-revocs.d", fpr+".rev"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rev = bytes.Replace(rev, []byte(":-----BEGIN"), []byte("-----BEGIN"), 1)
+	GPG(t, home, rev, "--import")
+}
