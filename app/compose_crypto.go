@@ -238,7 +238,11 @@ func untrustedText(addrs []string) string {
 
 // ownKeyProblem is the problem of a missing own key.
 func ownKeyProblem(m seal.Method, from, what string, err error) *sealProblem {
-	if errors.Is(err, seal.ErrNoOwnKey) {
+	switch {
+	case errors.Is(err, seal.ErrOwnKeyUntrusted):
+		return &sealProblem{status: httpcgi.StatusConflict,
+			text: "Your S/MIME certificate for " + from + " is there but not trusted: its chain does not end at a root certificate you trust (or it is otherwise invalid), so GnuPG would not use it to " + what + ". Trust the issuer's root in your gpgsm trustlist.txt from the shell if it is right. Nothing was lost."}
+	case errors.Is(err, seal.ErrNoOwnKey):
 		return &sealProblem{status: httpcgi.StatusConflict,
 			text: "You have no usable " + methodName(m) + " secret key for " + from + " to " + what + ". Nothing was lost."}
 	}

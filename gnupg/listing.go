@@ -42,7 +42,7 @@ func (k *Key) HasAddress(addr string) bool {
 // by ParseColons. The whole keyring is listed and searched by the
 // caller: no address reaches GnuPG's argv.
 //
-// The certificates of a public listing are validated (gpgsm
+// The certificates of a listing, public or secret, are validated (gpgsm
 // --with-validation, with the same options as an encryption, so no CRL
 // is fetched): a certificate whose chain does not end at a root the
 // user trusts (trustlist.txt), or that is otherwise invalid, has
@@ -53,11 +53,13 @@ func (r *Runner) Keys(ctx context.Context, smime, secret bool) ([]Key, error) {
 	if smime {
 		prog, opts = r.GPGSM, gpgsmOpts
 	}
-	args := with(opts, "--list-keys")
+	cmd := "--list-keys"
 	if secret {
-		args = with(opts, "--list-secret-keys")
-	} else if smime {
-		args = with(opts, "--with-validation", "--list-keys")
+		cmd = "--list-secret-keys"
+	}
+	args := with(opts, cmd)
+	if smime {
+		args = with(opts, "--with-validation", cmd)
 	}
 	res, err := r.run(ctx, prog, args, nil, nil, nil)
 	if err != nil {

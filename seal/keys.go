@@ -13,6 +13,11 @@ import (
 // the From address.
 var ErrNoOwnKey = errors.New("seal: no key of yours for this address")
 
+// ErrOwnKeyUntrusted: the user holds an S/MIME certificate with its key
+// for the address, but its chain ends at no root the user trusts (or it
+// is otherwise invalid), so gpgsm would refuse it.
+var ErrOwnKeyUntrusted = errors.New("seal: your certificate for this address is not trusted")
+
 // Recipients are the outcome of a lookup of addresses in the keyring.
 type Recipients struct {
 	// Fingerprints of every usable key of the addresses found, without
@@ -70,12 +75,15 @@ func FindRecipients(ctx context.Context, g *gnupg.Runner, m Method, addrs []stri
 // OwnKey is the fingerprint of the user's secret key (m OpenPGP) or
 // certificate (SMIME) for address from: one that can sign when sign,
 // else one that can be encrypted to (for the Sent copy and the drafts).
-// The first usable one in the keyring's order; ErrNoOwnKey when none.
+// The first usable one in the keyring's order; ErrOwnKeyUntrusted when
+// the only one is an S/MIME certificate that is not valid, ErrNoOwnKey
+// when there is none.
 func OwnKey(ctx context.Context, g *gnupg.Runner, m Method, from string, sign bool) (string, error) {
 	keys, err := g.Keys(ctx, m == SMIME, true)
 	if err != nil {
 		return "", fmt.Errorf("seal: listing keys: %w", err)
 	}
+	untrusted := false
 	for _, k := range keys {
 		if !k.HasAddress(from) {
 			continue
@@ -83,6 +91,10 @@ func OwnKey(ctx context.Context, g *gnupg.Runner, m Method, from string, sign bo
 		if sign && k.CanSign() || !sign && k.Secret && k.CanEncrypt() {
 			return k.Fingerprint, nil
 		}
+		untrusted = untrusted || k.Secret && k.SMIME && k.Invalid()
+	}
+	if untrusted {
+		return "", fmt.Errorf("%w (%s)", ErrOwnKeyUntrusted, strings.ToLower(from))
 	}
 	return "", fmt.Errorf("%w (%s, %s)", ErrNoOwnKey, strings.ToLower(from), m)
 }

@@ -115,3 +115,26 @@ func TestSMIMEUntrustedRecipient(t *testing.T) {
 		t.Errorf("trusted root: FindRecipients = %+v, %v, want Bob's certificate %s", rc, err, bob)
 	}
 }
+
+// TestSMIMEUntrustedOwnKey: the user's own certificate whose chain ends
+// at no trusted root is found, and said to be untrusted, before gpgsm
+// fails on it; once the root is trusted it is the own key.
+func TestSMIMEUntrustedOwnKey(t *testing.T) {
+	pki := gpgtest.NewPKI(t, "Alice", "alice@example.org")
+	home := pki.SMIMEHome(t, false, true)
+	g := runner(t, home)
+	for _, sign := range []bool{true, false} {
+		if _, err := OwnKey(t.Context(), g, SMIME, "alice@example.org", sign); !errors.Is(err, ErrOwnKeyUntrusted) {
+			t.Errorf("OwnKey(untrusted chain, sign %v) = %v, want ErrOwnKeyUntrusted", sign, err)
+		}
+	}
+	if _, err := OwnKey(t.Context(), g, SMIME, "carol@example.org", true); !errors.Is(err, ErrNoOwnKey) {
+		t.Errorf("OwnKey(no certificate) = %v, want ErrNoOwnKey", err)
+	}
+	if err := os.WriteFile(filepath.Join(home, "trustlist.txt"), []byte(pki.CAFingerprint+" S\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if own, err := OwnKey(t.Context(), g, SMIME, "alice@example.org", true); err != nil || own == "" {
+		t.Errorf("OwnKey(trusted root) = %q, %v, want the certificate", own, err)
+	}
+}
