@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 
 	"github.com/emersion/go-vcard"
@@ -133,10 +132,7 @@ func (s Store) Update(fn func(*Book) error) error {
 
 // lock takes the store's lock, creating the directory when missing.
 func (s Store) lock() (func(), error) {
-	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
-		return nil, fmt.Errorf("contacts: %w", err)
-	}
-	return lockfile.Lock(s.path(BookFile + ".lock"))
+	return lockfile.MakeAndLock(s.path(BookFile + ".lock"))
 }
 
 func (s Store) write(name string, data []byte) error {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 
 	"postern/internal/lockfile"
@@ -71,10 +70,7 @@ func Load(dir string) (*Set, error) {
 // Lock takes the lock of dir's Set (creating dir, mode 700), for a
 // read-change-write of it with Load and Save.
 func Lock(dir string) (unlock func(), err error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("filters: %w", err)
-	}
-	return lockfile.Lock(filepath.Join(dir, LockFile))
+	return lockfile.MakeAndLock(filepath.Join(dir, LockFile))
 }
 
 // Save replaces <dir>/filters.json with s, atomically, mode 600. The

@@ -170,8 +170,5 @@ func (s Store) SetAside(now time.Time) (string, error) {
 }
 
 func (s Store) lock() (func(), error) {
-	if err := os.MkdirAll(s.Dir, 0o700); err != nil {
-		return nil, fmt.Errorf("identity: %w", err)
-	}
-	return lockfile.Lock(s.path() + ".lock")
+	return lockfile.MakeAndLock(s.path() + ".lock")
 }

@@ -8,8 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -172,10 +170,7 @@ func (l *Log) Read() ([]Entry, error) {
 // MaxEntries. It returns the history as it was before, for the notice. An
 // unreadable history is replaced.
 func (l *Log) Append(es ...Entry) (before []Entry, err error) {
-	if err := os.MkdirAll(filepath.Dir(l.Path), 0o700); err != nil {
-		return nil, fmt.Errorf("loginlog: %w", err)
-	}
-	unlock, err := lockfile.Lock(l.Path + ".lock")
+	unlock, err := lockfile.MakeAndLock(l.Path + ".lock")
 	if err != nil {
 		return nil, fmt.Errorf("loginlog: %w", err)
 	}

@@ -97,7 +97,7 @@ func (c *Challenges) Take(sid, purpose string) (webauthn.SessionData, error) {
 // holds nothing but challenges, and losing one only makes a ceremony
 // start again.
 func (c *Challenges) update(change func([]pending) []pending) error {
-	unlock, err := lockfile.Lock(c.Path + ".lock")
+	unlock, err := lockfile.MakeAndLock(c.Path + ".lock")
 	if err != nil {
 		return fmt.Errorf("passkey: %w", err)
 	}

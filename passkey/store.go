@@ -224,7 +224,7 @@ func (s *Store) markCloned(id []byte) error {
 // update reads, changes and replaces the file under its lock. A corrupt
 // file is left as it is.
 func (s *Store) update(change func([]Credential) ([]Credential, error)) error {
-	unlock, err := lockfile.Lock(s.Path + ".lock")
+	unlock, err := lockfile.MakeAndLock(s.Path + ".lock")
 	if err != nil {
 		return fmt.Errorf("passkey: %w", err)
 	}

@@ -287,10 +287,7 @@ func (s *Store) write(st *state) error {
 
 // lock takes an flock on Path + ".lock".
 func (s *Store) lock() (func(), error) {
-	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
-		return nil, fmt.Errorf("twofactor: %w", err)
-	}
-	unlock, err := lockfile.Lock(s.Path + ".lock")
+	unlock, err := lockfile.MakeAndLock(s.Path + ".lock")
 	if err != nil {
 		return nil, fmt.Errorf("twofactor: %w", err)
 	}

@@ -6,6 +6,7 @@ package lockfile
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"syscall"
 )
 
@@ -22,6 +23,16 @@ func Lock(path string) (unlock func(), err error) {
 		return nil, err
 	}
 	return func() { f.Close() }, nil
+}
+
+// MakeAndLock is Lock after creating the lock file's directory (mode
+// 700) when it is missing: the per-user stores under the Maildir's
+// postern/, whose first write may come before anything made it.
+func MakeAndLock(path string) (unlock func(), err error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("lockfile: %w", err)
+	}
+	return Lock(path)
 }
 
 // Flock applies flock(2) operation how to f, retrying when a signal

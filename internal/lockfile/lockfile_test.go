@@ -56,3 +56,23 @@ func TestRefusesSymlink(t *testing.T) {
 		t.Errorf("Lock(symlink) = nil error, want a refusal")
 	}
 }
+
+// TestMakeAndLock: the missing directory is made, mode 700, and locked
+// in; an existing one is left as it is.
+func TestMakeAndLock(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "postern")
+	unlock, err := MakeAndLock(filepath.Join(dir, "x.lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unlock()
+	fi, err := os.Stat(dir)
+	if err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("directory %v, %v: want mode 700", fi, err)
+	}
+	unlock, err = MakeAndLock(filepath.Join(dir, "x.lock"))
+	if err != nil {
+		t.Fatalf("second MakeAndLock: %v", err)
+	}
+	unlock()
+}
