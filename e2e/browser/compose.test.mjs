@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHROMIUM, chromiumArgs } from './chromium.mjs';
 
 const PHASE = process.env.COMPOSE_PHASE;
 
@@ -24,7 +25,6 @@ if (!PHASE) {
   const SUBJECT = env('SUBJECT');
   const TO = env('TO');
   const BCC = env('BCC');
-  const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
   const attBytes = Buffer.from(`attachment bytes ${SUBJECT}\n\u0000\u00ff binary tail`, 'latin1');
   const attName = 'Bericht-ä.bin';
 
@@ -35,7 +35,7 @@ if (!PHASE) {
     await writeFile(join(fileDir, attName), attBytes);
     ctx = await chromium.launchPersistentContext(dataDir, {
       executablePath: CHROMIUM, headless: true, acceptDownloads: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+      args: [...chromiumArgs],
     });
     ctx.setDefaultTimeout(15000);
     page = ctx.pages()[0] ?? await ctx.newPage();

@@ -14,6 +14,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, chromiumArgs } from './chromium.mjs';
 
 const env = (n) => { const v = process.env[n]; if (!v) throw new Error(`${n} is not set`); return v; };
 const BASE = env('BASE_URL');
@@ -21,7 +22,6 @@ const JS = env('JS') === 'on';
 const TAG = env('TAG');
 const MEMBER = env('MEMBER'); // B's address, put in the group by this test
 const GROUP = `Crew${TAG}`;
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 let ctx, dataDir, fileDir, page;
 const cspErrors = [];
@@ -30,7 +30,7 @@ before(async () => {
   fileDir = await mkdtemp(join(tmpdir(), 'postern-import-'));
   ctx = await chromium.launchPersistentContext(dataDir, {
     executablePath: CHROMIUM, headless: true, acceptDownloads: true, javaScriptEnabled: JS,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+    args: [...chromiumArgs],
   });
   ctx.setDefaultTimeout(15000);
   page = ctx.pages()[0] ?? await ctx.newPage();

@@ -12,12 +12,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, chromiumArgs } from './chromium.mjs';
 
 const env = (n) => { const v = process.env[n]; if (!v) throw new Error(`${n} is not set`); return v; };
 const BASE = env('BASE_URL');
 const JS = env('JS') === 'on';
 const DOWN = env('MODE') === 'down';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 let ctx, dataDir, page;
 const cspErrors = [];
@@ -25,7 +25,7 @@ before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'postern-chromium-'));
   ctx = await chromium.launchPersistentContext(dataDir, {
     executablePath: CHROMIUM, headless: true, javaScriptEnabled: JS,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+    args: [...chromiumArgs],
   });
   ctx.setDefaultTimeout(15000);
   page = ctx.pages()[0] ?? await ctx.newPage();

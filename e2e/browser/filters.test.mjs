@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CHROMIUM, chromiumArgs } from './chromium.mjs';
 
 if (!process.env.FILTERS_PHASE) {
   test('filters', { skip: 'run by go test ./e2e -run TestFiltersSieve' }, () => {});
@@ -16,14 +17,13 @@ if (!process.env.FILTERS_PHASE) {
   const { chromium } = await import('playwright-core');
   const env = (n) => { const v = process.env[n]; if (!v) throw new Error(`${n} is not set`); return v; };
   const BASE = env('BASE_URL');
-  const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
   let ctx, dataDir, page;
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'postern-chromium-'));
     ctx = await chromium.launchPersistentContext(dataDir, {
       executablePath: CHROMIUM, headless: true, javaScriptEnabled: false,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+      args: [...chromiumArgs],
     });
     ctx.setDefaultTimeout(15000);
     page = ctx.pages()[0] ?? await ctx.newPage();

@@ -11,19 +11,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, chromiumArgs } from './chromium.mjs';
 
 const env = (n) => { const v = process.env[n]; if (!v) throw new Error(`${n} is not set`); return v; };
 const BASE = env('BASE_URL');
 const ALIAS = env('ALIAS');
 const SHOTS = process.env.SCREENSHOT_DIR || '';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 let ctx, dataDir, page;
 before(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'postern-chromium-'));
   ctx = await chromium.launchPersistentContext(dataDir, {
     executablePath: CHROMIUM, headless: true, javaScriptEnabled: false, viewport: { width: 390, height: 844 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+    args: [...chromiumArgs],
   });
   ctx.setDefaultTimeout(15000);
   page = ctx.pages()[0] ?? await ctx.newPage();

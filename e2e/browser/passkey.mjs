@@ -12,6 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, chromiumArgs } from './chromium.mjs';
 
 function need(name) {
   const v = process.env[name];
@@ -24,14 +25,12 @@ const EVIL = need('EVIL_URL');        // the same server as http://evil.localhos
 const USER = need('USER_A');
 const PASS = need('PASS_A');
 const PASSWORDLESS = process.env.PASSWORDLESS === '1';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 let browser;
 let ctx;
 let dataDir;
 
-const launchArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+const launchArgs = [...chromiumArgs,
   '--host-resolver-rules=MAP localhost 127.0.0.1, MAP evil.localhost 127.0.0.1'];
 
 before(async () => {

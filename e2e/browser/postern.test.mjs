@@ -11,6 +11,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, chromiumArgs } from './chromium.mjs';
 
 function need(name) {
   const v = process.env[name];
@@ -31,7 +32,6 @@ const MOVE_DEST = need('MOVE_DEST');
 const DELETE_ID = need('DELETE_ID');
 const SUBJECTS = JSON.parse(need('SUBJECTS'));
 const SCREENSHOT_DIR = need('SCREENSHOT_DIR');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 const listURL = `${BASE}/list?f=${encodeURIComponent(FOLDER)}`;
 
@@ -54,8 +54,7 @@ before(async () => {
     executablePath: CHROMIUM,
     headless: true,
     acceptDownloads: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [...chromiumArgs],
   });
   ctx.setDefaultTimeout(10000);
   ctx.on('page', watch);

@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, chromiumArgs } from './chromium.mjs';
 
 function need(name) {
   const v = process.env[name];
@@ -22,7 +23,6 @@ const USER = need('USER_A');
 const PASS = need('PASS_A');
 const MSG_URL = need('MSG_URL');
 const TRACKER = need('TRACKER');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
 let ctx;
 let dataDir;
@@ -33,8 +33,7 @@ before(async () => {
   ctx = await chromium.launchPersistentContext(dataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [...chromiumArgs],
   });
   ctx.setDefaultTimeout(10000);
   ctx.on('request', (r) => requests.push(r.url()));

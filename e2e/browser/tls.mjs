@@ -6,6 +6,7 @@
 
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, chromiumArgs } from './chromium.mjs';
 
 function need(name) {
   const v = process.env[name];
@@ -16,9 +17,9 @@ function need(name) {
 const BASE = need('BASE_URL');
 const origin = new URL(BASE).origin;
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  executablePath: CHROMIUM,
   headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'],
+  args: [...chromiumArgs],
 });
 try {
   const ctx = await browser.newContext({
