@@ -151,7 +151,7 @@ func indexDir(cfg *config.Config, acct *auth.Account) string {
 const MailnameFile = "/etc/mailname"
 
 // sandboxUser restricts the process, after the drop, to userRules (or
-// gnupgRules for a request that runs GnuPG, directoryRules for one that
+// runRules(RunsGnuPG) for a request that runs GnuPG, directoryRules for one that
 // looks up the directory: dir). Failure is logged, not fatal: Landlock
 // is best effort.
 // Only a request that runs nothing or GnuPG alone comes here (see
@@ -269,7 +269,7 @@ func siteProgram(cfg *config.Config, req *Request) Program {
 //     Nothing with filter_language = none.
 //   - RunsLearner: the programs of learn_spam and learn_ham;
 //     landlock_learn_read and landlock_learn_write.
-//   - RunsGnuPG: see gnupgRules.
+//   - RunsGnuPG: userRules, programRuntime and what addGnuPG adds.
 func runRules(cfg *config.Config, cfgPath string, acct *auth.Account, runs Program) sandbox.Rules {
 	paths := func(list string) []string { return accountPaths(list, acct) }
 	r := userRules(cfg, cfgPath, acct)
@@ -329,13 +329,6 @@ var gnupgRuntime = []string{
 	// The site's GnuPG configuration and GnuPG's own data.
 	"/etc/gnupg", "/usr/share/gnupg",
 	"/dev/random",
-}
-
-// gnupgRules are the rules of a request that runs GnuPG alone:
-// runRules(RunsGnuPG), that is userRules, programRuntime, and what
-// addGnuPG adds.
-func gnupgRules(cfg *config.Config, cfgPath string, acct *auth.Account) sandbox.Rules {
-	return runRules(cfg, cfgPath, acct, RunsGnuPG)
 }
 
 // addGnuPG adds to r gnupgRuntime, the programs of landlock_gnupg_exec

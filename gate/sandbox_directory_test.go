@@ -81,7 +81,7 @@ func TestDirectoryRules(t *testing.T) {
 	}
 	// The requests that run a program, and GnuPG's, keep TCP.
 	for kind, r := range map[string]sandbox.Rules{
-		"send": runRules(cfg, "", acct, RunsSendmail), "gnupg": gnupgRules(cfg, "", acct),
+		"send": runRules(cfg, "", acct, RunsSendmail), "gnupg": runRules(cfg, "", acct, RunsGnuPG),
 	} {
 		if r.RestrictTCP {
 			t.Errorf("%s rules restrict TCP", kind)

@@ -24,7 +24,7 @@ import (
 func TestGnuPGRules(t *testing.T) {
 	cfg := config.Default()
 	acct := &auth.Account{User: "alice", UID: 1234, Home: "/home/alice", Maildir: "/home/alice/Maildir"}
-	r := gnupgRules(cfg, "/etc/postern/postern.conf", acct)
+	r := runRules(cfg, "/etc/postern/postern.conf", acct, RunsGnuPG)
 	for _, tt := range []struct {
 		list []string
 		name string
@@ -37,25 +37,25 @@ func TestGnuPGRules(t *testing.T) {
 	} {
 		for _, w := range tt.want {
 			if !slices.Contains(tt.list, w) {
-				t.Errorf("gnupgRules(...).%s = %q, lacks %s", tt.name, tt.list, w)
+				t.Errorf("runRules(..., RunsGnuPG).%s = %q, lacks %s", tt.name, tt.list, w)
 			}
 		}
 	}
 	for _, p := range slices.Concat(r.RO, r.RW, r.Exec, r.Sockets) {
 		for _, secret := range []string{"/etc/shadow", "/root/x", "/home/bob/.gnupg/private-keys-v1.d/x", "/home/alice/.ssh/id_ed25519"} {
 			if secret == p || strings.HasPrefix(secret, strings.TrimSuffix(p, "/")+"/") {
-				t.Errorf("gnupgRules(...) allows %s, which covers %s", p, secret)
+				t.Errorf("runRules(..., RunsGnuPG) allows %s, which covers %s", p, secret)
 			}
 		}
 	}
 	cfg.GnuPGHome = "/var/mail/%u/gnupg"
-	if r := gnupgRules(cfg, "", acct); !slices.Contains(r.Sockets, "/var/mail/alice/gnupg") {
+	if r := runRules(cfg, "", acct, RunsGnuPG); !slices.Contains(r.Sockets, "/var/mail/alice/gnupg") {
 		t.Errorf("gnupg_home %s: Sockets = %q, lacks /var/mail/alice/gnupg", cfg.GnuPGHome, r.Sockets)
 	}
 }
 
 // TestGnuPGSandbox runs gpg under the real Landlock rulesets, in a child
-// process of this test: under gnupgRules a signature verifies and a
+// process of this test: under runRules(RunsGnuPG) a signature verifies and a
 // message decrypts (gpg starting the agent inside the sandbox); under
 // userRules (every other request) gpg cannot even start.
 func TestGnuPGSandbox(t *testing.T) {
@@ -103,7 +103,7 @@ func sandboxChild(t *testing.T) {
 	rules := userRules(cfg, "", acct)
 	switch kind {
 	case "gnupg":
-		rules = gnupgRules(cfg, "", acct)
+		rules = runRules(cfg, "", acct, RunsGnuPG)
 	case "send+gnupg": // POST /send with crypto = yes
 		rules = runRules(cfg, "", acct, RunsSendmail|RunsGnuPG)
 	case "send": // POST /send with crypto = no
@@ -117,12 +117,12 @@ func sandboxChild(t *testing.T) {
 	switch kind {
 	case "gnupg", "send+gnupg":
 		if err != nil || len(sigs) != 1 || sigs[0].Verdict != gnupg.Good {
-			t.Fatalf("under gnupgRules: VerifyDetached = %+v, %v, want one good signature", sigs, err)
+			t.Fatalf("under runRules(RunsGnuPG): VerifyDetached = %+v, %v, want one good signature", sigs, err)
 		}
 		ct, _ := os.ReadFile(filepath.Join(dir, "ct"))
 		d, pt, err := r.Decrypt(t.Context(), ct, nil)
 		if err != nil || !d.OK || string(pt) != string(data) {
-			t.Fatalf("under gnupgRules: Decrypt = %+v, %q, %v, want the plaintext", d, pt, err)
+			t.Fatalf("under runRules(RunsGnuPG): Decrypt = %+v, %q, %v, want the plaintext", d, pt, err)
 		}
 	case "user", "send":
 		if !errors.Is(err, gnupg.ErrMissing) {
