@@ -7,11 +7,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 )
 
 // TestPasskeyRootRoom: the root room's part of a passwordless login,
@@ -106,43 +104,4 @@ func TestPasskeyRootRoom(t *testing.T) {
 			t.Errorf("no audit line %q in:\n%s", w, strings.Join(lines, "\n"))
 		}
 	}
-}
-
-// TestPasskeyPasswordStepCost logs what a registered passkey costs the
-// password step of a login (POST /login through Apache and the setuid
-// program: the credentials file read, a pending session instead of a
-// full one), the median of ten logins each way. It asserts only the
-// flow (the inbox, or the second step); the figures are for the report,
-// not a target.
-func TestPasskeyPasswordStepCost(t *testing.T) {
-	withConfig(t, env.baseConf+"webauthn = yes\nwebauthn_rp_id = localhost\nwebauthn_origins = http://localhost\n")
-	resetGuard(t)
-	t.Cleanup(func() { resetGuard(t) })
-	a := env.a
-	keys := filepath.Join(a.maildir, "postern", "passkeys")
-	t.Cleanup(func() { os.Remove(keys) })
-	median := func(next string) time.Duration {
-		var ds []time.Duration
-		for range 11 {
-			c := newClient(t, "")
-			t0 := time.Now()
-			r := c.post("/login", url.Values{"user": {a.name}, "pass": {a.pass}})
-			ds = append(ds, time.Since(t0))
-			if loc := r.header.Get("Location"); r.status != http.StatusSeeOther || !strings.HasSuffix(loc, next) {
-				t.Fatalf("%s: status %d, Location %q, want 303 to %s", r, r.status, loc, next)
-			}
-		}
-		ds = ds[1:]
-		slices.Sort(ds)
-		return ds[len(ds)/2]
-	}
-	os.Remove(keys)
-	without := median("/list?f=INBOX")
-	cred := `{"version":1,"credentials":[{"name":"k","created":"2026-12-06T09:00:00Z","key":{"id":"AQID","publicKey":"pQECAyYgASFYIA=="}}]}`
-	if err := os.WriteFile(keys, []byte(cred), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	os.Chown(keys, a.uid, a.gid)
-	with := median("/totp-login")
-	t.Logf("TIMING POST /login, median of 10: %v without a passkey, %v with one (then the second step)", without.Round(time.Millisecond), with.Round(time.Millisecond))
 }
