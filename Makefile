@@ -1,6 +1,6 @@
 # postern - a setuid CGI webmail for Maildir.
 #
-#   make            build ./postern
+#   make            build ./postern and ./postern-login
 #   make demo       run a demo on 127.0.0.1 (no root needed); MAILDIR=path serves that Maildir,
 #                   PORT=n listens on port n (default 8025, or a free one when it is in use)
 #   make check      install what the tests need, then run every test
@@ -22,6 +22,7 @@ GO         ?= go
 CONFIG     := $(SYSCONFDIR)/postern/postern.conf
 LDFLAGS    := -X postern/config.Path=$(CONFIG) -X main.version=$(VERSION) \
               -X postern/config.DefaultWrapper=$(LIBEXECDIR)/postern-sendmail
+LDFLAGS    += -X postern/config.LoginHelper=$(LIBEXECDIR)/postern-login
 # A position-independent executable: ASLR for the setuid program (and
 # Debian's hardening checks).
 BUILDMODE  ?= pie
@@ -33,6 +34,18 @@ BUILDMODE  ?= pie
 RELR       ?= $(shell printf 'int main(void){return 0;}' | $${CC:-cc} -x c - -o /dev/null -pie -fPIE -Wl,-z,pack-relative-relocs -Wl,--fatal-warnings 2>/dev/null && echo -Wl,-z,pack-relative-relocs)
 EXTLDFLAGS := $(if $(filter pie,$(BUILDMODE)),$(RELR))
 GOFLAGS_BUILD := -trimpath -buildvcs=false -buildmode=$(BUILDMODE) -ldflags "$(LDFLAGS)$(if $(EXTLDFLAGS), -extldflags=$(EXTLDFLAGS))"
+# The request binary is linked static-pie (glibc's libc.a, libxcrypt's
+# libcrypt.a, SQLite inside): no dynamic loader runs at each request, and
+# the set-user-ID program loads no shared object at all. It links neither
+# libpam nor libc's name service: os/user reads /etc/passwd and /etc/group
+# (osusergo), net resolves in Go (netgo), SQLite loads no extension; PAM and
+# NSS-only users are postern-login's (auth/checkpass). STATIC=no, or a
+# toolchain without -static-pie, links it as a dynamic PIE (the same code).
+STATIC     ?= yes
+STATICPIE  ?= $(if $(filter yes,$(STATIC)),$(if $(filter pie,$(BUILDMODE)),$(shell printf 'int main(void){return 0;}' | $${CC:-cc} -x c - -o /dev/null -static-pie -fPIE 2>/dev/null && echo -static-pie)))
+REQUEST_TAGS := sqlite_fts5,osusergo,netgo,sqlite_omit_load_extension
+REQUEST_EXTLDFLAGS := $(strip $(STATICPIE) $(EXTLDFLAGS))
+GOFLAGS_REQUEST := -tags=$(REQUEST_TAGS) -trimpath -buildvcs=false -buildmode=$(BUILDMODE) -ldflags "$(LDFLAGS)$(if $(REQUEST_EXTLDFLAGS), '-extldflags=$(REQUEST_EXTLDFLAGS)')"
 # The search index needs SQLite's FTS5 (github.com/mattn/go-sqlite3 builds
 # it with this tag); every go command run by make gets it.
 export GOFLAGS := -tags=sqlite_fts5
@@ -47,18 +60,28 @@ APT_TEST   := apache2 chromium mandoc w3m whois curl ca-certificates openssl fon
 
 all: build
 
-build: postern
+build: postern postern-login
 
 # The build writes the paths it compiled in next to the program, in the
 # form of `postern -version`'s lines after the first: make install compares
 # them with the paths it installs to.
-BUILDPATHS = printf '%s\n' "config: $(CONFIG)" "wrapper: $(LIBEXECDIR)/postern-sendmail"
+BUILDPATHS = printf '%s\n' "config: $(CONFIG)" "wrapper: $(LIBEXECDIR)/postern-sendmail" \
+	"login: $(LIBEXECDIR)/postern-login"
 
 # A failed build names the Debian packages it lacks (cgo needs gcc and the
 # PAM and libcrypt headers), if that is why.
 postern: FORCE
-	CGO_ENABLED=1 $(GO) build $(GOFLAGS_BUILD) -o $@ ./cgi || { sh build/apt-deps.sh -n $(APT_BUILD); exit 1; }
-	@$(BUILDPATHS) >postern.paths
+	CGO_ENABLED=1 $(GO) build $(GOFLAGS_REQUEST) -o $(POSTERN_OUT) ./cgi || { sh build/apt-deps.sh -n $(APT_BUILD); exit 1; }
+	@$(BUILDPATHS) >$(POSTERN_OUT).paths
+# Where make postern writes the program (build/static_test.go builds one
+# elsewhere, to check what it links).
+POSTERN_OUT ?= postern
+
+# The login helper (login/, auth/checkpass): PAM and libc's name service,
+# run by the root room only for a PAM login, password change or account
+# check, and for a user /etc/passwd does not name. A dynamic PIE.
+postern-login: FORCE
+	CGO_ENABLED=1 $(GO) build $(GOFLAGS_BUILD) -o $@ ./login || { sh build/apt-deps.sh -n $(APT_BUILD); exit 1; }
 FORCE:
 
 # The demo installs the build's Debian packages first (as root; as another
