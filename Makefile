@@ -57,6 +57,7 @@ APT_TEST   := apache2 chromium mandoc w3m whois curl ca-certificates openssl fon
               dovecot-core dovecot-sieve maildrop spamassassin slapd ldap-utils
 
 .PHONY: all build demo check test unit e2e fuzz vet fmt-check man-check deps deps-apt deps-build deps-go deps-npm install postern-for-install uninstall clean bench bench-prepare repro-check install-check deb
+.PHONY: login-for-install
 
 all: build
 
@@ -151,9 +152,10 @@ repro-check:
 	  { git ls-files -co --exclude-standard 2>/dev/null || find . -type f -not -path './.git/*'; } | \
 	    grep -v '^e2e/browser/node_modules/' | tar -cf - -T - | tar -xf - -C "$$tmp/$$d"; \
 	done && \
-	$(MAKE) -s -C "$$tmp/a" postern VERSION=$(VERSION) && \
-	$(if $(filter yes,$(REPRO_FRESH)),GOCACHE="$$tmp/gocache") $(MAKE) -s -C "$$tmp/b/elsewhere" postern VERSION=$(VERSION) && \
+	$(MAKE) -s -C "$$tmp/a" postern postern-login VERSION=$(VERSION) && \
+	$(if $(filter yes,$(REPRO_FRESH)),GOCACHE="$$tmp/gocache") $(MAKE) -s -C "$$tmp/b/elsewhere" postern postern-login VERSION=$(VERSION) && \
 	cmp "$$tmp/a/postern" "$$tmp/b/elsewhere/postern" && \
+	cmp "$$tmp/a/postern-login" "$$tmp/b/elsewhere/postern-login" && \
 	echo "repro-check: two builds of $(VERSION) are identical ($$(sha256sum <"$$tmp/a/postern" | cut -c1-16))"
 
 FUZZTIME ?= 20s
@@ -196,7 +198,14 @@ postern-for-install:
 	  exit 1; \
 	fi
 
-install: postern-for-install
+# postern-login has no paths compiled in: install builds it when missing.
+login-for-install:
+	@if [ ! -f postern-login ]; then \
+	  if command -v $(GO) >/dev/null 2>&1; then $(MAKE) --no-print-directory postern-login; \
+	  else echo "install: there is no ./postern-login and $(GO) is not in PATH to build it; run make first" >&2; exit 1; fi; \
+	fi
+
+install: postern-for-install login-for-install
 	install -d $(DESTDIR)$(CGIBINDIR) $(DESTDIR)$(SYSCONFDIR)/postern $(DESTDIR)$(SYSCONFDIR)/pam.d \
 	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(addprefix $(DESTDIR)$(DATADIR)/,apache lighttpd nginx)
 ifeq ($(SETUID),yes)
@@ -227,13 +236,15 @@ ifneq ($(WRAPPER),)
 	install -d $(DESTDIR)$(LIBEXECDIR)
 	install -m 0755 $(WRAPPER) $(DESTDIR)$(LIBEXECDIR)/postern-sendmail
 endif
+	install -d $(DESTDIR)$(LIBEXECDIR)
+	install -m 0700 $(OWNER) postern-login $(DESTDIR)$(LIBEXECDIR)/postern-login
 ifneq ($(WRAPPERMAN),)
 	install -m 0644 $(WRAPPERMAN) $(DESTDIR)$(MANDIR)/man8/postern-sendmail.8
 endif
 
 # The configuration and PAM files go only when they are the shipped ones.
 uninstall:
-	rm -f $(DESTDIR)$(CGIBINDIR)/postern $(DESTDIR)$(LIBEXECDIR)/postern-sendmail \
+	rm -f $(DESTDIR)$(CGIBINDIR)/postern $(DESTDIR)$(LIBEXECDIR)/postern-sendmail $(DESTDIR)$(LIBEXECDIR)/postern-login \
 	  $(DESTDIR)$(MANDIR)/man5/postern.conf.5 $(DESTDIR)$(MANDIR)/man8/postern.8 $(DESTDIR)$(MANDIR)/man8/postern-sendmail.8
 	@for f in $(CONFIG):postern.conf $(SYSCONFDIR)/pam.d/postern:pam.d-postern \
 	  $(foreach f,$(F2B),$(SYSCONFDIR)/fail2ban/$(f)/postern.conf:fail2ban/$(f)/postern.conf); do \
@@ -251,12 +262,13 @@ uninstall:
 # install and uninstall into a staging DESTDIR: every file arrives, the
 # program setuid, a changed configuration survives install and uninstall,
 # and nothing else is left.
-install-check: postern
+install-check: postern postern-login
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && d="$$tmp/root" && \
 	$(MAKE) -s install DESTDIR="$$d" >/dev/null && \
 	for f in $(CGIBINDIR)/postern $(CONFIG) $(SYSCONFDIR)/pam.d/postern $(MANDIR)/man8/postern.8 \
 	  $(MANDIR)/man5/postern.conf.5 $(addprefix $(DATADIR)/,$(SNIPPETS)) \
 	  $(if $(WRAPPER),$(LIBEXECDIR)/postern-sendmail) $(if $(WRAPPERMAN),$(MANDIR)/man8/postern-sendmail.8) \
+	  $(LIBEXECDIR)/postern-login \
 	  $(foreach f,$(F2B),$(SYSCONFDIR)/fail2ban/$(f)/postern.conf $(DATADIR)/fail2ban/$(f)/postern.conf); do \
 	  test -f "$$d$$f" || { echo "install-check: $$f not installed"; exit 1; }; \
 	done && \
@@ -267,6 +279,7 @@ install-check: postern
 	  *"--- SKIP: TestFail2banFilter"*) echo "install-check: fail2ban-regex is missing: the installed filter was not tried";; \
 	  *) echo "install-check: fail2ban-regex with the installed filter:"; echo "$$f2b"; exit 1;; esac && \
 	test -u "$$d$(CGIBINDIR)/postern" || { echo "install-check: $(CGIBINDIR)/postern is not setuid"; exit 1; } && \
+	[ "$$(stat -c %a "$$d$(LIBEXECDIR)/postern-login")" = 700 ] || { echo "install-check: $(LIBEXECDIR)/postern-login is not mode 0700"; exit 1; } && \
 	paths=$$("$$d$(CGIBINDIR)/postern" -version | tail -n +2) && [ "$$paths" = "$$($(BUILDPATHS))" ] || \
 	  { echo "install-check: the installed program's paths are not this install's:"; echo "$$paths"; exit 1; } && \
 	echo "# changed by the admin" >>"$$d$(CONFIG)" && \
@@ -313,7 +326,7 @@ deb:
 	cp "$$tmp"/*.deb "$$tmp"/*.buildinfo "$$tmp"/*.changes $(DEBOUT)/ && ls -l $(DEBOUT)
 
 clean:
-	rm -f postern postern.paths
+	rm -f postern postern.paths postern-login
 	rm -rf deb-out
 
 # --- benchmarks (not part of check) ---------------------------------------
