@@ -55,6 +55,8 @@ APT_BUILD  := gcc libpam0g-dev libcrypt-dev
 APT_TEST   := apache2 chromium mandoc w3m whois curl ca-certificates openssl fonts-dejavu-core passwd login util-linux oathtool fail2ban time \
               lighttpd nginx fcgiwrap dpkg-dev debhelper lintian fakeroot postfix gnupg gpgsm sq sqv \
               dovecot-core dovecot-sieve maildrop spamassassin slapd ldap-utils
+# A user known only to the name service (e2e TestLoginNSSOnlyUser).
+APT_TEST   += libnss-extrausers
 
 .PHONY: all build demo check test unit e2e fuzz vet fmt-check man-check deps deps-apt deps-build deps-go deps-npm install postern-for-install uninstall clean bench bench-prepare repro-check install-check deb
 .PHONY: login-for-install
