@@ -17,6 +17,11 @@
 // directory /, and a time limit (checkpass.DefaultTimeout). It reads no
 // configuration of its own: the PAM service comes in its arguments, and
 // nothing else is needed.
+//
+// Like the request binary it links privdrop/rtenv: no GO* variable
+// reaches its runtime (its environment is empty anyway; rtenv.Check makes
+// sure), and the runtime starts with one P, so that it spends no CPU on
+// idle Ps while pam_unix hashes the password (yescrypt: most of a login).
 package main
 
 import (
@@ -29,9 +34,14 @@ import (
 
 	"postern/auth/checkpass"
 	"postern/auth/pam"
+	"postern/privdrop/rtenv"
 )
 
 func main() {
+	if err := rtenv.Check(); err != nil {
+		os.Stdout.Write(checkpass.Detail(err))
+		os.Exit(checkpass.StatusInternal)
+	}
 	os.Exit(checkpass.Serve(os.Args[1:], os.Stdin, os.Stdout, ops{}))
 }
 
