@@ -278,3 +278,40 @@ func TestPAMBackend(t *testing.T) {
 		t.Errorf("ChangePassword = %v", err)
 	}
 }
+
+// FuzzDecode: whatever Decode accepts, Encode gives back byte for byte,
+// and every field keeps the rules (so nothing unframed reaches PAM).
+func FuzzDecode(f *testing.F) {
+	f.Add(OpAuth, []byte("alice\x00secret\x00192.0.2.1\x00"))
+	f.Add(OpChauthtok, []byte("alice\x00old\x00new\x00\x00"))
+	f.Add(OpLookup, []byte("bob\x00"))
+	f.Add(OpAccount, []byte("a\x00b\x00"))
+	f.Fuzz(func(t *testing.T, op string, in []byte) {
+		fields, err := Decode(op, in)
+		if err != nil {
+			return
+		}
+		if err := auth.ValidUser(fields[0]); err != nil {
+			t.Fatalf("Decode(%s, %q) accepted user %q: %v", op, in, fields[0], err)
+		}
+		out, err := Encode(op, fields...)
+		if err != nil || !bytes.Equal(out, in) {
+			t.Fatalf("Encode(Decode(%s, %q)) = %q, %v, want the input", op, in, out, err)
+		}
+	})
+}
+
+// FuzzDecodeEntry: an accepted lookup answer encodes back to itself.
+func FuzzDecodeEntry(f *testing.F) {
+	f.Add([]byte("1000\x001000\x00/home/a\x001000,27\x00"))
+	f.Add([]byte("0\x000\x00/\x00\x00"))
+	f.Fuzz(func(t *testing.T, out []byte) {
+		e, err := DecodeEntry(out)
+		if err != nil {
+			return
+		}
+		if got := EncodeEntry(e); !bytes.Equal(got, out) {
+			t.Fatalf("EncodeEntry(DecodeEntry(%q)) = %q", out, got)
+		}
+	})
+}
