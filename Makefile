@@ -1,6 +1,6 @@
 # postern - a setuid CGI webmail for Maildir.
 #
-#   make            build ./postern
+#   make            build ./postern and ./postern-login
 #   make demo       run a demo on 127.0.0.1 (no root needed); MAILDIR=path serves that Maildir,
 #                   PORT=n listens on port n (default 8025, or a free one when it is in use)
 #   make check      install what the tests need, then run every test
@@ -22,6 +22,7 @@ GO         ?= go
 CONFIG     := $(SYSCONFDIR)/postern/postern.conf
 LDFLAGS    := -X postern/config.Path=$(CONFIG) -X main.version=$(VERSION) \
               -X postern/config.DefaultWrapper=$(LIBEXECDIR)/postern-sendmail
+LDFLAGS    += -X postern/config.LoginHelper=$(LIBEXECDIR)/postern-login
 # A position-independent executable: ASLR for the setuid program (and
 # Debian's hardening checks).
 BUILDMODE  ?= pie
@@ -33,6 +34,18 @@ BUILDMODE  ?= pie
 RELR       ?= $(shell printf 'int main(void){return 0;}' | $${CC:-cc} -x c - -o /dev/null -pie -fPIE -Wl,-z,pack-relative-relocs -Wl,--fatal-warnings 2>/dev/null && echo -Wl,-z,pack-relative-relocs)
 EXTLDFLAGS := $(if $(filter pie,$(BUILDMODE)),$(RELR))
 GOFLAGS_BUILD := -trimpath -buildvcs=false -buildmode=$(BUILDMODE) -ldflags "$(LDFLAGS)$(if $(EXTLDFLAGS), -extldflags=$(EXTLDFLAGS))"
+# The request binary is linked static-pie (glibc's libc.a, libxcrypt's
+# libcrypt.a, SQLite inside): no dynamic loader runs at each request, and
+# the set-user-ID program loads no shared object at all. It links neither
+# libpam nor libc's name service: os/user reads /etc/passwd and /etc/group
+# (osusergo), net resolves in Go (netgo), SQLite loads no extension; PAM and
+# NSS-only users are postern-login's (auth/checkpass). STATIC=no, or a
+# toolchain without -static-pie, links it as a dynamic PIE (the same code).
+STATIC     ?= yes
+STATICPIE  ?= $(if $(filter yes,$(STATIC)),$(if $(filter pie,$(BUILDMODE)),$(shell printf 'int main(void){return 0;}' | $${CC:-cc} -x c - -o /dev/null -static-pie -fPIE 2>/dev/null && echo -static-pie)))
+REQUEST_TAGS := sqlite_fts5,osusergo,netgo,sqlite_omit_load_extension
+REQUEST_EXTLDFLAGS := $(strip $(STATICPIE) $(EXTLDFLAGS))
+GOFLAGS_REQUEST := -tags=$(REQUEST_TAGS) -trimpath -buildvcs=false -buildmode=$(BUILDMODE) -ldflags "$(LDFLAGS)$(if $(REQUEST_EXTLDFLAGS), '-extldflags=$(REQUEST_EXTLDFLAGS)')"
 # The search index needs SQLite's FTS5 (github.com/mattn/go-sqlite3 builds
 # it with this tag); every go command run by make gets it.
 export GOFLAGS := -tags=sqlite_fts5
@@ -42,23 +55,36 @@ APT_BUILD  := gcc libpam0g-dev libcrypt-dev
 APT_TEST   := apache2 chromium mandoc w3m whois curl ca-certificates openssl fonts-dejavu-core passwd login util-linux oathtool fail2ban time \
               lighttpd nginx fcgiwrap dpkg-dev debhelper lintian fakeroot postfix gnupg gpgsm sq sqv \
               dovecot-core dovecot-sieve maildrop spamassassin slapd ldap-utils
+# A user known only to the name service (e2e TestLoginNSSOnlyUser).
+APT_TEST   += libnss-extrausers
 
 .PHONY: all build demo check test unit e2e fuzz vet fmt-check man-check deps deps-apt deps-build deps-go deps-npm install postern-for-install uninstall clean bench bench-prepare repro-check install-check deb
+.PHONY: login-for-install
 
 all: build
 
-build: postern
+build: postern postern-login
 
 # The build writes the paths it compiled in next to the program, in the
 # form of `postern -version`'s lines after the first: make install compares
 # them with the paths it installs to.
-BUILDPATHS = printf '%s\n' "config: $(CONFIG)" "wrapper: $(LIBEXECDIR)/postern-sendmail"
+BUILDPATHS = printf '%s\n' "config: $(CONFIG)" "wrapper: $(LIBEXECDIR)/postern-sendmail" \
+	"login: $(LIBEXECDIR)/postern-login"
 
 # A failed build names the Debian packages it lacks (cgo needs gcc and the
 # PAM and libcrypt headers), if that is why.
 postern: FORCE
-	CGO_ENABLED=1 $(GO) build $(GOFLAGS_BUILD) -o $@ ./cgi || { sh build/apt-deps.sh -n $(APT_BUILD); exit 1; }
-	@$(BUILDPATHS) >postern.paths
+	CGO_ENABLED=1 $(GO) build $(GOFLAGS_REQUEST) -o $(POSTERN_OUT) ./cgi || { sh build/apt-deps.sh -n $(APT_BUILD); exit 1; }
+	@$(BUILDPATHS) >$(POSTERN_OUT).paths
+# Where make postern writes the program (build/static_test.go builds one
+# elsewhere, to check what it links).
+POSTERN_OUT ?= postern
+
+# The login helper (login/, auth/checkpass): PAM and libc's name service,
+# run by the root room only for a PAM login, password change or account
+# check, and for a user /etc/passwd does not name. A dynamic PIE.
+postern-login: FORCE
+	CGO_ENABLED=1 $(GO) build $(GOFLAGS_BUILD) -o $@ ./login || { sh build/apt-deps.sh -n $(APT_BUILD); exit 1; }
 FORCE:
 
 # The demo installs the build's Debian packages first (as root; as another
@@ -128,9 +154,10 @@ repro-check:
 	  { git ls-files -co --exclude-standard 2>/dev/null || find . -type f -not -path './.git/*'; } | \
 	    grep -v '^e2e/browser/node_modules/' | tar -cf - -T - | tar -xf - -C "$$tmp/$$d"; \
 	done && \
-	$(MAKE) -s -C "$$tmp/a" postern VERSION=$(VERSION) && \
-	$(if $(filter yes,$(REPRO_FRESH)),GOCACHE="$$tmp/gocache") $(MAKE) -s -C "$$tmp/b/elsewhere" postern VERSION=$(VERSION) && \
+	$(MAKE) -s -C "$$tmp/a" postern postern-login VERSION=$(VERSION) && \
+	$(if $(filter yes,$(REPRO_FRESH)),GOCACHE="$$tmp/gocache") $(MAKE) -s -C "$$tmp/b/elsewhere" postern postern-login VERSION=$(VERSION) && \
 	cmp "$$tmp/a/postern" "$$tmp/b/elsewhere/postern" && \
+	cmp "$$tmp/a/postern-login" "$$tmp/b/elsewhere/postern-login" && \
 	echo "repro-check: two builds of $(VERSION) are identical ($$(sha256sum <"$$tmp/a/postern" | cut -c1-16))"
 
 FUZZTIME ?= 20s
@@ -173,7 +200,14 @@ postern-for-install:
 	  exit 1; \
 	fi
 
-install: postern-for-install
+# postern-login has no paths compiled in: install builds it when missing.
+login-for-install:
+	@if [ ! -f postern-login ]; then \
+	  if command -v $(GO) >/dev/null 2>&1; then $(MAKE) --no-print-directory postern-login; \
+	  else echo "install: there is no ./postern-login and $(GO) is not in PATH to build it; run make first" >&2; exit 1; fi; \
+	fi
+
+install: postern-for-install login-for-install
 	install -d $(DESTDIR)$(CGIBINDIR) $(DESTDIR)$(SYSCONFDIR)/postern $(DESTDIR)$(SYSCONFDIR)/pam.d \
 	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(addprefix $(DESTDIR)$(DATADIR)/,apache lighttpd nginx)
 ifeq ($(SETUID),yes)
@@ -204,13 +238,15 @@ ifneq ($(WRAPPER),)
 	install -d $(DESTDIR)$(LIBEXECDIR)
 	install -m 0755 $(WRAPPER) $(DESTDIR)$(LIBEXECDIR)/postern-sendmail
 endif
+	install -d $(DESTDIR)$(LIBEXECDIR)
+	install -m 0700 $(OWNER) postern-login $(DESTDIR)$(LIBEXECDIR)/postern-login
 ifneq ($(WRAPPERMAN),)
 	install -m 0644 $(WRAPPERMAN) $(DESTDIR)$(MANDIR)/man8/postern-sendmail.8
 endif
 
 # The configuration and PAM files go only when they are the shipped ones.
 uninstall:
-	rm -f $(DESTDIR)$(CGIBINDIR)/postern $(DESTDIR)$(LIBEXECDIR)/postern-sendmail \
+	rm -f $(DESTDIR)$(CGIBINDIR)/postern $(DESTDIR)$(LIBEXECDIR)/postern-sendmail $(DESTDIR)$(LIBEXECDIR)/postern-login \
 	  $(DESTDIR)$(MANDIR)/man5/postern.conf.5 $(DESTDIR)$(MANDIR)/man8/postern.8 $(DESTDIR)$(MANDIR)/man8/postern-sendmail.8
 	@for f in $(CONFIG):postern.conf $(SYSCONFDIR)/pam.d/postern:pam.d-postern \
 	  $(foreach f,$(F2B),$(SYSCONFDIR)/fail2ban/$(f)/postern.conf:fail2ban/$(f)/postern.conf); do \
@@ -228,12 +264,13 @@ uninstall:
 # install and uninstall into a staging DESTDIR: every file arrives, the
 # program setuid, a changed configuration survives install and uninstall,
 # and nothing else is left.
-install-check: postern
+install-check: postern postern-login
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && d="$$tmp/root" && \
 	$(MAKE) -s install DESTDIR="$$d" >/dev/null && \
 	for f in $(CGIBINDIR)/postern $(CONFIG) $(SYSCONFDIR)/pam.d/postern $(MANDIR)/man8/postern.8 \
 	  $(MANDIR)/man5/postern.conf.5 $(addprefix $(DATADIR)/,$(SNIPPETS)) \
 	  $(if $(WRAPPER),$(LIBEXECDIR)/postern-sendmail) $(if $(WRAPPERMAN),$(MANDIR)/man8/postern-sendmail.8) \
+	  $(LIBEXECDIR)/postern-login \
 	  $(foreach f,$(F2B),$(SYSCONFDIR)/fail2ban/$(f)/postern.conf $(DATADIR)/fail2ban/$(f)/postern.conf); do \
 	  test -f "$$d$$f" || { echo "install-check: $$f not installed"; exit 1; }; \
 	done && \
@@ -244,6 +281,7 @@ install-check: postern
 	  *"--- SKIP: TestFail2banFilter"*) echo "install-check: fail2ban-regex is missing: the installed filter was not tried";; \
 	  *) echo "install-check: fail2ban-regex with the installed filter:"; echo "$$f2b"; exit 1;; esac && \
 	test -u "$$d$(CGIBINDIR)/postern" || { echo "install-check: $(CGIBINDIR)/postern is not setuid"; exit 1; } && \
+	[ "$$(stat -c %a "$$d$(LIBEXECDIR)/postern-login")" = 700 ] || { echo "install-check: $(LIBEXECDIR)/postern-login is not mode 0700"; exit 1; } && \
 	paths=$$("$$d$(CGIBINDIR)/postern" -version | tail -n +2) && [ "$$paths" = "$$($(BUILDPATHS))" ] || \
 	  { echo "install-check: the installed program's paths are not this install's:"; echo "$$paths"; exit 1; } && \
 	echo "# changed by the admin" >>"$$d$(CONFIG)" && \
@@ -290,7 +328,7 @@ deb:
 	cp "$$tmp"/*.deb "$$tmp"/*.buildinfo "$$tmp"/*.changes $(DEBOUT)/ && ls -l $(DEBOUT)
 
 clean:
-	rm -f postern postern.paths
+	rm -f postern postern.paths postern-login
 	rm -rf deb-out
 
 # --- benchmarks (not part of check) ---------------------------------------

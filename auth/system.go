@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/user"
@@ -13,10 +14,27 @@ import (
 // relative to the home directory.
 const DefaultMaildir = "Maildir"
 
+// UserEntry is a user of the passwd and group databases.
+type UserEntry struct {
+	UID, GID int
+	Home     string
+	Groups   []int // every group id of the user, the primary one included
+}
+
+// FallbackLookup, when set, is asked by SystemAccount for a user that
+// os/user does not find. The request binary is built with the osusergo tag,
+// so os/user reads /etc/passwd and /etc/group itself and knows no account
+// that only the name service switch (sssd, LDAP) has; the root room sets
+// FallbackLookup to ask postern-login (auth/checkpass), which resolves it
+// through libc's NSS. Nil (the default) asks nobody else.
+var FallbackLookup func(name string) (*UserEntry, error)
+
 // SystemAccount looks up a system account (passwd and group databases, via
-// os/user: getpwnam_r and getgrouplist with cgo) and returns it with the
-// given method. A user that does not exist, or whose home directory is empty,
-// relative or not an existing directory, gives an error wrapping ErrNoUser.
+// os/user: getpwnam_r and getgrouplist with cgo, /etc/passwd and /etc/group
+// with the osusergo tag, then FallbackLookup when it is set and os/user
+// does not know the user) and returns it with the given method. A user
+// that does not exist, or whose home directory is empty, relative or not
+// an existing directory, gives an error wrapping ErrNoUser.
 //
 // maildir names the Maildir; see ExpandMaildir. The Maildir itself need not
 // exist (the caller reports a missing one on its own terms).
@@ -24,8 +42,50 @@ func SystemAccount(name, method, maildir string) (*Account, error) {
 	if err := ValidUser(name); err != nil {
 		return nil, NoUserf("%v", err)
 	}
+	e, err := lookupUser(name)
+	if err != nil {
+		return nil, err
+	}
+	if e.Home == "" || !filepath.IsAbs(e.Home) {
+		return nil, NoUserf("user %q: home %q is not an absolute path", name, e.Home)
+	}
+	if fi, err := os.Stat(e.Home); err != nil || !fi.IsDir() {
+		return nil, NoUserf("user %q: home %q is not a directory", name, e.Home)
+	}
+	groups := []int{e.GID}
+	for _, g := range e.Groups {
+		if g != e.GID {
+			groups = append(groups, g)
+		}
+	}
+	md, err := ExpandMaildir(maildir, name, e.Home)
+	if err != nil {
+		return nil, NoUserf("user %q: %v", name, err)
+	}
+	return &Account{
+		User:    name,
+		Method:  method,
+		UID:     e.UID,
+		GID:     e.GID,
+		Groups:  groups,
+		Home:    e.Home,
+		Maildir: md,
+	}, nil
+}
+
+// lookupUser asks os/user, then FallbackLookup for a user os/user does not
+// know.
+func lookupUser(name string) (*UserEntry, error) {
 	u, err := user.Lookup(name)
 	if err != nil {
+		var unknown user.UnknownUserError
+		if errors.As(err, &unknown) && FallbackLookup != nil {
+			e, ferr := FallbackLookup(name)
+			if ferr != nil {
+				return nil, NoUserf("lookup %q: %v", name, ferr)
+			}
+			return e, nil
+		}
 		return nil, NoUserf("lookup %q: %v", name, err)
 	}
 	uid, err1 := strconv.Atoi(u.Uid)
@@ -33,39 +93,19 @@ func SystemAccount(name, method, maildir string) (*Account, error) {
 	if err1 != nil || err2 != nil {
 		return nil, NoUserf("user %q: non-numeric uid %q or gid %q", name, u.Uid, u.Gid)
 	}
-	if u.HomeDir == "" || !filepath.IsAbs(u.HomeDir) {
-		return nil, NoUserf("user %q: home %q is not an absolute path", name, u.HomeDir)
-	}
-	if fi, err := os.Stat(u.HomeDir); err != nil || !fi.IsDir() {
-		return nil, NoUserf("user %q: home %q is not a directory", name, u.HomeDir)
-	}
 	gids, err := u.GroupIds()
 	if err != nil {
 		return nil, NoUserf("user %q: groups: %v", name, err)
 	}
-	groups := []int{gid}
+	e := &UserEntry{UID: uid, GID: gid, Home: u.HomeDir}
 	for _, s := range gids {
 		g, err := strconv.Atoi(s)
 		if err != nil {
 			return nil, NoUserf("user %q: non-numeric group id %q", name, s)
 		}
-		if g != gid {
-			groups = append(groups, g)
-		}
+		e.Groups = append(e.Groups, g)
 	}
-	md, err := ExpandMaildir(maildir, name, u.HomeDir)
-	if err != nil {
-		return nil, NoUserf("user %q: %v", name, err)
-	}
-	return &Account{
-		User:    name,
-		Method:  method,
-		UID:     uid,
-		GID:     gid,
-		Groups:  groups,
-		Home:    u.HomeDir,
-		Maildir: md,
-	}, nil
+	return e, nil
 }
 
 // ExpandMaildir returns the absolute, cleaned path of a user's Maildir from

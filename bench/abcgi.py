@@ -5,7 +5,9 @@
 
 As root. Each variant is a source tree (a worktree or a checkout of a
 commit); it is built with its own Makefile (`make postern`, so with the
-build flags that tree ships) for a configuration under a private
+build flags that tree ships; and `make postern-login` when the tree has
+the login helper, installed mode 0700 next to the program, its
+LIBEXECDIR) for a configuration under a private
 directory, installed there setuid root (mode 4755), and run as www-data,
 as a web server would, with a CGI environment and no web server around
 it. A Unix user ptlean<hex> gets a Maildir of --messages messages
@@ -74,10 +76,19 @@ class Variant:
     def build(self, sysconfdir, make_args):
         os.makedirs(self.dir)
         os.chmod(self.dir, 0o755)
-        out = subprocess.run(["make", "-s", "-C", self.tree, "postern", "SYSCONFDIR=" + sysconfdir] + make_args,
+        # A tree with the login helper (login/) builds it too, for
+        # LIBEXECDIR = this variant's directory, where it goes mode 0700.
+        helper = os.path.isdir(os.path.join(self.tree, "login"))
+        targets = ["postern"] + (["postern-login", "LIBEXECDIR=" + self.dir] if helper else [])
+        out = subprocess.run(["make", "-s", "-C", self.tree] + targets + ["SYSCONFDIR=" + sysconfdir] + make_args,
                              capture_output=True, text=True)
         if out.returncode != 0:
             sys.exit("abcgi: make in %s failed:\n%s%s" % (self.tree, out.stdout, out.stderr))
+        if helper:
+            login = os.path.join(self.dir, "postern-login")
+            shutil.copy(os.path.join(self.tree, "postern-login"), login)
+            os.chown(login, 0, 0)
+            os.chmod(login, 0o700)
         shutil.copy(os.path.join(self.tree, "postern"), self.binary)
         os.chown(self.binary, 0, 0)
         os.chmod(self.binary, 0o4755)

@@ -90,6 +90,9 @@ func checkValues(cfg *config.Config, sys lookup) (problems, warnings []string) {
 		if _, err := sys.stat(filepath.Join(pamDir, cfg.PAMService)); err != nil {
 			bad("pam_service = %s: %v (install dist/pam.d/postern there)", cfg.PAMService, err)
 		}
+		if _, err := sys.stat(config.LoginHelper); err != nil {
+			bad("auth = pam: the login helper %s: %v (make install puts it there)", config.LoginHelper, err)
+		}
 	case "shadow":
 		if _, err := sys.stat(cfg.ShadowFile); err != nil {
 			bad("shadow_file = %s: %v", cfg.ShadowFile, err)

@@ -79,13 +79,13 @@ func TestCheckConfig(t *testing.T) {
 		want       []string // each must appear on a line of its own
 		wantNot    []string
 	}{
-		{"good", "auth = pam\nweb_user = www-data\n", append([]string{"/etc/pam.d/postern"}, postfixPaths...), gate.ExitOK,
+		{"good", "auth = pam\nweb_user = www-data\n", append([]string{"/etc/pam.d/postern", config.LoginHelper}, postfixPaths...), gate.ExitOK,
 			[]string{": ok (auth = pam)"}, []string{"warning"}},
 		// The MTA's paths of the send sandbox: missing ones are named;
 		// those with %u differ per user and are not looked at.
-		{"send paths missing", "auth = pam\nweb_user = www-data\nlandlock_send_read = /etc/postfix /etc/msmtprc /home/%u/.msmtprc\n", append([]string{"/etc/pam.d/postern"}, postfixPaths[:3]...), gate.ExitOK,
+		{"send paths missing", "auth = pam\nweb_user = www-data\nlandlock_send_read = /etc/postfix /etc/msmtprc /home/%u/.msmtprc\n", append([]string{"/etc/pam.d/postern", config.LoginHelper}, postfixPaths[:3]...), gate.ExitOK,
 			[]string{"warning: landlock_send_read: /etc/msmtprc does not exist", "warning: landlock_send_write: /var/spool/postfix/maildrop does not exist"}, []string{"/etc/postfix does", "%u"}},
-		{"send paths without landlock", "auth = pam\nweb_user = www-data\nlandlock = no\n", []string{"/etc/pam.d/postern"}, gate.ExitOK,
+		{"send paths without landlock", "auth = pam\nweb_user = www-data\nlandlock = no\n", []string{"/etc/pam.d/postern", config.LoginHelper}, gate.ExitOK,
 			nil, []string{"warning"}},
 		// Every bad line is reported, not only the first.
 		{"three bad lines", "auth = ldap\n# fine\nfoo = bar\nmin_uid = -1\nno equals sign\npage_size = 50\n", nil, gate.ExitConfig,
@@ -94,12 +94,14 @@ func TestCheckConfig(t *testing.T) {
 			[]string{"line 2: duplicate key auth (first set on line 1)"}, nil},
 		{"missing pam file", "web_user = www-data\n", nil, gate.ExitConfig,
 			[]string{"pam_service = postern: stat /etc/pam.d/postern"}, nil},
-		{"unknown web_user", "web_user = nosuchuser\n", []string{"/etc/pam.d/postern"}, gate.ExitConfig,
+		{"missing login helper", "web_user = www-data\n", []string{"/etc/pam.d/postern"}, gate.ExitConfig,
+			[]string{"auth = pam: the login helper " + config.LoginHelper}, nil},
+		{"unknown web_user", "web_user = nosuchuser\n", []string{"/etc/pam.d/postern", config.LoginHelper}, gate.ExitConfig,
 			[]string{"web_user = nosuchuser: user: unknown user nosuchuser"}, nil},
 		// An empty web_user is allowed but worth a word.
-		{"no web_user", "", []string{"/etc/pam.d/postern"}, gate.ExitOK,
+		{"no web_user", "", []string{"/etc/pam.d/postern", config.LoginHelper}, gate.ExitOK,
 			[]string{"warning: web_user is not set"}, nil},
-		{"root anon_user", "web_user = www-data\nanon_user = root\n", []string{"/etc/pam.d/postern"}, gate.ExitConfig,
+		{"root anon_user", "web_user = www-data\nanon_user = root\n", []string{"/etc/pam.d/postern", config.LoginHelper}, gate.ExitConfig,
 			[]string{"anon_user = root: uid or gid 0"}, nil},
 		{"shadow missing", "auth = shadow\nshadow_file = /nonexistent\nweb_user = www-data\n", nil, gate.ExitConfig,
 			[]string{"shadow_file = /nonexistent"}, []string{"pam_service"}},
@@ -108,32 +110,32 @@ func TestCheckConfig(t *testing.T) {
 			[]string{"webpass_root = /srv/users: not a directory"}, nil},
 		{"webpass ok", "auth = webpass\nwebpass_root = /srv/users\nweb_user = www-data\n", []string{"/srv/users/"}, gate.ExitOK,
 			[]string{"ok (auth = webpass)"}, nil},
-		{"template dir missing", "web_user = www-data\ntemplate_dir = /srv/brand\n", []string{"/etc/pam.d/postern"}, gate.ExitConfig,
+		{"template dir missing", "web_user = www-data\ntemplate_dir = /srv/brand\n", []string{"/etc/pam.d/postern", config.LoginHelper}, gate.ExitConfig,
 			[]string{"template_dir = /srv/brand"}, nil},
 		// The site's directory: its URI and base parse, its password
 		// file exists and is readable by the users, not by everyone.
-		{"directory", "web_user = www-data\ndirectory_uri = ldaps://ldap.example.org\ndirectory_base = ou=people,dc=example,dc=org\n", append([]string{"/etc/pam.d/postern"}, postfixPaths...), gate.ExitOK,
+		{"directory", "web_user = www-data\ndirectory_uri = ldaps://ldap.example.org\ndirectory_base = ou=people,dc=example,dc=org\n", append([]string{"/etc/pam.d/postern", config.LoginHelper}, postfixPaths...), gate.ExitOK,
 			[]string{": ok (auth = pam)"}, []string{"warning", "bad configuration"}},
-		{"directory base not a DN", "web_user = www-data\ndirectory_uri = ldaps://ldap.example.org\ndirectory_base = example.org\n", []string{"/etc/pam.d/postern"}, gate.ExitConfig,
+		{"directory base not a DN", "web_user = www-data\ndirectory_uri = ldaps://ldap.example.org\ndirectory_base = example.org\n", []string{"/etc/pam.d/postern", config.LoginHelper}, gate.ExitConfig,
 			[]string{`directory: bad configuration: base "example.org" is not a DN`}, nil},
-		{"directory uri with a DN", "web_user = www-data\ndirectory_uri = ldap://ldap.example.org/dc=example,dc=org\ndirectory_base = dc=example,dc=org\n", []string{"/etc/pam.d/postern"}, gate.ExitConfig,
+		{"directory uri with a DN", "web_user = www-data\ndirectory_uri = ldap://ldap.example.org/dc=example,dc=org\ndirectory_base = dc=example,dc=org\n", []string{"/etc/pam.d/postern", config.LoginHelper}, gate.ExitConfig,
 			[]string{"want scheme://host[:port] only"}, nil},
-		{"directory filter", "web_user = www-data\ndirectory_uri = ldaps://h\ndirectory_base = dc=example,dc=org\ndirectory_filter = (cn=%s\n", []string{"/etc/pam.d/postern"}, gate.ExitConfig,
+		{"directory filter", "web_user = www-data\ndirectory_uri = ldaps://h\ndirectory_base = dc=example,dc=org\ndirectory_filter = (cn=%s\n", []string{"/etc/pam.d/postern", config.LoginHelper}, gate.ExitConfig,
 			[]string{"directory: bad configuration: filter"}, nil},
-		{"directory cleartext bind", "web_user = www-data\ndirectory_uri = ldap://ldap.example.org\ndirectory_base = dc=example,dc=org\ndirectory_bind_dn = cn=reader,dc=example,dc=org\ndirectory_bind_password_file = /etc/postern/ldap.pw\n", []string{"/etc/pam.d/postern", "/etc/postern/ldap.pw"}, gate.ExitConfig,
+		{"directory cleartext bind", "web_user = www-data\ndirectory_uri = ldap://ldap.example.org\ndirectory_base = dc=example,dc=org\ndirectory_bind_dn = cn=reader,dc=example,dc=org\ndirectory_bind_password_file = /etc/postern/ldap.pw\n", []string{"/etc/pam.d/postern", config.LoginHelper, "/etc/postern/ldap.pw"}, gate.ExitConfig,
 			[]string{"without TLS"}, nil},
-		{"directory password file for everyone", "web_user = www-data\ndirectory_uri = ldaps://ldap.example.org\ndirectory_base = dc=example,dc=org\ndirectory_bind_dn = cn=reader,dc=example,dc=org\ndirectory_bind_password_file = /etc/postern/ldap.pw\n", append([]string{"/etc/pam.d/postern", "/etc/postern/ldap.pw"}, postfixPaths...), gate.ExitOK,
+		{"directory password file for everyone", "web_user = www-data\ndirectory_uri = ldaps://ldap.example.org\ndirectory_base = dc=example,dc=org\ndirectory_bind_dn = cn=reader,dc=example,dc=org\ndirectory_bind_password_file = /etc/postern/ldap.pw\n", append([]string{"/etc/pam.d/postern", config.LoginHelper, "/etc/postern/ldap.pw"}, postfixPaths...), gate.ExitOK,
 			[]string{"warning: directory_bind_password_file = /etc/postern/ldap.pw: readable by every local account"}, nil},
-		{"directory password file missing", "web_user = www-data\ndirectory_uri = ldaps://ldap.example.org\ndirectory_base = dc=example,dc=org\ndirectory_bind_dn = cn=reader,dc=example,dc=org\ndirectory_bind_password_file = /etc/postern/ldap.pw\n", []string{"/etc/pam.d/postern"}, gate.ExitConfig,
+		{"directory password file missing", "web_user = www-data\ndirectory_uri = ldaps://ldap.example.org\ndirectory_base = dc=example,dc=org\ndirectory_bind_dn = cn=reader,dc=example,dc=org\ndirectory_bind_password_file = /etc/postern/ldap.pw\n", []string{"/etc/pam.d/postern", config.LoginHelper}, gate.ExitConfig,
 			[]string{"directory_bind_password_file = /etc/postern/ldap.pw: stat"}, nil},
 		// The relying party id must be the origins' host or a suffix of it.
-		{"webauthn ok", "web_user = www-data\nwebauthn = yes\nwebauthn_rp_id = example.org\nwebauthn_origins = https://mail.example.org\n", append([]string{"/etc/pam.d/postern"}, postfixPaths...), gate.ExitOK,
+		{"webauthn ok", "web_user = www-data\nwebauthn = yes\nwebauthn_rp_id = example.org\nwebauthn_origins = https://mail.example.org\n", append([]string{"/etc/pam.d/postern", config.LoginHelper}, postfixPaths...), gate.ExitOK,
 			[]string{": ok (auth = pam)"}, []string{"needs", "is not webauthn_rp_id"}},
-		{"webauthn origin elsewhere", "web_user = www-data\nwebauthn = yes\nwebauthn_rp_id = mail.example.org\nwebauthn_origins = https://webmail.example.net\n", []string{"/etc/pam.d/postern"}, gate.ExitConfig,
+		{"webauthn origin elsewhere", "web_user = www-data\nwebauthn = yes\nwebauthn_rp_id = mail.example.org\nwebauthn_origins = https://webmail.example.net\n", []string{"/etc/pam.d/postern", config.LoginHelper}, gate.ExitConfig,
 			[]string{`webauthn_origins: the host of "https://webmail.example.net" is not webauthn_rp_id "mail.example.org"`}, nil},
-		{"webauthn without rp id", "web_user = www-data\nwebauthn = yes\n", []string{"/etc/pam.d/postern"}, gate.ExitConfig,
+		{"webauthn without rp id", "web_user = www-data\nwebauthn = yes\n", []string{"/etc/pam.d/postern", config.LoginHelper}, gate.ExitConfig,
 			[]string{"webauthn = yes needs webauthn_rp_id"}, nil},
-		{"idle longer than max", "web_user = www-data\nsession_idle = 2h\nsession_max = 1h\n", []string{"/etc/pam.d/postern"}, gate.ExitOK,
+		{"idle longer than max", "web_user = www-data\nsession_idle = 2h\nsession_max = 1h\n", []string{"/etc/pam.d/postern", config.LoginHelper}, gate.ExitOK,
 			[]string{"warning: session_idle 2h0m0s is longer than session_max 1h0m0s"}, nil},
 	}
 	for _, tt := range tests {
@@ -185,7 +187,7 @@ func TestCheckConfigOneLinePerError(t *testing.T) {
 func TestCheckConfigMissingFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "none.conf")
 	var out bytes.Buffer
-	checkConfig(&out, path, fakeSystem("/etc/pam.d/postern"))
+	checkConfig(&out, path, fakeSystem("/etc/pam.d/postern", config.LoginHelper))
 	if !strings.Contains(out.String(), "does not exist; the compiled-in defaults apply") {
 		t.Errorf("checkConfig(missing) output = %q, want it to say the defaults apply", out.String())
 	}
@@ -202,7 +204,7 @@ func TestCommand(t *testing.T) {
 		wantOut    string
 		wantErr    string
 	}{
-		{"version", []string{"-version"}, true, 1000, gate.ExitOK, "postern " + version + "\nconfig: " + config.Path + "\nwrapper: " + config.DefaultWrapper + "\n", ""},
+		{"version", []string{"-version"}, true, 1000, gate.ExitOK, "postern " + version + "\nconfig: " + config.Path + "\nwrapper: " + config.DefaultWrapper + "\nlogin: " + config.LoginHelper + "\n", ""},
 		// A user may run the setuid binary but not read its configuration.
 		{"check-config as user while setuid", []string{"-check-config"}, true, 1000, gate.ExitCaller, "", "-check-config is for root"},
 		{"check-config as root", []string{"-check-config"}, true, 0, -1, "", ""},
@@ -249,14 +251,14 @@ func TestCheckConfigBrokenTemplate(t *testing.T) {
 	}
 	path := writeConfFile(t, "web_user = www-data\ntemplate_dir = "+dir+"\n")
 	var out bytes.Buffer
-	if status := checkConfig(&out, path, fakeSystem("/etc/pam.d/postern")); status != gate.ExitConfig || !strings.Contains(out.String(), "thread.html") {
+	if status := checkConfig(&out, path, fakeSystem("/etc/pam.d/postern", config.LoginHelper)); status != gate.ExitConfig || !strings.Contains(out.String(), "thread.html") {
 		t.Errorf("checkConfig with a broken thread.html = %d, output:\n%s\nwant %d and the file named", status, out.String(), gate.ExitConfig)
 	}
 	if err := os.Remove(filepath.Join(dir, "thread.html")); err != nil {
 		t.Fatal(err)
 	}
 	out.Reset()
-	if status := checkConfig(&out, path, fakeSystem("/etc/pam.d/postern")); status != gate.ExitOK {
+	if status := checkConfig(&out, path, fakeSystem("/etc/pam.d/postern", config.LoginHelper)); status != gate.ExitOK {
 		t.Errorf("checkConfig with a good template_dir = %d, output:\n%s", status, out.String())
 	}
 }

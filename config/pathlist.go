@@ -105,6 +105,13 @@ func (c *Config) IndexDirFor(user string) string {
 // -ldflags "-X postern/config.DefaultWrapper=...".
 var DefaultWrapper = "/usr/local/libexec/postern/postern-sendmail"
 
+// LoginHelper is postern-login, the program the root room runs for a PAM
+// login, a PAM password change and account check, and a user lookup
+// through libc's name service (package auth/checkpass). make install puts
+// it in LIBEXECDIR and sets this with -ldflags
+// "-X postern/config.LoginHelper=..."; no configuration key moves it.
+var LoginHelper = "/usr/local/libexec/postern/postern-login"
+
 // Wrapper is the sendmail wrapper that a send runs: sendmail_wrapper, or
 // DefaultWrapper when it is not set.
 func (c *Config) Wrapper() string {

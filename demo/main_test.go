@@ -398,13 +398,14 @@ func TestDemoExistingMaildir(t *testing.T) {
 	}
 }
 
-// TestDemoLogin runs the real postern binary and logs in over HTTP.
+// TestDemoLogin runs the real postern binary, built as make demo builds
+// it (make postern: static-pie, libxcrypt inside), and logs in over HTTP.
 func TestDemoLogin(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "postern")
-	build := exec.Command("go", "build", "-o", bin, "./cgi")
+	build := exec.Command("make", "-s", "--no-print-directory", "postern", "POSTERN_OUT="+bin)
 	build.Dir = ".."
 	if out, err := build.CombinedOutput(); err != nil {
-		testenv.Lacking(t, "go build ./cgi: %v\n%s", err, out)
+		testenv.Lacking(t, "make postern: %v\n%s", err, out)
 	}
 	t.Run("generated", func(t *testing.T) {
 		r := startDemo(t, "-cgi", bin, "-addr", "127.0.0.1:0", "-count", "50")

@@ -54,6 +54,7 @@ type suite struct {
 	cgiDir    string // ScriptAlias target holding the setuid binary
 	binary    string // the installed program
 	confPath  string // the configuration file compiled into the binary
+	libexec   string // LIBEXECDIR compiled into the binary, holding postern-login
 	baseConf  string // the configuration the tests restore after changing it
 	apacheDir string
 	errorLog  string
@@ -152,8 +153,9 @@ func setup() error {
 	env.tmp = tmp
 	env.cgiDir = filepath.Join(tmp, "cgi-bin")
 	env.binary = filepath.Join(env.cgiDir, "postern")
-	env.confPath = filepath.Join(tmp, "etc", "postern.conf")
-	for _, d := range []string{env.cgiDir, filepath.Dir(env.confPath)} {
+	env.confPath = filepath.Join(tmp, "etc", "postern", "postern.conf")
+	env.libexec = filepath.Join(tmp, "libexec")
+	for _, d := range []string{env.cgiDir, filepath.Dir(env.confPath), env.libexec} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return err
 		}
@@ -196,13 +198,28 @@ func moduleRoot() (string, error) {
 	}
 }
 
+// buildBinary builds the request binary as make postern does (static
+// PIE, the same tags and flags) for the private configuration path and
+// LIBEXECDIR, and postern-login into LIBEXECDIR, mode 0700 root, as make
+// install puts them.
 func buildBinary() error {
-	cmd := exec.Command("go", "build", "-trimpath", "-tags", "sqlite_fts5",
-		"-ldflags", "-X postern/config.Path="+env.confPath,
-		"-o", env.binary, "./cgi")
+	cmd := exec.Command("make", "-s", "--no-print-directory", "postern", "POSTERN_OUT="+env.binary,
+		"SYSCONFDIR="+filepath.Dir(filepath.Dir(env.confPath)), "LIBEXECDIR="+env.libexec)
 	cmd.Dir = env.root
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build ./cgi: %v\n%s", err, out)
+		return fmt.Errorf("make postern: %v\n%s", err, out)
+	}
+	if err := os.Remove(env.binary + ".paths"); err != nil {
+		return err
+	}
+	login := filepath.Join(env.libexec, "postern-login")
+	cmd = exec.Command("go", "build", "-trimpath", "-o", login, "./login")
+	cmd.Dir = env.root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build ./login: %v\n%s", err, out)
+	}
+	if err := os.Chmod(login, 0o700); err != nil {
+		return err
 	}
 	if err := os.Chown(env.binary, 0, 0); err != nil {
 		return err

@@ -35,7 +35,15 @@
 //     postern-pk cookie's value, a hex id) of
 //     application/x-www-form-urlencoded body,
 //     asks the brute-force guard, and authenticates through the
-//     configured backend. A request with a session cookie passes the
+//     configured backend. This program links neither libpam nor libc's
+//     name service (it is a static PIE: no dynamic loader, no shared
+//     object, ever): with auth = pam, PAM runs in postern-login
+//     (config.LoginHelper, mode 0700 root; package auth/checkpass), run
+//     with a fixed argv, an empty environment, the password on a pipe and
+//     a time limit, only for a login, a password change and an account
+//     check when the account cache has no fresh entry. Users come from
+//     /etc/passwd and /etc/group, read in Go; one that only the name
+//     service knows (sssd, LDAP) is looked up through postern-login too. A request with a session cookie passes the
 //     session policy and looks the user up without a password (from
 //     root's account cache while its entry is fresh). Root and accounts
 //     below min_uid are refused whatever the backend says.

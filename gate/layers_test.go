@@ -23,7 +23,7 @@ var forbidden = []string{
 // one of them belongs after the drop, in package app.
 func TestRootRoomImports(t *testing.T) {
 	deps := goList(t, "-deps", "postern/gate")
-	if !contains(deps, "postern/privdrop") || !contains(deps, "postern/privdrop/rtenv") || !contains(deps, "postern/auth/pam") {
+	if !contains(deps, "postern/privdrop") || !contains(deps, "postern/privdrop/rtenv") || !contains(deps, "postern/auth/checkpass") {
 		t.Fatalf("go list -deps postern/gate = %q, lacks the root room's own packages", deps)
 	}
 	for _, dep := range deps {
@@ -32,6 +32,25 @@ func TestRootRoomImports(t *testing.T) {
 				t.Errorf("postern/gate depends on %s, which must not run as root", dep)
 			}
 		}
+	}
+}
+
+// TestRequestBinaryLinksNoPAM: the request binary (postern/cgi) is linked
+// static, without libpam; PAM is postern-login's (postern/login, through
+// auth/checkpass). A dependency on auth/pam or on the Go binding of libpam
+// would link libpam again (and fail a static link).
+func TestRequestBinaryLinksNoPAM(t *testing.T) {
+	deps := goList(t, "-deps", "postern/cgi")
+	if !contains(deps, "postern/gate") {
+		t.Fatalf("go list -deps postern/cgi = %q, lacks postern/gate", deps)
+	}
+	for _, dep := range deps {
+		if dep == "postern/auth/pam" || dep == "postern/login" || strings.HasPrefix(dep, "github.com/msteinert/pam") {
+			t.Errorf("postern/cgi depends on %s: PAM belongs in postern-login", dep)
+		}
+	}
+	if deps := goList(t, "-deps", "postern/login"); !contains(deps, "postern/auth/pam") {
+		t.Errorf("go list -deps postern/login = %q, lacks postern/auth/pam", deps)
 	}
 }
 

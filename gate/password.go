@@ -3,7 +3,7 @@ package gate
 import (
 	"postern/audit"
 	"postern/auth"
-	"postern/auth/pam"
+	"postern/auth/checkpass"
 )
 
 // MinPasswordBytes is the shortest new password accepted; the app's form
@@ -26,7 +26,7 @@ const MinPasswordBytes = 8
 // drop the app proves the session and the token again, as for any
 // request, and only then ends the other sessions (Entry.Password).
 func (g *room) pamPassword(backend auth.Authenticator) *Entry {
-	pb, ok := backend.(*pam.Backend)
+	pb, ok := backend.(*checkpass.PAM)
 	if !ok {
 		return g.userRequest(backend)
 	}

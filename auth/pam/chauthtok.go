@@ -32,28 +32,33 @@ func (b *Backend) ChangePassword(user, old, newPass, rhost string) (err error) {
 			return auth.Failf("pam: user %q: unusable password", user)
 		}
 	}
+	if err := b.Change(user, old, newPass, rhost); err != nil {
+		return auth.Failf("%v", err)
+	}
+	return nil
+}
+
+// Change is ChangePassword once the user and the passwords are checked,
+// with PAM's refusal unwrapped: postern-login's chauthtok.
+func (b *Backend) Change(user, old, newPass, rhost string) error {
 	c := &changeConversation{user: user, old: old, new: newPass}
-	err = b.withTx(user, rhost, c, func(tx *pam.Transaction) error {
+	return b.withTx(user, rhost, c, func(tx *pam.Transaction) error {
 		const flags = pam.Silent | pam.DisallowNullAuthtok
 		if err := tx.Authenticate(flags); err != nil {
-			return fmt.Errorf("pam: user %q: authenticate: %v%s", user, err, c.detail())
+			return fmt.Errorf("pam: user %q: authenticate: %w%s", user, err, c.detail())
 		}
 		if err := tx.AcctMgmt(flags); err != nil && err != pam.ErrNewAuthtokReqd {
-			return fmt.Errorf("pam: user %q: account: %v%s", user, err, c.detail())
+			return fmt.Errorf("pam: user %q: account: %w%s", user, err, c.detail())
 		}
 		if err := checkUser(tx, user); err != nil {
 			return err
 		}
 		c.changing = true
 		if err := tx.ChangeAuthTok(pam.Silent); err != nil {
-			return fmt.Errorf("pam: user %q: chauthtok: %v%s", user, err, c.detail())
+			return fmt.Errorf("pam: user %q: chauthtok: %w%s", user, err, c.detail())
 		}
 		return nil
 	})
-	if err != nil {
-		return auth.Failf("%v", err)
-	}
-	return nil
 }
 
 // maxChangePrompts bounds the password prompts of one change.

@@ -104,6 +104,19 @@ func (b *Backend) Lookup(user string) (*auth.Account, error) {
 	return auth.SystemAccount(user, auth.MethodPAM, b.maildir)
 }
 
+// Check runs pam_authenticate and pam_acct_mgmt for user with password,
+// with rhost as PAM_RHOST ("" sets nothing), and returns PAM's refusal
+// unwrapped (its pam.Error is in the chain): postern-login's auth. The
+// caller has checked user and password.
+func (b *Backend) Check(user, password, rhost string) error {
+	return b.transaction(user, password, rhost, true)
+}
+
+// CheckAccount runs pam_acct_mgmt alone for user: postern-login's account.
+func (b *Backend) CheckAccount(user string) error {
+	return b.transaction(user, "", "", false)
+}
+
 // transaction runs one PAM transaction for user: pam_authenticate when
 // authenticate is set, then pam_acct_mgmt.
 func (b *Backend) transaction(user, password, rhost string, authenticate bool) error {
@@ -112,11 +125,11 @@ func (b *Backend) transaction(user, password, rhost string, authenticate bool) e
 		const flags = pam.Silent | pam.DisallowNullAuthtok
 		if authenticate {
 			if err := tx.Authenticate(flags); err != nil {
-				return fmt.Errorf("pam: user %q: authenticate: %v%s", user, err, c.detail())
+				return fmt.Errorf("pam: user %q: authenticate: %w%s", user, err, c.detail())
 			}
 		}
 		if err := tx.AcctMgmt(flags); err != nil {
-			return fmt.Errorf("pam: user %q: account: %v%s", user, err, c.detail())
+			return fmt.Errorf("pam: user %q: account: %w%s", user, err, c.detail())
 		}
 		return checkUser(tx, user)
 	})
@@ -131,7 +144,7 @@ func (b *Backend) withTx(user, rhost string, conv pam.ConversationHandler, fn fu
 	defer runtime.UnlockOSThread()
 	tx, err := pam.Start(b.service, user, conv)
 	if err != nil {
-		return fmt.Errorf("pam: start %q: %v", b.service, err)
+		return fmt.Errorf("pam: start %q: %w", b.service, startError{err})
 	}
 	defer func() {
 		if endErr := tx.End(); endErr != nil && err == nil {
@@ -163,6 +176,16 @@ type conversation struct {
 }
 
 var errPrompt = errors.New("pam: unexpected prompt")
+
+// ErrStart is wrapped by the error of a transaction that PAM could not
+// start (no such service, a broken stack).
+var ErrStart = errors.New("pam: cannot start")
+
+// startError is PAM's error from pam_start; it is ErrStart.
+type startError struct{ error }
+
+func (startError) Is(target error) bool { return target == ErrStart }
+func (e startError) Unwrap() error      { return e.error }
 
 // maxMsgs bounds the PAM messages kept for the log.
 const maxMsgs = 4

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"postern/auth"
+	"postern/auth/checkpass"
+	"postern/auth/pam"
+	"postern/internal/testenv"
+)
+
+// build builds postern-login into a temporary directory.
+func build(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "postern-login")
+	if out, err := exec.Command("go", "build", "-o", p, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return p
+}
+
+func run(t *testing.T, stdin string, name string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+}
+
+// installService installs /etc/pam.d/postern from dist/ if it is missing,
+// and removes it afterwards only in that case.
+func installService(t *testing.T) {
+	t.Helper()
+	const dst = "/etc/pam.d/" + pam.DefaultService
+	if _, err := os.Stat(dst); err == nil {
+		return
+	}
+	if _, err := os.Stat("/etc/pam.d/common-auth"); err != nil {
+		testenv.Lacking(t, "/etc/pam.d/common-auth: %v", err)
+	}
+	src, err := os.ReadFile("../dist/pam.d/postern")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Remove(dst) })
+}
+
+// newUser creates a system user ptloginNNNN with password pw and a home
+// directory, and removes it when the test ends.
+func newUser(t *testing.T, pw string) string {
+	t.Helper()
+	for _, tool := range []string{"useradd", "userdel", "chpasswd", "chage"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			testenv.Lacking(t, "%s: %v", tool, err)
+		}
+	}
+	var name string
+	for i := 0; ; i++ {
+		name = fmt.Sprintf("ptlogin%04d", rand.IntN(10000))
+		if _, err := user.Lookup(name); err != nil {
+			break
+		}
+		if i > 20 {
+			t.Fatal("no free ptloginNNNN user name")
+		}
+	}
+	home := t.TempDir()
+	run(t, "", "useradd", "-M", "-d", home, "-G", "mail", "-s", "/usr/sbin/nologin", name)
+	t.Cleanup(func() {
+		if out, err := exec.Command("userdel", name).CombinedOutput(); err != nil {
+			t.Errorf("userdel %s: %v\n%s", name, err, out)
+		}
+	})
+	run(t, name+":"+pw+"\n", "chpasswd")
+	return name
+}
+
+// TestProgram runs the built program, as the root room does, for a real
+// user through the real PAM stack: each answer's exit status, and the
+// refusals' texts equal to those of auth/pam in process (the audit lines
+// quote them).
+func TestProgram(t *testing.T) {
+	testenv.NeedRoot(t)
+	installService(t)
+	c := &checkpass.Client{Path: build(t)}
+	const pw = "Corr3ct hörse"
+	name := newUser(t, pw)
+	inproc := pam.New("", "")
+	helper := checkpass.NewPAM(c, "", "")
+
+	status := func(want int, op string, fields ...string) {
+		t.Helper()
+		st, out, err := c.Run(pam.DefaultService, op, fields...)
+		if err != nil || st != want {
+			t.Errorf("postern-login pam %s %s = %d, %v (%q), want %d", op, fields[0], st, err, out, want)
+		}
+	}
+	status(checkpass.StatusOK, checkpass.OpAuth, name, pw, "192.0.2.1")
+	status(checkpass.StatusRefused, checkpass.OpAuth, name, pw+"x", "192.0.2.1")
+	status(checkpass.StatusRefused, checkpass.OpAuth, "ptnosuchuser", pw, "")
+	status(checkpass.StatusOK, checkpass.OpAccount, name)
+
+	a, err := helper.AuthenticateFrom(name, pw, "192.0.2.1")
+	if want, werr := inproc.AuthenticateFrom(name, pw, "192.0.2.1"); err != nil || werr != nil || fmt.Sprint(a) != fmt.Sprint(want) {
+		t.Errorf("AuthenticateFrom through postern-login = %+v, %v, want %+v, %v as in process", a, err, want, werr)
+	}
+	_, err = helper.Authenticate(name, pw+"x")
+	_, werr := inproc.Authenticate(name, pw+"x")
+	if err == nil || werr == nil || err.Error() != werr.Error() || !errors.Is(err, auth.ErrFailed) {
+		t.Errorf("Authenticate(bad) through postern-login = %v, want %v as in process", err, werr)
+	}
+
+	// An expired password must be changed (pam_acct_mgmt:
+	// PAM_NEW_AUTHTOK_REQD); the change goes through.
+	run(t, "", "chage", "-d", "0", name)
+	status(checkpass.StatusMustChange, checkpass.OpAuth, name, pw, "")
+	if err := helper.ChangePassword(name, pw, "N3w p4ssword!", "192.0.2.1"); err != nil {
+		t.Errorf("ChangePassword through postern-login = %v", err)
+	}
+	status(checkpass.StatusOK, checkpass.OpAuth, name, "N3w p4ssword!", "")
+	status(checkpass.StatusRefused, checkpass.OpAuth, name, pw, "")
+
+	// An expired account is refused: pam_unix says PAM_ACCT_EXPIRED
+	// (StatusUnusable), which Debian's common-account turns into
+	// pam_deny's PAM_AUTH_ERR (StatusRefused).
+	run(t, "", "chage", "-E", "0", name)
+	for _, op := range []string{checkpass.OpAuth, checkpass.OpAccount} {
+		f := []string{name, "N3w p4ssword!", ""}
+		if op == checkpass.OpAccount {
+			f = f[:1]
+		}
+		if st, out, err := c.Run(pam.DefaultService, op, f...); err != nil || st != checkpass.StatusUnusable && st != checkpass.StatusRefused {
+			t.Errorf("postern-login pam %s of an expired account = %d, %v (%q), want StatusUnusable or StatusRefused", op, st, err, out)
+		}
+	}
+	_, err = helper.Lookup(name)
+	_, werr = inproc.Lookup(name)
+	if err == nil || werr == nil || err.Error() != werr.Error() {
+		t.Errorf("Lookup(expired) through postern-login = %v, want %v as in process", err, werr)
+	}
+
+	// A service that does not exist is an internal error, not a refusal.
+	if st, _, err := c.Run("ptnosuchservice", checkpass.OpAuth, name, pw, ""); err != nil || st == checkpass.StatusOK {
+		t.Errorf("postern-login pam ptnosuchservice auth = %d, %v, want a failure", st, err)
+	}
+}
+
+// TestLookup resolves users through the program's name service.
+func TestLookup(t *testing.T) {
+	c := &checkpass.Client{Path: build(t)}
+	e, err := c.Lookup("root")
+	if err != nil || e.UID != 0 || e.GID != 0 || e.Home != "/root" {
+		t.Errorf("Lookup(root) = %+v, %v, want uid 0, gid 0, /root", e, err)
+	}
+	st, out, err := c.Run("", checkpass.OpLookup, "ptnosuchuser")
+	if err != nil || st != checkpass.StatusNoUser {
+		t.Errorf("lookup ptnosuchuser = %d, %v (%q), want StatusNoUser", st, err, out)
+	}
+	if os.Geteuid() == 0 {
+		name := newUser(t, "pw")
+		u, _ := user.Lookup(name)
+		e, err := c.Lookup(name)
+		if err != nil || fmt.Sprint(e.UID) != u.Uid || e.Home != u.HomeDir || len(e.Groups) != 2 {
+			t.Errorf("Lookup(%s) = %+v, %v, want passwd's uid %s, home %s, its group and mail", name, e, err, u.Uid, u.HomeDir)
+		}
+	}
+}
