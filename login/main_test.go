@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"os/user"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -175,5 +177,41 @@ func TestLookup(t *testing.T) {
 		if err != nil || fmt.Sprint(e.UID) != u.Uid || e.Home != u.HomeDir || len(e.Groups) != 2 {
 			t.Errorf("Lookup(%s) = %+v, %v, want passwd's uid %s, home %s, its group and mail", name, e, err, u.Uid, u.HomeDir)
 		}
+	}
+}
+
+// TestHugePageHint checks that the password hash's region gets the huge
+// page hint (hugepages.go): a yescrypt check through the real PAM stack,
+// under strace, marks a mapping of 16 MB or more MADV_HUGEPAGE, and a
+// small anonymous one is left alone.
+func TestHugePageHint(t *testing.T) {
+	testenv.NeedRoot(t)
+	if _, err := exec.LookPath("strace"); err != nil {
+		testenv.Lacking(t, "strace: %v", err)
+	}
+	installService(t)
+	const pw = "Y3scrypt hash"
+	name := newUser(t, pw)
+	if b, err := os.ReadFile("/etc/shadow"); err != nil || !strings.Contains(string(b), "\n"+name+":$y$") {
+		testenv.Lacking(t, "%s's password is not a yescrypt hash ($y$): see ENCRYPT_METHOD in /etc/login.defs", name)
+	}
+	cmd := exec.Command("strace", "-f", "-e", "trace=madvise", "-o", "/dev/stderr", build(t), "pam", pam.DefaultService, checkpass.OpAuth)
+	cmd.Stdin = strings.NewReader(name + "\x00" + pw + "\x00\x00")
+	cmd.Env = []string{}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("strace postern-login pam %s auth: %v\n%s", pam.DefaultService, err, out)
+	}
+	big := regexp.MustCompile(`madvise\(0x[0-9a-f]+, ([0-9]+), MADV_HUGEPAGE\) = 0`)
+	found := false
+	for _, m := range big.FindAllSubmatch(out, -1) {
+		n, _ := strconv.Atoi(string(m[1]))
+		if n < 2<<20 {
+			t.Errorf("a mapping of %d bytes got MADV_HUGEPAGE, want only those of 2 MB or more", n)
+		}
+		found = found || n >= 16<<20
+	}
+	if !found {
+		t.Errorf("no mapping of 16 MB or more was marked MADV_HUGEPAGE during a yescrypt check:\n%s", out)
 	}
 }
