@@ -232,3 +232,35 @@ func TestRequestBinaryPrefault(t *testing.T) {
 		t.Errorf("%s populated %d pages before it started, want the %d its relocations write to:\n%s", bin, got, len(want), bytes.Join(lines, []byte("\n")))
 	}
 }
+
+// hugePageHint matches strace's line for madvise(addr, len, MADV_HUGEPAGE).
+var hugePageHint = regexp.MustCompile(`madvise\((0x[0-9a-f]+), ([0-9]+), MADV_HUGEPAGE\) = 0`)
+
+// TestRequestBinaryHugePages checks that the request binary's own mmap
+// (privdrop/rtenv/hugepages.c) replaced the C library's: under strace, the
+// Go heap, mapped through it, is marked MADV_HUGEPAGE before use, and no
+// mapping under 2 MB is.
+func TestRequestBinaryHugePages(t *testing.T) {
+	if runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64" {
+		t.Skip("the mmap of privdrop/rtenv/hugepages.c is x86-64's and arm64's")
+	}
+	bin := requestBinary(t)
+	if _, err := exec.LookPath("strace"); err != nil {
+		testenv.Lacking(t, "strace: %v", err)
+	}
+	out, err := exec.Command("strace", "-f", "-e", "trace=madvise", bin, "-version").CombinedOutput()
+	if err != nil {
+		t.Fatalf("strace %s -version: %v\n%s", bin, err, out)
+	}
+	n := 0
+	for _, m := range hugePageHint.FindAllSubmatch(out, -1) {
+		size, _ := strconv.Atoi(string(m[2]))
+		if size < 2<<20 {
+			t.Errorf("a mapping of %d bytes was marked MADV_HUGEPAGE, want only those of 2 MB or more", size)
+		}
+		n++
+	}
+	if n == 0 {
+		t.Errorf("%s marked no mapping MADV_HUGEPAGE:\n%s", bin, out)
+	}
+}
