@@ -53,6 +53,7 @@ type suite struct {
 	tmp       string // root of everything, mode 0755
 	cgiDir    string // ScriptAlias target holding the setuid binary
 	binary    string // the installed program
+	helper    string // postern-helper, its path compiled into the binary
 	confPath  string // the configuration file compiled into the binary
 	baseConf  string // the configuration the tests restore after changing it
 	apacheDir string
@@ -196,9 +197,22 @@ func moduleRoot() (string, error) {
 	}
 }
 
+// buildBinary builds the setuid program and postern-helper as make
+// does (the helper static, without cgo), the helper's path compiled into
+// the program.
 func buildBinary() error {
-	cmd := exec.Command("go", "build", "-trimpath", "-tags", "sqlite_fts5",
-		"-ldflags", "-X postern/config.Path="+env.confPath,
+	env.helper = filepath.Join(env.tmp, "libexec", "postern-helper")
+	cmd := exec.Command("go", "build", "-trimpath", "-buildmode=pie", "-o", env.helper, "./helper")
+	cmd.Dir = env.root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build ./helper: %v\n%s", err, out)
+	}
+	if err := os.Chmod(filepath.Dir(env.helper), 0o755); err != nil {
+		return err
+	}
+	cmd = exec.Command("go", "build", "-trimpath", "-tags", "sqlite_fts5",
+		"-ldflags", "-X postern/config.Path="+env.confPath+" -X postern/config.DefaultHelper="+env.helper,
 		"-o", env.binary, "./cgi")
 	cmd.Dir = env.root
 	if out, err := cmd.CombinedOutput(); err != nil {

@@ -53,6 +53,20 @@ func TestRuns(t *testing.T) {
 		{"GET", "/keys/", RunsNothing},
 		{"POST", "/logout", RunsGnuPG}, // a passphrase remembered for the session
 		{"GET", "/logout", RunsNothing},
+		// postern-helper: the passkey ceremonies' answers, the lookups.
+		{"POST", "/passkey", RunsHelper},
+		{"POST", "/passkey-step", RunsHelper},
+		{"POST", "/passkey-login", RunsHelper},
+		{"GET", "/passkey-challenge", RunsNothing}, // the options only
+		{"GET", "/security", RunsNothing},          // draws a registration's challenge
+		{"GET", "/totp-login", RunsNothing},        // draws an assertion's challenge
+		{"POST", "/totp-login", RunsNothing},
+		{"GET", "/passkey", RunsNothing},
+		{"GET", "/complete", RunsHelper},
+		{"HEAD", "/complete", RunsHelper},
+		{"GET", "/directory", RunsHelper},
+		{"POST", "/directory", RunsNothing},
+		{"GET", "/compose", RunsNothing}, // never waits for the directory
 	}
 	for _, tt := range tests {
 		r := &Request{Method: tt.method, Path: tt.path}
@@ -223,7 +237,7 @@ func TestRunRulesReal(t *testing.T) {
 // TestSiteProgram: a kind the site has not set up runs nothing.
 func TestSiteProgram(t *testing.T) {
 	on := config.Default()
-	on.Crypto, on.FilterLanguage, on.LearnSpam = true, "sieve", "/usr/bin/sa-learn --spam"
+	on.Crypto, on.FilterLanguage, on.LearnSpam, on.WebAuthn = true, "sieve", "/usr/bin/sa-learn --spam", true
 	off := config.Default()
 	off.Crypto, off.FilterLanguage, off.LearnSpam, off.LearnHam = false, "none", "", ""
 	for _, tt := range []struct {
@@ -237,6 +251,8 @@ func TestSiteProgram(t *testing.T) {
 		{"/decrypt", RunsGnuPG, RunsNothing},
 		{"/logout", RunsGnuPG, RunsNothing}, // crypto off: logout runs nothing
 		{"/keys/generate", RunsGnuPG, RunsNothing},
+		{"/passkey-step", RunsHelper, RunsNothing}, // webauthn = no
+		{"/passkey", RunsHelper, RunsNothing},
 		{"/action", RunsNothing, RunsNothing},
 	} {
 		req := &Request{Method: "POST", Path: tt.path}
