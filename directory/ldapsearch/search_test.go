@@ -9,10 +9,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"postern/directory"
+	"postern/internal/helpertest"
 	"postern/internal/slapdtest"
 )
 
@@ -320,4 +322,23 @@ func BenchmarkSearch(b *testing.B) {
 			b.Fatalf("Search: %v, %v", r, err)
 		}
 	}
+}
+
+// BenchmarkSearchHelper is BenchmarkSearch as a request does it: the
+// request side's directory.Search running the real postern-helper.
+// helper-minflt/op is the helper's page faults.
+func BenchmarkSearchHelper(b *testing.B) {
+	s := slapdtest.Start(b, entries+"\n"+many(200))
+	c := &directory.Config{URI: s.URI, Base: slapdtest.Suffix, Filter: directory.DefaultFilter, Attributes: directory.DefaultAttributes,
+		SizeLimit: 20, Timeout: directory.DefaultTimeout, Helper: helpertest.Build(b)}
+	var before, after syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &before)
+	for b.Loop() {
+		r, err := directory.Search(context.Background(), c, "many 1")
+		if err != nil || len(r.Entries) == 0 {
+			b.Fatalf("Search: %v, %v", r, err)
+		}
+	}
+	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &after)
+	b.ReportMetric(float64(after.Minflt-before.Minflt)/float64(b.N), "helper-minflt/op")
 }

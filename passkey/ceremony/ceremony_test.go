@@ -12,9 +12,12 @@ import (
 	"errors"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"postern/internal/helperrun"
+	"postern/internal/helpertest"
 	"postern/passkey"
 
 	"github.com/go-webauthn/webauthn/protocol/webauthncbor"
@@ -297,4 +300,32 @@ func BenchmarkVerify(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkVerifyHelper is BenchmarkVerify through the real
+// postern-helper, as a request runs it (exec, pipes, limits): the cost
+// a passkey's second step pays for keeping the library out of the
+// request binary. helper-minflt/op is the helper's page faults.
+func BenchmarkVerifyHelper(b *testing.B) {
+	t := b
+	k := newSoftKey(t, true)
+	rp, s := registered(t, k)
+	path := helpertest.Build(b)
+	rp.Run = func(ctx context.Context, in []byte) ([]byte, error) {
+		return helperrun.Run(ctx, path, "passkey", in, passkey.HelperTimeout, passkey.MaxHelperAnswerBytes)
+	}
+	creds, _ := s.List()
+	var before, after syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &before)
+	for b.Loop() {
+		opts, sd, err := rp.BeginLogin("bob", creds)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := rp.Verify(s, "bob", sd, k.get(t, challengeOf(t, opts), testOrigin)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &after)
+	b.ReportMetric(float64(after.Minflt-before.Minflt)/float64(b.N), "helper-minflt/op")
 }
