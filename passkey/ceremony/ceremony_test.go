@@ -305,7 +305,8 @@ func BenchmarkVerify(b *testing.B) {
 // BenchmarkVerifyHelper is BenchmarkVerify through the real
 // postern-helper, as a request runs it (exec, pipes, limits): the cost
 // a passkey's second step pays for keeping the library out of the
-// request binary. helper-minflt/op is the helper's page faults.
+// request binary. helper-minflt/op and helper-cpu-ms/op are the
+// helper's page faults and CPU time.
 func BenchmarkVerifyHelper(b *testing.B) {
 	t := b
 	k := newSoftKey(t, true)
@@ -328,4 +329,6 @@ func BenchmarkVerifyHelper(b *testing.B) {
 	}
 	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &after)
 	b.ReportMetric(float64(after.Minflt-before.Minflt)/float64(b.N), "helper-minflt/op")
+	cpu := time.Duration(after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano())
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "helper-cpu-ms/op")
 }
