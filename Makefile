@@ -144,7 +144,7 @@ repro-check:
 	$(if $(filter yes,$(REPRO_FRESH)),GOCACHE="$$tmp/gocache") $(MAKE) -s -C "$$tmp/b/elsewhere" postern postern-helper VERSION=$(VERSION) && \
 	cmp "$$tmp/a/postern" "$$tmp/b/elsewhere/postern" && \
 	cmp "$$tmp/a/postern-helper" "$$tmp/b/elsewhere/postern-helper" && \
-	echo "repro-check: two builds of $(VERSION) are identical ($$(sha256sum <"$$tmp/a/postern" | cut -c1-16))"
+	echo "repro-check: two builds of $(VERSION) are identical ($$(sha256sum <"$$tmp/a/postern" | cut -c1-16), postern-helper $$(sha256sum <"$$tmp/a/postern-helper" | cut -c1-16))"
 
 FUZZTIME ?= 20s
 fuzz:
