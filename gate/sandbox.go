@@ -199,10 +199,10 @@ func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account, prog Pr
 //     drop, and a rule needs an existing path), or when Landlock failed:
 //     sandboxUser tries after the drop;
 //   - true for a request that runs a set-ID capable program (any kind
-//     but GnuPG, with or without GnuPG) in those cases, logged: after the
-//     drop Landlock would need no_new_privs, and that would stop a set-ID
-//     program. A request that runs GnuPG alone is treated as any other
-//     (GnuPG has no set-ID program). When the user's GnuPG home does not
+//     but GnuPG and the helper, with or without them) in those cases,
+//     logged: after the drop Landlock would need no_new_privs, and that
+//     would stop a set-ID program. A request that runs GnuPG or
+//     postern-helper alone is treated as any other (neither is set-ID). When the user's GnuPG home does not
 //     exist yet, a request that runs GnuPG besides another kind gets no
 //     rule for it (a rule needs an existing path): GnuPG then cannot make
 //     it, and finds no key.
@@ -244,8 +244,9 @@ func sandboxAsRoot(cfg *config.Config, cfgPath string, acct *auth.Account, runs 
 // siteProgram is what req may run on this site: Request.Runs without the
 // kinds the site has not set up (crypto = no; filter_language neither
 // sieve nor maildrop; no learn command; postern-helper for a lookup
-// without directory_uri, for a passkey ceremony with webauthn = no). A request left with none is
-// sandboxed like any other, with nothing executable.
+// without directory_uri, for a passkey ceremony with webauthn = no). A
+// request left with none is sandboxed like any other, with nothing
+// executable.
 func siteProgram(cfg *config.Config, req *Request) Program {
 	p := req.Runs()
 	if !cfg.Crypto {
