@@ -86,6 +86,7 @@ func TestRunRulesKinds(t *testing.T) {
 	acct := &auth.Account{User: "alice", Home: "/home/alice", Maildir: "/home/alice/Maildir"}
 	comp := runRules(cfg, "/etc/postern/postern.conf", acct, RunsCompiler)
 	learn := runRules(cfg, "/etc/postern/postern.conf", acct, RunsLearner)
+	helper := runRules(cfg, "/etc/postern/postern.conf", acct, RunsHelper)
 	for _, tt := range []struct {
 		name      string
 		list      []string
@@ -99,6 +100,10 @@ func TestRunRulesKinds(t *testing.T) {
 		{"learner Exec", learn.Exec, []string{"/usr/bin/sa-learn", "/usr/bin/rspamc"}, []string{"/usr/bin/sievec", cfg.Wrapper()}},
 		{"learner RW", learn.RW, []string{"/home/alice"}, nil},
 		{"learner RO", learn.RO, []string{"/usr/share/perl5", "/etc/spamassassin"}, nil},
+		{"learner Exec", learn.Exec, nil, []string{config.DefaultHelper}},
+		// postern-helper alone: no loader, no library, no program's runtime.
+		{"helper Exec", helper.Exec, []string{config.DefaultHelper}, []string{"/usr/bin/sievec", "/usr/bin/sa-learn", cfg.Wrapper()}},
+		{"helper RO", helper.RO, nil, []string{"/usr/lib", "/lib", "/etc/ld.so.cache", "/etc/passwd"}},
 	} {
 		for _, w := range tt.want {
 			if !slices.Contains(tt.list, w) {
@@ -110,6 +115,9 @@ func TestRunRulesKinds(t *testing.T) {
 				t.Errorf("%s = %q, has %s", tt.name, tt.list, n)
 			}
 		}
+	}
+	if len(helper.Exec) != 1 || !helper.RestrictTCP {
+		t.Errorf("runRules(helper) = Exec %q, RestrictTCP %v; want the helper alone, no TCP", helper.Exec, helper.RestrictTCP)
 	}
 	// Nothing configured: nothing to execute.
 	cfg.FilterLanguage, cfg.LearnSpam, cfg.LearnHam = "none", "", ""
