@@ -21,7 +21,8 @@ DESTDIR    ?=
 GO         ?= go
 CONFIG     := $(SYSCONFDIR)/postern/postern.conf
 LDFLAGS    := -X postern/config.Path=$(CONFIG) -X main.version=$(VERSION) \
-              -X postern/config.DefaultWrapper=$(LIBEXECDIR)/postern-sendmail
+              -X postern/config.DefaultWrapper=$(LIBEXECDIR)/postern-sendmail \
+              -X postern/config.DefaultHelper=$(LIBEXECDIR)/postern-helper
 LDFLAGS    += -X postern/config.LoginHelper=$(LIBEXECDIR)/postern-login
 # A position-independent executable: ASLR for the setuid program (and
 # Debian's hardening checks).
@@ -67,18 +68,18 @@ APT_TEST   += libnss-extrausers
 # The entry point's madvise calls, seen by build/TestRequestBinaryPrefault.
 APT_TEST   += strace
 
-.PHONY: all build demo check test unit e2e fuzz vet fmt-check man-check deps deps-apt deps-build deps-go deps-npm install postern-for-install uninstall clean bench bench-prepare repro-check install-check deb
+.PHONY: all build demo check test unit e2e fuzz vet fmt-check man-check deps deps-apt deps-build deps-go deps-npm install postern-for-install helper-for-install uninstall clean bench bench-prepare repro-check install-check deb
 .PHONY: login-for-install
 
 all: build
 
-build: postern postern-login
+build: postern postern-login postern-helper
 
 # The build writes the paths it compiled in next to the program, in the
 # form of `postern -version`'s lines after the first: make install compares
 # them with the paths it installs to.
 BUILDPATHS = printf '%s\n' "config: $(CONFIG)" "wrapper: $(LIBEXECDIR)/postern-sendmail" \
-	"login: $(LIBEXECDIR)/postern-login"
+	"login: $(LIBEXECDIR)/postern-login" "helper: $(LIBEXECDIR)/postern-helper"
 
 # A failed build names the Debian packages it lacks (cgo needs gcc and the
 # PAM and libcrypt headers), if that is why.
@@ -95,6 +96,17 @@ POSTERN_OUT ?= postern
 postern-login: FORCE
 	CGO_ENABLED=1 $(GO) build $(GOFLAGS_BUILD) -o $@ ./login || { sh build/apt-deps.sh -n $(APT_BUILD); exit 1; }
 FORCE:
+
+# postern-helper (helper/doc.go): the passkey ceremonies and the
+# directory's lookups, out of the request binary. Static and without cgo,
+# so that the requests that run it need no loader or library in their
+# sandbox; it has no path compiled in. Not a PIE: Go links a PIE without
+# cgo only as a dynamic program (PT_INTERP, the loader relocating 750 KB
+# of .data.rel.ro at every run: 175 more page faults a run, measured),
+# and a static-pie needs the external linker, that is cgo. Go is memory
+# safe, so ASLR of the helper's own image adds little.
+postern-helper: FORCE
+	CGO_ENABLED=0 $(GO) build -trimpath -buildvcs=false -buildmode=exe -o $@ ./helper
 
 # The demo installs the build's Debian packages first (as root; as another
 # user it names the apt-get command and stops). PORT chooses the port;
@@ -163,11 +175,12 @@ repro-check:
 	  { git ls-files -co --exclude-standard 2>/dev/null || find . -type f -not -path './.git/*'; } | \
 	    grep -v '^e2e/browser/node_modules/' | tar -cf - -T - | tar -xf - -C "$$tmp/$$d"; \
 	done && \
-	$(MAKE) -s -C "$$tmp/a" postern postern-login VERSION=$(VERSION) && \
-	$(if $(filter yes,$(REPRO_FRESH)),GOCACHE="$$tmp/gocache") $(MAKE) -s -C "$$tmp/b/elsewhere" postern postern-login VERSION=$(VERSION) && \
+	$(MAKE) -s -C "$$tmp/a" postern postern-login postern-helper VERSION=$(VERSION) && \
+	$(if $(filter yes,$(REPRO_FRESH)),GOCACHE="$$tmp/gocache") $(MAKE) -s -C "$$tmp/b/elsewhere" postern postern-login postern-helper VERSION=$(VERSION) && \
 	cmp "$$tmp/a/postern" "$$tmp/b/elsewhere/postern" && \
 	cmp "$$tmp/a/postern-login" "$$tmp/b/elsewhere/postern-login" && \
-	echo "repro-check: two builds of $(VERSION) are identical ($$(sha256sum <"$$tmp/a/postern" | cut -c1-16))"
+	cmp "$$tmp/a/postern-helper" "$$tmp/b/elsewhere/postern-helper" && \
+	echo "repro-check: two builds of $(VERSION) are identical ($$(sha256sum <"$$tmp/a/postern" | cut -c1-16), postern-helper $$(sha256sum <"$$tmp/a/postern-helper" | cut -c1-16))"
 
 FUZZTIME ?= 20s
 fuzz:
@@ -216,7 +229,12 @@ login-for-install:
 	  else echo "install: there is no ./postern-login and $(GO) is not in PATH to build it; run make first" >&2; exit 1; fi; \
 	fi
 
-install: postern-for-install login-for-install
+# postern-helper has no path compiled in: install builds it when missing.
+helper-for-install:
+	@[ -f postern-helper ] || { command -v $(GO) >/dev/null 2>&1 && $(MAKE) --no-print-directory postern-helper; } || \
+	  { echo "install: there is no ./postern-helper and $(GO) is not in PATH to build it; run make (as a user with Go), then install" >&2; exit 1; }
+
+install: postern-for-install login-for-install helper-for-install
 	install -d $(DESTDIR)$(CGIBINDIR) $(DESTDIR)$(SYSCONFDIR)/postern $(DESTDIR)$(SYSCONFDIR)/pam.d \
 	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(addprefix $(DESTDIR)$(DATADIR)/,apache lighttpd nginx)
 ifeq ($(SETUID),yes)
@@ -252,10 +270,12 @@ endif
 ifneq ($(WRAPPERMAN),)
 	install -m 0644 $(WRAPPERMAN) $(DESTDIR)$(MANDIR)/man8/postern-sendmail.8
 endif
+	install -d $(DESTDIR)$(LIBEXECDIR)
+	install -m 0755 postern-helper $(DESTDIR)$(LIBEXECDIR)/postern-helper
 
 # The configuration and PAM files go only when they are the shipped ones.
 uninstall:
-	rm -f $(DESTDIR)$(CGIBINDIR)/postern $(DESTDIR)$(LIBEXECDIR)/postern-sendmail $(DESTDIR)$(LIBEXECDIR)/postern-login \
+	rm -f $(DESTDIR)$(CGIBINDIR)/postern $(DESTDIR)$(LIBEXECDIR)/postern-sendmail $(DESTDIR)$(LIBEXECDIR)/postern-login $(DESTDIR)$(LIBEXECDIR)/postern-helper \
 	  $(DESTDIR)$(MANDIR)/man5/postern.conf.5 $(DESTDIR)$(MANDIR)/man8/postern.8 $(DESTDIR)$(MANDIR)/man8/postern-sendmail.8
 	@for f in $(CONFIG):postern.conf $(SYSCONFDIR)/pam.d/postern:pam.d-postern \
 	  $(foreach f,$(F2B),$(SYSCONFDIR)/fail2ban/$(f)/postern.conf:fail2ban/$(f)/postern.conf); do \
@@ -273,13 +293,14 @@ uninstall:
 # install and uninstall into a staging DESTDIR: every file arrives, the
 # program setuid, a changed configuration survives install and uninstall,
 # and nothing else is left.
-install-check: postern postern-login
+install-check: postern postern-login postern-helper
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && d="$$tmp/root" && \
 	$(MAKE) -s install DESTDIR="$$d" >/dev/null && \
 	for f in $(CGIBINDIR)/postern $(CONFIG) $(SYSCONFDIR)/pam.d/postern $(MANDIR)/man8/postern.8 \
 	  $(MANDIR)/man5/postern.conf.5 $(addprefix $(DATADIR)/,$(SNIPPETS)) \
 	  $(if $(WRAPPER),$(LIBEXECDIR)/postern-sendmail) $(if $(WRAPPERMAN),$(MANDIR)/man8/postern-sendmail.8) \
 	  $(LIBEXECDIR)/postern-login \
+	  $(LIBEXECDIR)/postern-helper \
 	  $(foreach f,$(F2B),$(SYSCONFDIR)/fail2ban/$(f)/postern.conf $(DATADIR)/fail2ban/$(f)/postern.conf); do \
 	  test -f "$$d$$f" || { echo "install-check: $$f not installed"; exit 1; }; \
 	done && \
@@ -337,7 +358,7 @@ deb:
 	cp "$$tmp"/*.deb "$$tmp"/*.buildinfo "$$tmp"/*.changes $(DEBOUT)/ && ls -l $(DEBOUT)
 
 clean:
-	rm -f postern postern.paths postern-login
+	rm -f postern postern.paths postern-login postern-helper
 	rm -rf deb-out
 
 # --- benchmarks (not part of check) ---------------------------------------

@@ -82,7 +82,7 @@ var routes = map[string]map[string]handler{
 	"/totp":               {"POST": (*app).totpOp},
 	"/totp/qr":            {"GET": (*app).totpQR},
 	"/totp-login":         {"GET": (*app).totpLoginForm, "POST": (*app).totpLogin},
-	"/passkey":            {"POST": (*app).passkeyOp},
+	gate.PasskeyPath:      {"POST": (*app).passkeyOp},
 	gate.PasskeyStepPath:  {"POST": (*app).passkeyLogin},
 	"/passkey.js":         {"GET": (*app).passkeyJS},
 
@@ -96,7 +96,7 @@ var routes = map[string]map[string]handler{
 	"/contacts/import/confirm": {"POST": (*app).importConfirm},
 	"/contacts/export":         {"GET": (*app).contactsExport},
 	"/contacts/collected":      {"GET": (*app).collectedPage, "POST": (*app).collectedOp},
-	"/complete":                {"GET": (*app).complete},
+	gate.CompletePath:          {"GET": (*app).complete},
 	"/identities":              {"GET": (*app).identitiesList, "POST": (*app).identitiesOp},
 	"/identity":                {"GET": (*app).identityForm, "POST": (*app).identitySave},
 	"/complete.js":             {"GET": (*app).completeJS},

@@ -35,6 +35,7 @@ func Directory(cfg *config.Config) *directory.Config {
 		BindPasswordFile: cfg.DirectoryBindPasswordFile,
 		SizeLimit:        cfg.DirectorySizeLimit,
 		Timeout:          cfg.DirectoryTimeout,
+		Helper:           config.DefaultHelper,
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"postern/auth"
 	"postern/config"
 	"postern/httpcgi"
+	"postern/internal/helpertest"
 	"postern/internal/slapdtest"
 	"postern/maildir"
 )
@@ -41,6 +42,8 @@ mail: anna@example.org
 `)
 	cfg := config.Default()
 	cfg.DirectoryURI, cfg.DirectoryBase = s.URI, slapdtest.Suffix
+	defer func(p string) { config.DefaultHelper = p }(config.DefaultHelper)
+	config.DefaultHelper = helpertest.Build(t)
 	root := t.TempDir()
 	if err := os.Mkdir(filepath.Join(root, "postern"), 0o700); err != nil {
 		t.Fatal(err)

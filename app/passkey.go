@@ -43,7 +43,8 @@ func relyingParty(cfg *config.Config) *passkey.RP {
 	if !cfg.WebAuthn {
 		return nil
 	}
-	rp, err := passkey.New(passkey.Config{ID: cfg.WebAuthnRPID, Origins: cfg.WebAuthnOriginList(), Name: cfg.SiteName})
+	rp, err := passkey.New(passkey.Config{ID: cfg.WebAuthnRPID, Origins: cfg.WebAuthnOriginList(), Name: cfg.SiteName,
+		Helper: config.DefaultHelper})
 	if err != nil {
 		logf("webauthn: %v", err)
 		return nil
@@ -133,6 +134,9 @@ func (a *app) passkeyOp(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 			return a.renderSecurity(w, r, "The passkey was not added: the page was too old. Try again.", nil)
 		}
 		key, err := rp.FinishRegistration(a.acct.User, sd, []byte(f.Get("credential")))
+		if errors.Is(err, passkey.ErrHelper) {
+			return errPasskeyHelper(err)
+		}
 		if err != nil {
 			logf("passkey registration of %s from %s: %v", a.acct.User, a.req.RemoteAddr, err)
 			return a.renderSecurity(w, r, "The passkey was not added: the browser's answer was refused.", nil)
@@ -209,6 +213,10 @@ func (a *app) passkeyLogin(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	if err == nil {
 		used, err = rp.Verify(passkeyStore(), a.acct.User, sd, []byte(r.PostForm.Get("credential")))
 	}
+	if errors.Is(err, passkey.ErrHelper) {
+		// Not the user's failure: nothing was checked, nothing counted.
+		return errPasskeyHelper(err)
+	}
 	if err != nil {
 		reason, history := passkeyReason(err)
 		logf("passkey login of %s from %s: %v", a.acct.User, a.req.RemoteAddr, err)
@@ -225,6 +233,14 @@ func (a *app) passkeyLogin(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 		return a.renderSecondStep(w, r, httpcgi.StatusUnauthorized, false, history)
 	}
 	return a.secondStepDone(w, r, "passkey "+used.Name, "password+passkey")
+}
+
+// errPasskeyHelper is the page of a ceremony whose answer could not be
+// checked (postern-helper missing or failing, package helperrun): 503,
+// and not a failed login.
+func errPasskeyHelper(err error) *httpError {
+	return &httpError{status: httpcgi.StatusServiceUnavailable,
+		public: "Passkeys cannot be checked at the moment. Try again later, or use another way to log in.", err: err}
 }
 
 // passkeyReason is the audit log's reason and the history's reason of a
@@ -298,6 +314,11 @@ func passwordlessDone(e *gate.Entry) int {
 		err := errors.New("webauthn is off")
 		if rp != nil {
 			used, err = rp.VerifyPasswordless(passkeyStore(), acct.User, rp.PasswordlessSession(pl.Challenge, acct.User, pl.Issued), []byte(pl.Credential))
+		}
+		if errors.Is(err, passkey.ErrHelper) {
+			logf("passwordless login of %s from %s: %v", acct.User, req.RemoteAddr, err)
+			httpcgi.Error(w, errPasskeyHelper(err).public, httpcgi.StatusServiceUnavailable)
+			return
 		}
 		if err != nil {
 			reason, history := passkeyReason(err)

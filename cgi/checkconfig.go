@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -127,7 +128,7 @@ func checkValues(cfg *config.Config, sys lookup) (problems, warnings []string) {
 		warnings = append(warnings, sendPathWarnings(cfg, sys)...)
 	}
 	if d := app.Directory(cfg); d != nil {
-		for _, e := range splitErrors(d.Check()) {
+		for _, e := range splitErrors(d.CheckAll(context.Background())) {
 			if e != nil {
 				bad("%v", e)
 			}

@@ -15,6 +15,7 @@ import (
 
 	"postern/config"
 	"postern/directory"
+	"postern/internal/helpertest"
 )
 
 // fakeSystem knows the users www-data, nobody and root, and the files in
@@ -71,6 +72,9 @@ func writeConfFile(t *testing.T, text string) string {
 var postfixPaths = []string{"/usr/sbin/sendmail", "/usr/sbin/postdrop", "/etc/postfix/", "/var/spool/postfix/maildrop/"}
 
 func TestCheckConfig(t *testing.T) {
+	// The directory's DNs and filter are checked by postern-helper.
+	defer func(p string) { config.DefaultHelper = p }(config.DefaultHelper)
+	config.DefaultHelper = helpertest.Build(t)
 	tests := []struct {
 		name       string
 		conf       string
@@ -204,7 +208,7 @@ func TestCommand(t *testing.T) {
 		wantOut    string
 		wantErr    string
 	}{
-		{"version", []string{"-version"}, true, 1000, gate.ExitOK, "postern " + version + "\nconfig: " + config.Path + "\nwrapper: " + config.DefaultWrapper + "\nlogin: " + config.LoginHelper + "\n", ""},
+		{"version", []string{"-version"}, true, 1000, gate.ExitOK, "postern " + version + "\nconfig: " + config.Path + "\nwrapper: " + config.DefaultWrapper + "\nlogin: " + config.LoginHelper + "\nhelper: " + config.DefaultHelper + "\n", ""},
 		// A user may run the setuid binary but not read its configuration.
 		{"check-config as user while setuid", []string{"-check-config"}, true, 1000, gate.ExitCaller, "", "-check-config is for root"},
 		{"check-config as root", []string{"-check-config"}, true, 0, -1, "", ""},

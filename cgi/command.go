@@ -70,5 +70,5 @@ func commandAs(args []string, setuid bool, uid int, cfgPath string, stdout, stde
 // compiled in (-ldflags -X), one "name: path" line each, as the Makefile
 // writes them to postern.paths so that make install can compare them.
 func versionText() string {
-	return fmt.Sprintf("postern %s\nconfig: %s\nwrapper: %s\nlogin: %s\n", version, config.Path, config.DefaultWrapper, config.LoginHelper)
+	return fmt.Sprintf("postern %s\nconfig: %s\nwrapper: %s\nlogin: %s\nhelper: %s\n", version, config.Path, config.DefaultWrapper, config.LoginHelper, config.DefaultHelper)
 }

@@ -100,6 +100,13 @@ func (c *Config) IndexDirFor(user string) string {
 	return filepath.Clean(ForUser(c.IndexDir, user))
 }
 
+// DefaultHelper is where make install puts postern-helper, the program
+// that checks passkey ceremonies and looks up the site's directory for a
+// request (helper/doc.go), set at build time with
+// -ldflags "-X postern/config.DefaultHelper=...". It has no key: the
+// requests that run it may execute that path alone (package gate).
+var DefaultHelper = "/usr/local/libexec/postern/postern-helper"
+
 // DefaultWrapper is where make install puts the sendmail wrapper
 // (LIBEXECDIR); the Makefile sets it with
 // -ldflags "-X postern/config.DefaultWrapper=...".

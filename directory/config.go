@@ -1,16 +1,12 @@
 package directory
 
 import (
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"net"
 	"net/url"
-	"os"
 	"strings"
 	"time"
-
-	"github.com/go-ldap/ldap/v3"
 )
 
 // Errors callers branch on.
@@ -52,6 +48,9 @@ type Config struct {
 	BindPasswordFile string // its first line is the bind password
 	SizeLimit        int
 	Timeout          time.Duration
+	// Helper is the path of postern-helper (config.DefaultHelper), which
+	// does the lookup; it is not sent to the helper.
+	Helper string `json:"-"`
 }
 
 // Attributes names, for each field of an Entry, the LDAP attribute it is
@@ -109,10 +108,10 @@ func validAttr(s string) bool {
 	return true
 }
 
-// parseURI reads an ldap:// or ldaps:// URI of a host and an optional
+// ParseURI reads an ldap:// or ldaps:// URI of a host and an optional
 // port, nothing more (RFC 4516's DN, attributes and filter parts are
 // this package's keys instead).
-func parseURI(s string) (*url.URL, error) {
+func ParseURI(s string) (*url.URL, error) {
 	u, err := url.Parse(s)
 	if err != nil {
 		return nil, fmt.Errorf("%w: uri %q: %v", ErrConfig, s, err)
@@ -126,40 +125,26 @@ func parseURI(s string) (*url.URL, error) {
 	return u, nil
 }
 
-// address is host:port of u, with the scheme's default port.
-func address(u *url.URL) string {
-	port := u.Port()
-	if port == "" {
-		port = ldap.DefaultLdapPort
-		if u.Scheme == "ldaps" {
-			port = ldap.DefaultLdapsPort
-		}
-	}
-	return net.JoinHostPort(u.Hostname(), port)
-}
-
-// Check reports every reason c cannot work, joined; nil when it can.
-// It reads the CA file, but neither the password file (the lookup reads
-// it as the user) nor the network.
+// Check reports every reason c cannot work that needs no LDAP parsing,
+// joined; nil when it can. The DNs, the filter's syntax and the CA file
+// are the helper's to check (CheckAll). It reads no file and not the
+// network.
 func (c *Config) Check() error {
 	var errs []error
 	if c.URI == "" {
 		return fmt.Errorf("%w: no uri", ErrConfig)
 	}
-	if u, err := parseURI(c.URI); err != nil {
+	if u, err := ParseURI(c.URI); err != nil {
 		errs = append(errs, err)
 	} else if c.StartTLS && u.Scheme == "ldaps" {
 		errs = append(errs, fmt.Errorf("%w: starttls with ldaps://: the connection is TLS already", ErrConfig))
-	} else if err := cleartextBind(c, u); err != nil {
+	} else if err := c.CleartextBind(u); err != nil {
 		errs = append(errs, err)
 	}
-	if _, err := ldap.ParseDN(c.Base); err != nil || strings.TrimSpace(c.Base) == "" {
+	if strings.TrimSpace(c.Base) == "" {
 		errs = append(errs, fmt.Errorf("%w: base %q is not a DN", ErrConfig, c.Base))
 	}
 	if c.BindDN != "" {
-		if _, err := ldap.ParseDN(c.BindDN); err != nil {
-			errs = append(errs, fmt.Errorf("%w: bind DN %q is not a DN", ErrConfig, c.BindDN))
-		}
 		if c.BindPasswordFile == "" {
 			errs = append(errs, fmt.Errorf("%w: a bind DN without a password file", ErrConfig))
 		}
@@ -176,23 +161,71 @@ func (c *Config) Check() error {
 	if c.Timeout <= 0 {
 		errs = append(errs, fmt.Errorf("%w: time limit %v is not positive", ErrConfig, c.Timeout))
 	}
-	if c.CAFile != "" {
-		if _, err := readCAs(c.CAFile); err != nil {
-			errs = append(errs, err)
-		}
-	}
 	return errors.Join(errs...)
 }
 
-// readCAs reads a PEM file of CA certificates.
-func readCAs(path string) (*x509.CertPool, error) {
-	b, err := os.ReadFile(path)
+// CleartextBind refuses a bind password that would cross the network
+// without TLS: a bind DN with an ldap:// URI (u) without StartTLS to a
+// host that is not a loopback address.
+func (c *Config) CleartextBind(u *url.URL) error {
+	if c.BindDN == "" || u.Scheme == "ldaps" || c.StartTLS || loopback(u.Hostname()) {
+		return nil
+	}
+	return fmt.Errorf("%w: refusing to send the bind password to %s without TLS (use ldaps:// or starttls)", ErrConfig, u.Hostname())
+}
+
+// loopback reports whether host is a loopback address or "localhost".
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// List is the attributes to ask for.
+func (a Attributes) List() []string {
+	var out []string
+	for _, s := range []string{a.Name, a.Mail, a.Organisation, a.Phone} {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Plan is a lookup made ready: what the checks that need no LDAP parsing
+// made of the configuration and the user's text.
+type Plan struct {
+	URI        *url.URL
+	Filter     string // BuildFilter's, not yet compiled
+	Attributes Attributes
+}
+
+// Plan checks c for a lookup of text (not empty, at most MaxQuery
+// bytes) and returns what the lookup needs; a configuration that cannot
+// work is ErrConfig.
+func (c *Config) Plan(text string) (*Plan, error) {
+	if len(text) > MaxQuery {
+		return nil, fmt.Errorf("directory: search text longer than %d bytes", MaxQuery)
+	}
+	u, err := ParseURI(c.URI)
 	if err != nil {
-		return nil, fmt.Errorf("%w: CA file: %v", ErrConfig, err)
+		return nil, err
 	}
-	pool := x509.NewCertPool()
-	if !pool.AppendCertsFromPEM(b) {
-		return nil, fmt.Errorf("%w: CA file %s: no PEM certificate", ErrConfig, path)
+	attrs, err := ParseAttributes(c.Attributes)
+	if err != nil {
+		return nil, err
 	}
-	return pool, nil
+	filter, err := BuildFilter(c.Filter, text)
+	if err != nil {
+		return nil, err
+	}
+	if c.SizeLimit < 1 || c.SizeLimit > MaxSizeLimit || c.Timeout <= 0 {
+		return nil, fmt.Errorf("%w: size or time limit out of range", ErrConfig)
+	}
+	if err := c.CleartextBind(u); err != nil {
+		return nil, err
+	}
+	return &Plan{URI: u, Filter: filter, Attributes: attrs}, nil
 }

@@ -1,8 +1,16 @@
 // Package directory is the site's directory: an optional, read-only
 // lookup of people in an LDAP server (RFC 4511) the administrator names
 // in postern.conf, offered to users in compose's completion and on a
-// directory search page. It uses github.com/go-ldap/ldap/v3 for the
-// protocol, the URLs, the filters and the DNs.
+// directory search page. The lookup itself runs in postern-helper
+// (package directory/ldapsearch, with github.com/go-ldap/ldap/v3 for the
+// protocol, the filters and the DNs; helper/doc.go), not in the request
+// binary, which every request maps: this package keeps the
+// configuration, the filter's escaping, and the result, and Search runs
+// `postern-helper directory` with a fixed argv, the request on a pipe
+// (HelperRequest), within Config.Timeout plus HelperMargin and
+// MaxHelperAnswerBytes (package internal/helperrun). A helper that cannot
+// be run, or does not answer, is ErrUnavailable like a directory that
+// does not.
 //
 // # What it does
 //
@@ -30,8 +38,10 @@
 //     against the PEM file Config.CAFile when set; the host name of the
 //     URI must match. There is no switch to turn verification off.
 //   - Filter: Config.Filter is a template in which every "%s" stands for
-//     the user's text, escaped with ldap.EscapeFilter (RFC 4515 section
-//     3: '*', '(', ')', '\', NUL and every byte outside ASCII become \XX),
+//     the user's text, escaped with EscapeFilter (RFC 4515 section 3:
+//     '*', '(', ')', '\', NUL and every byte outside ASCII become \XX;
+//     the library's ldap.EscapeFilter, which ldapsearch's fuzz test
+//     holds it to),
 //     so that a search can never change the filter's structure: "*" finds
 //     the people whose name starts with a star, not everyone (an LDAP
 //     injection). BuildFilter is that step alone.
@@ -52,8 +62,9 @@
 // limit is not a failure: Result.Truncated says so. A configuration
 // that cannot work (a URI that does not parse, a base that is not a
 // DN, a filter that does not compile, an attribute map without mail)
-// is reported by Config.Check, which -check-config runs, and wraps
-// ErrConfig.
+// wraps ErrConfig: Config.Check reports what needs no LDAP parsing,
+// Config.CheckAll (which -check-config runs) the rest too, through the
+// helper.
 //
 // # What it does not do
 //

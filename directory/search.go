@@ -1,22 +1,14 @@
 package directory
 
 import (
-	"bufio"
 	"context"
-	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"math"
-	"net"
-	"net/mail"
-	"net/url"
-	"os"
 	"strings"
 	"time"
-	"unicode/utf8"
 
-	"github.com/go-ldap/ldap/v3"
+	"postern/internal/helperrun"
 )
 
 // Entry is a person found in the directory.
@@ -37,9 +29,49 @@ type Result struct {
 	Skipped int
 }
 
+// The protocol of `postern-helper directory` (helper/doc.go): one
+// HelperRequest on its stdin, one HelperAnswer on its stdout. Package
+// directory/ldapsearch answers it.
+
+// Limits of the exchange with the helper.
+const (
+	// HelperMargin is the time the helper is given beyond
+	// Config.Timeout, which bounds the lookup itself: its start and its
+	// answer.
+	HelperMargin = time.Second
+	// MaxHelperAnswerBytes bounds an answer: MaxSizeLimit entries of
+	// MaxMails addresses and three values of MaxValueBytes, with their
+	// DNs.
+	MaxHelperAnswerBytes = 16 << 20
+)
+
+// Operations of the directory helper.
+const (
+	OpSearch = "search" // look Text up
+	OpCheck  = "check"  // check the configuration (CheckAll), connect nowhere
+)
+
+// HelperRequest is what the helper is asked.
+type HelperRequest struct {
+	Op     string `json:"op"`
+	Config Config `json:"config"`
+	Text   string `json:"text,omitempty"`
+}
+
+// HelperAnswer is what it answers: a Result, or why there is none. Both
+// Unavailable (ErrUnavailable) and Config (ErrConfig, one line a reason)
+// are for the log.
+type HelperAnswer struct {
+	Result      *Result  `json:"result,omitempty"`
+	Unavailable string   `json:"unavailable,omitempty"`
+	Config      []string `json:"config,omitempty"`
+}
+
 // Search looks text up in the directory of c, within c.Timeout (and the
-// deadline of ctx, when sooner). An empty text finds nothing, without
-// connecting.
+// deadline of ctx, when sooner), by running the helper (c.Helper). An
+// empty text finds nothing, without running it. A helper that could not
+// be run or did not answer wraps ErrUnavailable too: the user is told
+// that the directory did not answer, the log says why.
 func Search(ctx context.Context, c *Config, text string) (*Result, error) {
 	text = strings.TrimSpace(text)
 	if len(text) > MaxQuery {
@@ -48,233 +80,57 @@ func Search(ctx context.Context, c *Config, text string) (*Result, error) {
 	if text == "" {
 		return &Result{}, nil
 	}
-	u, err := parseURI(c.URI)
+	if _, err := c.Plan(text); err != nil {
+		return nil, err
+	}
+	a, err := ask(ctx, c, HelperRequest{Op: OpSearch, Config: *c, Text: text}, c.Timeout+HelperMargin)
 	if err != nil {
 		return nil, err
 	}
-	attrs, err := ParseAttributes(c.Attributes)
-	if err != nil {
-		return nil, err
+	if a.Result == nil {
+		return nil, fmt.Errorf("%w: the helper answered no result", ErrUnavailable)
 	}
-	filter, err := BuildFilter(c.Filter, text)
-	if err != nil {
-		return nil, err
+	if len(a.Result.Entries) > c.SizeLimit {
+		return nil, fmt.Errorf("%w: the helper answered %d entries, more than %d", ErrUnavailable, len(a.Result.Entries), c.SizeLimit)
 	}
-	if c.SizeLimit < 1 || c.SizeLimit > MaxSizeLimit || c.Timeout <= 0 {
-		return nil, fmt.Errorf("%w: size or time limit out of range", ErrConfig)
-	}
-	if err := cleartextBind(c, u); err != nil {
-		return nil, err
-	}
-	tc, err := tlsConfig(c, u)
-	if err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithTimeout(ctx, c.Timeout)
-	defer cancel()
-	conn, err := dial(ctx, c, u, tc)
-	if err != nil {
-		return nil, unavailable("connecting to %s: %v", c.URI, err)
-	}
-	defer conn.Close()
-	if err := bind(conn, c); err != nil {
-		return nil, err
-	}
-	deadline, _ := ctx.Deadline()
-	req := ldap.NewSearchRequest(c.Base, ldap.ScopeWholeSubtree, ldap.NeverDerefAliases,
-		c.SizeLimit, int(math.Ceil(time.Until(deadline).Seconds())), false,
-		filter, attrs.list(), nil)
-	req.EnforceSizeLimit = true
-	sr, err := conn.Search(req)
-	truncated := false
-	switch {
-	case err == nil:
-	case ldap.IsErrorWithCode(err, ldap.LDAPResultSizeLimitExceeded), errors.Is(err, ldap.ErrSizeLimitExceeded):
-		truncated = true
-	case ldap.IsErrorWithCode(err, ldap.LDAPResultNoSuchObject):
-		return &Result{}, nil // the base is not there (or not visible): nobody
-	default:
-		return nil, unavailable("searching %s: %v", c.URI, err)
-	}
-	res := &Result{Truncated: truncated}
-	if sr != nil {
-		for _, e := range sr.Entries {
-			if len(res.Entries) == c.SizeLimit {
-				res.Truncated = true
-				break
-			}
-			if en, ok := attrs.entry(e); ok {
-				res.Entries = append(res.Entries, en)
-			} else {
-				res.Skipped++
-			}
-		}
-	}
-	_ = conn.Unbind()
-	return res, nil
+	return a.Result, nil
 }
 
-// unavailable is an ErrUnavailable with what failed.
-func unavailable(format string, args ...any) error {
-	return fmt.Errorf("%w: "+format, append([]any{ErrUnavailable}, args...)...)
-}
-
-// dial connects to u, TLS from the start for ldaps://, and sets ctx's
-// deadline on the connection, so that no later step (StartTLS, bind,
-// search) can outlast it.
-func dial(ctx context.Context, c *Config, u *url.URL, tc *tls.Config) (*ldap.Conn, error) {
-	var d net.Dialer
-	raw, err := d.DialContext(ctx, "tcp", address(u))
-	if err != nil {
-		return nil, err
-	}
-	deadline, _ := ctx.Deadline()
-	if err := raw.SetDeadline(deadline); err != nil {
-		raw.Close()
-		return nil, err
-	}
-	nc := raw
-	if u.Scheme == "ldaps" {
-		tlsConn := tls.Client(raw, tc)
-		if err := tlsConn.HandshakeContext(ctx); err != nil {
-			raw.Close()
-			return nil, err
-		}
-		nc = tlsConn
-	}
-	conn := ldap.NewConn(nc, u.Scheme == "ldaps")
-	conn.SetTimeout(time.Until(deadline))
-	conn.Start()
-	if c.StartTLS && u.Scheme == "ldap" {
-		if err := conn.StartTLS(tc); err != nil {
-			conn.Close()
-			return nil, fmt.Errorf("starttls: %w", err)
-		}
-	}
-	return conn, nil
-}
-
-// tlsConfig verifies the server's certificate for u's host against
-// c.CAFile, or the system's roots.
-func tlsConfig(c *Config, u *url.URL) (*tls.Config, error) {
-	tc := &tls.Config{ServerName: u.Hostname(), MinVersion: tls.VersionTLS12}
-	if c.CAFile != "" {
-		pool, err := readCAs(c.CAFile)
-		if err != nil {
-			return nil, err
-		}
-		tc.RootCAs = pool
-	}
-	return tc, nil
-}
-
-// bind binds anonymously, or with c.BindDN and the password of
-// c.BindPasswordFile.
-func bind(conn *ldap.Conn, c *Config) error {
-	if c.BindDN == "" {
-		return nil // an LDAPv3 connection starts anonymous (RFC 4513 5.1)
-	}
-	pw, err := readPassword(c.BindPasswordFile)
-	if err != nil {
+// CheckAll is Check and the helper's checks (ldapsearch.Check): the DNs
+// parse, the filter compiles, the CA file holds certificates. It runs
+// the helper (c.Helper), which connects nowhere; postern -check-config
+// calls it.
+func (c *Config) CheckAll(ctx context.Context) error {
+	if err := c.Check(); err != nil {
 		return err
 	}
-	if err := conn.Bind(c.BindDN, pw); err != nil {
-		return unavailable("binding as %s: %v", c.BindDN, err)
-	}
-	return nil
+	_, err := ask(ctx, c, HelperRequest{Op: OpCheck, Config: *c}, 5*time.Second)
+	return err
 }
 
-// cleartextBind refuses a bind password that would cross the network
-// without TLS: a bind DN with an ldap:// URI without StartTLS to a host
-// that is not a loopback address.
-func cleartextBind(c *Config, u *url.URL) error {
-	if c.BindDN == "" || u.Scheme == "ldaps" || c.StartTLS || loopback(u.Hostname()) {
-		return nil
-	}
-	return fmt.Errorf("%w: refusing to send the bind password to %s without TLS (use ldaps:// or starttls)", ErrConfig, u.Hostname())
-}
-
-// loopback reports whether host is a loopback address or "localhost".
-func loopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// readPassword returns the first line of path, which must not be empty.
-func readPassword(path string) (string, error) {
-	f, err := os.Open(path)
+// ask runs the helper and reads its answer: ErrConfig, ErrUnavailable.
+func ask(ctx context.Context, c *Config, req HelperRequest, timeout time.Duration) (*HelperAnswer, error) {
+	in, err := json.Marshal(req)
 	if err != nil {
-		return "", fmt.Errorf("%w: bind password file: %v", ErrConfig, err)
+		return nil, fmt.Errorf("directory: %w", err)
 	}
-	defer f.Close()
-	line, err := bufio.NewReader(io.LimitReader(f, MaxPasswordBytes)).ReadString('\n')
-	if err != nil && err != io.EOF {
-		return "", fmt.Errorf("%w: bind password file: %v", ErrConfig, err)
+	out, err := helperrun.Run(ctx, c.Helper, "directory", in, timeout, MaxHelperAnswerBytes)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
 	}
-	line = strings.TrimRight(line, "\r\n")
-	if line == "" {
-		return "", fmt.Errorf("%w: bind password file %s: empty first line", ErrConfig, path)
+	var a HelperAnswer
+	if err := json.Unmarshal(out, &a); err != nil {
+		return nil, fmt.Errorf("%w: the helper's answer: %v", ErrUnavailable, err)
 	}
-	return line, nil
-}
-
-// list is the attributes to ask for.
-func (a Attributes) list() []string {
-	var out []string
-	for _, s := range []string{a.Name, a.Mail, a.Organisation, a.Phone} {
-		if s != "" {
-			out = append(out, s)
+	if len(a.Config) > 0 {
+		var errs []error
+		for _, s := range a.Config {
+			errs = append(errs, fmt.Errorf("%w: %s", ErrConfig, s))
 		}
+		return nil, errors.Join(errs...)
 	}
-	return out
-}
-
-// entry makes an Entry of e, and reports whether it has a usable
-// address.
-func (a Attributes) entry(e *ldap.Entry) (Entry, bool) {
-	en := Entry{
-		DN:           e.DN,
-		Name:         first(e, a.Name),
-		Organisation: first(e, a.Organisation),
-		Phone:        first(e, a.Phone),
+	if a.Unavailable != "" {
+		return nil, fmt.Errorf("%w: %s", ErrUnavailable, a.Unavailable)
 	}
-	for _, v := range e.GetAttributeValues(a.Mail) {
-		if len(en.Mail) == MaxMails {
-			break
-		}
-		if addrSpec(v) {
-			en.Mail = append(en.Mail, v)
-		}
-	}
-	return en, len(en.Mail) > 0
-}
-
-// first is the first usable value of attr: valid UTF-8 without control
-// characters, at most MaxValueBytes.
-func first(e *ldap.Entry, attr string) string {
-	if attr == "" {
-		return ""
-	}
-	for _, v := range e.GetAttributeValues(attr) {
-		v = strings.TrimSpace(v)
-		if v != "" && len(v) <= MaxValueBytes && utf8.ValidString(v) && !strings.ContainsFunc(v, isControl) {
-			return v
-		}
-	}
-	return ""
-}
-
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
-
-// addrSpec reports whether v is a bare addr-spec that net/mail reads back
-// unchanged, within MaxValueBytes.
-func addrSpec(v string) bool {
-	if v == "" || len(v) > MaxValueBytes {
-		return false
-	}
-	a, err := mail.ParseAddress(v)
-	return err == nil && a.Name == "" && a.Address == v
+	return &a, nil
 }

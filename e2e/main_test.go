@@ -53,6 +53,7 @@ type suite struct {
 	tmp       string // root of everything, mode 0755
 	cgiDir    string // ScriptAlias target holding the setuid binary
 	binary    string // the installed program
+	helper    string // postern-helper, its path compiled into the binary
 	confPath  string // the configuration file compiled into the binary
 	libexec   string // LIBEXECDIR compiled into the binary, holding postern-login
 	baseConf  string // the configuration the tests restore after changing it
@@ -200,10 +201,21 @@ func moduleRoot() (string, error) {
 
 // buildBinary builds the request binary as make postern does (static
 // PIE, the same tags and flags) for the private configuration path and
-// LIBEXECDIR, and postern-login into LIBEXECDIR, mode 0700 root, as make
-// install puts them.
+// LIBEXECDIR, postern-login into LIBEXECDIR, mode 0700 root, and
+// postern-helper beside it (static, without cgo, as make builds it), as
+// make install puts them.
 func buildBinary() error {
-	cmd := exec.Command("make", "-s", "--no-print-directory", "postern", "POSTERN_OUT="+env.binary,
+	env.helper = filepath.Join(env.libexec, "postern-helper")
+	cmd := exec.Command("go", "build", "-trimpath", "-buildvcs=false", "-buildmode=exe", "-o", env.helper, "./helper")
+	cmd.Dir = env.root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("go build ./helper: %v\n%s", err, out)
+	}
+	if err := os.Chmod(filepath.Dir(env.helper), 0o755); err != nil {
+		return err
+	}
+	cmd = exec.Command("make", "-s", "--no-print-directory", "postern", "POSTERN_OUT="+env.binary,
 		"SYSCONFDIR="+filepath.Dir(filepath.Dir(env.confPath)), "LIBEXECDIR="+env.libexec)
 	cmd.Dir = env.root
 	if out, err := cmd.CombinedOutput(); err != nil {

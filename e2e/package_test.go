@@ -114,8 +114,16 @@ func TestDebianPackage(t *testing.T) {
 	if out, err := runAs(env.a, nil, program, "-version").Output(); err != nil || !strings.HasPrefix(string(out), "postern 0.") {
 		t.Errorf("%s -version as %s = %q, %v, want the version", program, env.a.name, out, err)
 	}
-	if out, err := run(program, "-version"); err != nil || !strings.Contains(out, "\nconfig: /etc/postern/postern.conf\nwrapper: /usr/libexec/postern/postern-sendmail\n") {
+	if out, err := run(program, "-version"); err != nil || !strings.Contains(out, "\nconfig: /etc/postern/postern.conf\nwrapper: /usr/libexec/postern/postern-sendmail\nhelper: /usr/libexec/postern/postern-helper\n") {
 		t.Errorf("%s -version = %q, %v, want the packaged paths compiled in", program, out, err)
+	}
+	// postern-helper: 0755, not set-ID; without arguments, its usage
+	// status.
+	const helper = "/usr/libexec/postern/postern-helper"
+	if fi, err := os.Stat(helper); err != nil || fi.Mode() != 0o755 {
+		t.Errorf("%s: %v, %v, want mode 0755", helper, fi, err)
+	} else if cmd := runAs(env.a, nil, helper); cmd.Run() == nil || cmd.ProcessState.ExitCode() != 2 {
+		t.Errorf("%s without arguments: exit status %d, want 2", helper, cmd.ProcessState.ExitCode())
 	}
 	conffiles, _ := os.ReadFile("/var/lib/dpkg/info/postern.conffiles")
 	for _, c := range []string{"/etc/postern/postern.conf", "/etc/pam.d/postern", "/etc/apache2/conf-available/postern.conf",

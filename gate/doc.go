@@ -54,15 +54,20 @@
 //     runs the sendmail wrapper, and with crypto = yes GnuPG too, POST
 //     /filters and /vacation the rule compiler, POST /spam the learn
 //     command, GET /verify, POST /decrypt and POST /compose (an
-//     encrypted draft) GnuPG), each with the programs and paths root's
-//     configuration names for its kinds. The requests that look up
-//     the site's directory (Request.LooksUpDirectory: completion and the
-//     directory page, when directory_uri is set) may also read the
-//     resolver's files, the CA certificates and the directory's CA and
-//     bind password files, and connect to the directory's TCP port. No
+//     encrypted draft) GnuPG, the passkey ceremonies' answers (POST
+//     /passkey, /passkey-step, /passkey-login, webauthn = yes) and the
+//     directory's lookups postern-helper (RunsHelper: that one static
+//     program executable, nothing else)), each with the programs and
+//     paths root's configuration names for its kinds. The requests that
+//     look up the site's directory (Request.LooksUpDirectory: completion
+//     and the directory page, when directory_uri is set) may also read
+//     the resolver's files, the CA certificates and the directory's CA
+//     and bind password files, and connect to the directory's TCP port
+//     (postern-helper does the lookup, in the same Landlock domain). No
 //     other request that runs nothing may connect to any TCP port or bind
 //     one (Landlock ABI 4; Multipath TCP and UDP are not covered by the
-//     kernel's rights); those that run a program, and GnuPG's, keep TCP.
+//     kernel's rights); those that run a program, and GnuPG's, keep TCP;
+//     postern-helper's passkey requests do not.
 //     Then privdrop drops to the
 //     account:
 //     setgroups, setgid, setuid, and the proof that root cannot be

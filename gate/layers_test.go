@@ -54,6 +54,41 @@ func TestRequestBinaryLinksNoPAM(t *testing.T) {
 	}
 }
 
+// heavy are the packages the request binary leaves to postern-helper
+// (helper/doc.go): every request maps what the binary links, and these
+// cost page faults at every start (the WebAuthn library parses X.509
+// roots at init; the LDAP client brings TLS and, through NTLM, HTTP).
+var heavy = []string{
+	"github.com/go-webauthn", "github.com/go-ldap", "net/http", "crypto/tls",
+	"github.com/Azure/go-ntlmssp", "github.com/fxamacker/cbor", "github.com/google/go-tpm",
+	"github.com/golang-jwt/jwt", "github.com/tinylib/msgp", "github.com/go-viper/mapstructure",
+	"postern/passkey/ceremony", "postern/directory/ldapsearch",
+}
+
+// TestRequestBinaryLean: postern (package cgi) links none of heavy, and
+// postern-helper does link the libraries (else this test proves nothing).
+func TestRequestBinaryLean(t *testing.T) {
+	isHeavy := func(dep string) bool {
+		for _, h := range heavy {
+			if dep == h || strings.HasPrefix(dep, h+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	for _, dep := range goList(t, "-tags=sqlite_fts5", "-deps", "postern/cgi") {
+		if isHeavy(dep) {
+			t.Errorf("postern/cgi depends on %s, which belongs in postern-helper", dep)
+		}
+	}
+	helper := goList(t, "-deps", "postern/helper")
+	for _, want := range []string{"github.com/go-webauthn/webauthn/webauthn", "github.com/go-ldap/ldap/v3", "crypto/tls"} {
+		if !contains(helper, want) {
+			t.Errorf("postern/helper does not depend on %s", want)
+		}
+	}
+}
+
 // TestConfigImporters: only the three packages of the program read the
 // configuration (STYLE.md); the libraries under them are given values.
 func TestConfigImporters(t *testing.T) {

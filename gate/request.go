@@ -136,6 +136,7 @@ const (
 	RunsCompiler                     // sievec or maildrop, checking the user's filters
 	RunsLearner                      // learn_spam or learn_ham
 	RunsGnuPG                        // gpg, gpgsm, their agent and helpers (crypto = yes only)
+	RunsHelper                       // postern-helper: passkey ceremonies (webauthn = yes), directory lookups (directory_uri)
 )
 
 // Has reports whether p holds every kind of k (and k is not empty).
@@ -150,7 +151,7 @@ func (p Program) String() string {
 	for _, k := range []struct {
 		p    Program
 		name string
-	}{{RunsSendmail, "sendmail"}, {RunsCompiler, "compiler"}, {RunsLearner, "learner"}, {RunsGnuPG, "gnupg"}} {
+	}{{RunsSendmail, "sendmail"}, {RunsCompiler, "compiler"}, {RunsLearner, "learner"}, {RunsGnuPG, "gnupg"}, {RunsHelper, "helper"}} {
 		if p.Has(k.p) {
 			names = append(names, k.name)
 		}
@@ -212,6 +213,20 @@ var runs = map[string]Program{
 	// Logout reloads the user's agent when it holds a passphrase
 	// remembered for the session (app/remember.go).
 	"POST " + LogoutPath: RunsGnuPG,
+
+	// postern-helper checks the browser's answer to a passkey ceremony:
+	// a registration (POST /passkey, op=add; the Security page that
+	// draws the challenge runs nothing), the second step of a login, a
+	// passwordless login (its challenge, GET /passkey-challenge, runs
+	// nothing).
+	"POST " + PasskeyPath:      RunsHelper,
+	"POST " + PasskeyStepPath:  RunsHelper,
+	"POST " + PasskeyLoginPath: RunsHelper,
+	// It looks up the site's directory (looksUp).
+	"GET " + CompletePath:   RunsHelper,
+	"HEAD " + CompletePath:  RunsHelper,
+	"GET " + DirectoryPath:  RunsHelper,
+	"HEAD " + DirectoryPath: RunsHelper,
 }
 
 // Runs reports what the request may run: only a request of runs.
@@ -220,8 +235,12 @@ func (r *Request) Runs() Program {
 }
 
 // PasskeyStepPath is the second step of a login answered with a passkey
-// (a WebAuthn assertion), as /totp-login is with a code.
-const PasskeyStepPath = "/passkey-step"
+// (a WebAuthn assertion), as /totp-login is with a code; PasskeyPath
+// registers and removes passkeys (the Security page's forms).
+const (
+	PasskeyStepPath = "/passkey-step"
+	PasskeyPath     = "/passkey"
+)
 
 // isCodeAttempt reports whether a user request submits a second factor,
 // a code or a passkey's assertion: the requests the root room holds the
@@ -230,16 +249,20 @@ func (r *Request) isCodeAttempt() bool {
 	return r.Method == "POST" && (r.Path == "/totp-login" || r.Path == PasskeyStepPath)
 }
 
-// DirectoryPath is the site directory's search page.
-const DirectoryPath = "/directory"
+// DirectoryPath is the site directory's search page; CompletePath
+// completes addresses in compose.
+const (
+	DirectoryPath = "/directory"
+	CompletePath  = "/complete"
+)
 
 // looksUp is the table of the requests that may look up the site's
 // directory (an LDAP server, package directory): completion as the user
 // types in compose, and the directory page. The compose page itself does
 // not: it never waits for the directory.
 var looksUp = map[string]bool{
-	"GET /complete":         true,
-	"HEAD /complete":        true,
+	"GET " + CompletePath:   true,
+	"HEAD " + CompletePath:  true,
 	"GET " + DirectoryPath:  true,
 	"HEAD " + DirectoryPath: true,
 }

@@ -53,6 +53,20 @@ func TestRuns(t *testing.T) {
 		{"GET", "/keys/", RunsNothing},
 		{"POST", "/logout", RunsGnuPG}, // a passphrase remembered for the session
 		{"GET", "/logout", RunsNothing},
+		// postern-helper: the passkey ceremonies' answers, the lookups.
+		{"POST", "/passkey", RunsHelper},
+		{"POST", "/passkey-step", RunsHelper},
+		{"POST", "/passkey-login", RunsHelper},
+		{"GET", "/passkey-challenge", RunsNothing}, // the options only
+		{"GET", "/security", RunsNothing},          // draws a registration's challenge
+		{"GET", "/totp-login", RunsNothing},        // draws an assertion's challenge
+		{"POST", "/totp-login", RunsNothing},
+		{"GET", "/passkey", RunsNothing},
+		{"GET", "/complete", RunsHelper},
+		{"HEAD", "/complete", RunsHelper},
+		{"GET", "/directory", RunsHelper},
+		{"POST", "/directory", RunsNothing},
+		{"GET", "/compose", RunsNothing}, // never waits for the directory
 	}
 	for _, tt := range tests {
 		r := &Request{Method: tt.method, Path: tt.path}
@@ -72,6 +86,7 @@ func TestRunRulesKinds(t *testing.T) {
 	acct := &auth.Account{User: "alice", Home: "/home/alice", Maildir: "/home/alice/Maildir"}
 	comp := runRules(cfg, "/etc/postern/postern.conf", acct, RunsCompiler)
 	learn := runRules(cfg, "/etc/postern/postern.conf", acct, RunsLearner)
+	helper := runRules(cfg, "/etc/postern/postern.conf", acct, RunsHelper)
 	for _, tt := range []struct {
 		name      string
 		list      []string
@@ -85,6 +100,10 @@ func TestRunRulesKinds(t *testing.T) {
 		{"learner Exec", learn.Exec, []string{"/usr/bin/sa-learn", "/usr/bin/rspamc"}, []string{"/usr/bin/sievec", cfg.Wrapper()}},
 		{"learner RW", learn.RW, []string{"/home/alice"}, nil},
 		{"learner RO", learn.RO, []string{"/usr/share/perl5", "/etc/spamassassin"}, nil},
+		{"learner Exec", learn.Exec, nil, []string{config.DefaultHelper}},
+		// postern-helper alone: no loader, no library, no program's runtime.
+		{"helper Exec", helper.Exec, []string{config.DefaultHelper}, []string{"/usr/bin/sievec", "/usr/bin/sa-learn", cfg.Wrapper()}},
+		{"helper RO", helper.RO, nil, []string{"/usr/lib", "/lib", "/etc/ld.so.cache", "/etc/passwd"}},
 	} {
 		for _, w := range tt.want {
 			if !slices.Contains(tt.list, w) {
@@ -96,6 +115,9 @@ func TestRunRulesKinds(t *testing.T) {
 				t.Errorf("%s = %q, has %s", tt.name, tt.list, n)
 			}
 		}
+	}
+	if len(helper.Exec) != 1 || !helper.RestrictTCP {
+		t.Errorf("runRules(helper) = Exec %q, RestrictTCP %v; want the helper alone, no TCP", helper.Exec, helper.RestrictTCP)
 	}
 	// Nothing configured: nothing to execute.
 	cfg.FilterLanguage, cfg.LearnSpam, cfg.LearnHam = "none", "", ""
@@ -223,7 +245,7 @@ func TestRunRulesReal(t *testing.T) {
 // TestSiteProgram: a kind the site has not set up runs nothing.
 func TestSiteProgram(t *testing.T) {
 	on := config.Default()
-	on.Crypto, on.FilterLanguage, on.LearnSpam = true, "sieve", "/usr/bin/sa-learn --spam"
+	on.Crypto, on.FilterLanguage, on.LearnSpam, on.WebAuthn = true, "sieve", "/usr/bin/sa-learn --spam", true
 	off := config.Default()
 	off.Crypto, off.FilterLanguage, off.LearnSpam, off.LearnHam = false, "none", "", ""
 	for _, tt := range []struct {
@@ -237,6 +259,8 @@ func TestSiteProgram(t *testing.T) {
 		{"/decrypt", RunsGnuPG, RunsNothing},
 		{"/logout", RunsGnuPG, RunsNothing}, // crypto off: logout runs nothing
 		{"/keys/generate", RunsGnuPG, RunsNothing},
+		{"/passkey-step", RunsHelper, RunsNothing}, // webauthn = no
+		{"/passkey", RunsHelper, RunsNothing},
 		{"/action", RunsNothing, RunsNothing},
 	} {
 		req := &Request{Method: "POST", Path: tt.path}

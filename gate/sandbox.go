@@ -22,18 +22,20 @@ import (
 // the filters' compiler, the spam learner) is restricted to userRules
 // plus programRuntime and that program's rules (runRules), as root just
 // before the drop, and never after it (sandboxAsRoot with a Program).
-// GnuPG needs no set-ID program: a request that runs only GnuPG is
-// sandboxed like any other, after the drop when not before; one that runs
-// GnuPG besides another kind (POST /send with crypto = yes) gets the
-// union of both rule sets, as root. As
+// GnuPG and postern-helper (RunsHelper: a passkey ceremony, a lookup of
+// the site's directory) need no set-ID program: a request that runs only
+// them is sandboxed like any other, after the drop when not before; one
+// that runs GnuPG besides another kind (POST /send with crypto = yes)
+// gets the union of both rule sets, as root. As
 // root the ruleset goes without no_new_privs: for a request that runs a
 // program so that a set-group-id one (Postfix's postdrop, Debian's
 // maildrop) keeps its group, for every other request because userRules
 // allow nothing to be executed, so that there is no set-ID program for
 // no_new_privs to hold back, and setting it would cost a second signal
-// round to every thread. A request that runs nothing connects to no TCP
-// port (userRules), but for the lookups of the site's directory
-// (directoryRules: its port).
+// round to every thread (postern-helper is not set-ID either). A request
+// that runs nothing connects to no TCP port (userRules), but for the
+// lookups of the site's directory (directoryRules: its port, for
+// postern-helper, which does the lookup).
 
 // programRuntime is what any program that a request runs needs, whatever
 // it is, besides what its landlock_* keys name. Found with strace -f -e
@@ -79,26 +81,26 @@ func userRules(cfg *config.Config, cfgPath string, acct *auth.Account) sandbox.R
 	return sandbox.Rules{RW: rw, RO: ro, RestrictTCP: true}
 }
 
-// directoryRuntime is what a lookup of the site's directory reads
-// besides directory_ca_file and directory_bind_password_file: the
-// resolver's files (Go's own resolver, and the C library's when Go
-// hands a name to it, with its NSS modules in the library directories),
-// and the system's CA certificates (Go reads the bundle, or the
-// directory's files, which link into /usr/share/ca-certificates).
+// directoryRuntime is what a lookup of the site's directory (by
+// postern-helper, static and without cgo: Go's own resolver, no C
+// library, no NSS module) reads besides directory_ca_file and
+// directory_bind_password_file: the resolver's files, and the system's
+// CA certificates (Go reads the bundle, or the directory's files, which
+// link into /usr/share/ca-certificates).
 var directoryRuntime = []string{
 	"/etc/resolv.conf", "/etc/hosts", "/etc/host.conf", "/etc/nsswitch.conf", "/etc/gai.conf",
-	"/lib", "/lib64", "/usr/lib", "/usr/lib64",
 	"/etc/ssl/certs", "/usr/share/ca-certificates", "/usr/local/share/ca-certificates",
 }
 
-// directoryRules are userRules plus what a lookup of the site's
+// directoryRules are runRules(RunsHelper) (userRules, and postern-helper,
+// which does the lookup, executable) plus what a lookup of the site's
 // directory reads (directoryRuntime, directory_ca_file,
 // directory_bind_password_file), for the requests of
 // Request.LooksUpDirectory on a site that has a directory (siteDirectory).
 // They may connect to the directory's TCP port (directoryPorts) and no
 // other.
 func directoryRules(cfg *config.Config, cfgPath string, acct *auth.Account) sandbox.Rules {
-	r := userRules(cfg, cfgPath, acct)
+	r := runRules(cfg, cfgPath, acct, RunsHelper)
 	r.RO = append(r.RO, directoryRuntime...)
 	for _, p := range []string{cfg.DirectoryCAFile, cfg.DirectoryBindPasswordFile} {
 		if p != "" {
@@ -166,6 +168,9 @@ func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account, prog Pr
 		_ = os.MkdirAll(indexDir(cfg, acct), 0o700)
 	}
 	rules := userRules(cfg, cfgPath, acct)
+	if prog.Has(RunsHelper) {
+		rules = runRules(cfg, cfgPath, acct, prog)
+	}
 	if dir {
 		rules = directoryRules(cfg, cfgPath, acct)
 	}
@@ -194,10 +199,10 @@ func sandboxUser(cfg *config.Config, cfgPath string, acct *auth.Account, prog Pr
 //     drop, and a rule needs an existing path), or when Landlock failed:
 //     sandboxUser tries after the drop;
 //   - true for a request that runs a set-ID capable program (any kind
-//     but GnuPG, with or without GnuPG) in those cases, logged: after the
-//     drop Landlock would need no_new_privs, and that would stop a set-ID
-//     program. A request that runs GnuPG alone is treated as any other
-//     (GnuPG has no set-ID program). When the user's GnuPG home does not
+//     but GnuPG and the helper, with or without them) in those cases,
+//     logged: after the drop Landlock would need no_new_privs, and that
+//     would stop a set-ID program. A request that runs GnuPG or
+//     postern-helper alone is treated as any other (neither is set-ID). When the user's GnuPG home does not
 //     exist yet, a request that runs GnuPG besides another kind gets no
 //     rule for it (a rule needs an existing path): GnuPG then cannot make
 //     it, and finds no key.
@@ -205,7 +210,7 @@ func sandboxAsRoot(cfg *config.Config, cfgPath string, acct *auth.Account, runs 
 	if !cfg.Landlock {
 		return true
 	}
-	program := runs&^RunsGnuPG != RunsNothing
+	program := runs&^(RunsGnuPG|RunsHelper) != RunsNothing
 	if os.Geteuid() != 0 {
 		if program {
 			logf("landlock: not running as root, so the request of %s that runs a program (%s) is not sandboxed (no_new_privs would stop a set-ID program)", acct.User, runs)
@@ -225,7 +230,7 @@ func sandboxAsRoot(cfg *config.Config, cfgPath string, acct *auth.Account, runs 
 		}
 	}
 	rules := runRules(cfg, cfgPath, acct, runs)
-	if dir && runs == RunsNothing {
+	if dir && runs&^RunsHelper == RunsNothing {
 		rules = directoryRules(cfg, cfgPath, acct)
 	}
 	if err := sandbox.RestrictAsRoot(rules); err != nil {
@@ -238,8 +243,10 @@ func sandboxAsRoot(cfg *config.Config, cfgPath string, acct *auth.Account, runs 
 
 // siteProgram is what req may run on this site: Request.Runs without the
 // kinds the site has not set up (crypto = no; filter_language neither
-// sieve nor maildrop; no learn command). A request left with none is
-// sandboxed like any other, with nothing executable.
+// sieve nor maildrop; no learn command; postern-helper for a lookup
+// without directory_uri, for a passkey ceremony with webauthn = no). A
+// request left with none is sandboxed like any other, with nothing
+// executable.
 func siteProgram(cfg *config.Config, req *Request) Program {
 	p := req.Runs()
 	if !cfg.Crypto {
@@ -250,6 +257,9 @@ func siteProgram(cfg *config.Config, req *Request) Program {
 	}
 	if len(config.Command(cfg.LearnSpam))+len(config.Command(cfg.LearnHam)) == 0 {
 		p &^= RunsLearner
+	}
+	if lookup := req.LooksUpDirectory(); (lookup && cfg.DirectoryURI == "") || (!lookup && !cfg.WebAuthn) {
+		p &^= RunsHelper // no directory, or no passkeys, on this site
 	}
 	return p
 }
@@ -270,9 +280,16 @@ func siteProgram(cfg *config.Config, req *Request) Program {
 //   - RunsLearner: the programs of learn_spam and learn_ham;
 //     landlock_learn_read and landlock_learn_write.
 //   - RunsGnuPG: userRules, programRuntime and what addGnuPG adds.
+//   - RunsHelper: userRules and postern-helper (config.DefaultHelper)
+//     executable, nothing more: it is static (no loader, no library), and
+//     reads nothing but its stdin for a passkey (directoryRules add what
+//     a lookup reads and its port). No TCP unless directoryRules say so.
 func runRules(cfg *config.Config, cfgPath string, acct *auth.Account, runs Program) sandbox.Rules {
 	paths := func(list string) []string { return accountPaths(list, acct) }
 	r := userRules(cfg, cfgPath, acct)
+	if runs.Has(RunsHelper) {
+		allowExec(&r, config.DefaultHelper)
+	}
 	var exec, ro, rw []string
 	if runs.Has(RunsSendmail) {
 		exec = append(append(exec, cfg.Wrapper()), paths(cfg.LandlockSendExec)...)

@@ -14,6 +14,7 @@ import (
 	"postern/auth"
 	"postern/config"
 	"postern/directory"
+	"postern/internal/helpertest"
 	"postern/internal/slapdtest"
 	"postern/internal/testenv"
 	"postern/sandbox"
@@ -52,10 +53,21 @@ func TestLooksUpDirectory(t *testing.T) {
 	if !siteDirectory(cfg, req) {
 		t.Error("siteDirectory(GET /directory) with directory_uri = false")
 	}
+	// The lookups run postern-helper on a site with a directory only.
+	for _, path := range []string{"/directory", "/complete"} {
+		req := &Request{Method: "GET", Path: path}
+		if got := siteProgram(cfg, req); got != RunsHelper {
+			t.Errorf("siteProgram(directory_uri set, GET %s) = %s, want helper", path, got)
+		}
+		if got := siteProgram(config.Default(), req); got != RunsNothing {
+			t.Errorf("siteProgram(no directory, GET %s) = %s, want nothing", path, got)
+		}
+	}
 }
 
 // TestDirectoryRules: the lookup's files are read-only in directoryRules
-// and absent from userRules; nothing becomes executable or writable.
+// and absent from userRules; nothing becomes writable, and only
+// postern-helper, which does the lookup, executable.
 func TestDirectoryRules(t *testing.T) {
 	cfg := config.Default()
 	cfg.DirectoryCAFile, cfg.DirectoryBindPasswordFile = "/etc/postern/ldap-ca.pem", "/etc/postern/ldap.pw"
@@ -69,8 +81,11 @@ func TestDirectoryRules(t *testing.T) {
 			t.Errorf("userRules RO has %s", p)
 		}
 	}
-	if len(dir.Exec) != 0 || !slices.Equal(dir.RW, user.RW) || len(dir.Sockets) != 0 {
-		t.Errorf("directoryRules = %+v, want userRules plus read-only paths only", dir)
+	if !slices.Equal(dir.Exec, []string{config.DefaultHelper}) || !slices.Equal(dir.RW, user.RW) || len(dir.Sockets) != 0 {
+		t.Errorf("directoryRules = %+v, want userRules plus read-only paths and %s executable only", dir, config.DefaultHelper)
+	}
+	if len(user.Exec) != 0 {
+		t.Errorf("userRules.Exec = %q, want nothing", user.Exec)
 	}
 	// TCP: nothing for every request, the directory's port for these.
 	cfg.DirectoryURI = "ldaps://127.0.0.1:6360"
@@ -89,13 +104,16 @@ func TestDirectoryRules(t *testing.T) {
 	}
 }
 
-// TestDirectorySandbox looks the directory up for real under the real
-// Landlock rulesets, in a child process of this test, over ldaps:// with
-// the test CA and a bind password in files outside the Maildir: under
-// directoryRules the lookup finds its entry; under userRules (every other
-// request) it cannot read the CA file. Anonymous over the server's plain
-// port, where no file is read, TCP alone refuses it: under userRules, and
-// under directoryRules, which allow the ldaps:// port only.
+// TestDirectorySandbox looks the directory up for real, through
+// postern-helper, under the real Landlock rulesets, in a child process of
+// this test, over ldaps:// with the test CA and a bind password in files
+// outside the Maildir: under directoryRules the lookup finds its entry;
+// under userRules (every request that runs nothing) the helper cannot
+// even be executed; under runRules(RunsHelper) (a passkey ceremony's) it
+// runs but cannot read the CA file. Anonymous over the server's plain
+// port, where no file is read, TCP alone refuses it: under
+// runRules(RunsHelper), and under directoryRules, which allow the
+// ldaps:// port only.
 func TestDirectorySandbox(t *testing.T) {
 	if os.Getenv("PT_DIRECTORY_CHILD") != "" {
 		directoryChild(t)
@@ -114,10 +132,11 @@ mail: bob@example.org
 	if err := os.WriteFile(pw, []byte(slapdtest.ReaderPassword+"\n"), 0o640); err != nil {
 		t.Fatal(err)
 	}
-	for _, kind := range []string{"directory", "user", "other-port", "user-tcp"} {
+	helper := helpertest.Build(t)
+	for _, kind := range []string{"directory", "user", "passkey", "other-port", "passkey-tcp"} {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestDirectorySandbox$", "-test.v")
 		cmd.Env = append(os.Environ(), "PT_DIRECTORY_CHILD="+kind, "PT_URI="+s.LDAPS, "PT_PLAIN="+s.URI, "PT_CA="+s.CAFile,
-			"PT_PW="+pw, "PT_DIR="+t.TempDir())
+			"PT_PW="+pw, "PT_DIR="+t.TempDir(), "PT_HELPER="+helper)
 		out, err := cmd.CombinedOutput()
 		if err != nil {
 			t.Errorf("%s rules: child failed: %v\n%s", kind, err, out)
@@ -132,19 +151,23 @@ func directoryChild(t *testing.T) {
 	cfg.DirectoryURI, cfg.DirectoryBase = os.Getenv("PT_URI"), slapdtest.Suffix
 	cfg.DirectoryCAFile, cfg.DirectoryBindPasswordFile = os.Getenv("PT_CA"), os.Getenv("PT_PW")
 	cfg.DirectoryBindDN = slapdtest.ReaderDN
+	config.DefaultHelper = os.Getenv("PT_HELPER")
 	acct := &auth.Account{User: "pt", UID: os.Getuid(), Home: dir, Maildir: dir}
 	rules := userRules(cfg, "", acct)
-	if kind == "directory" || kind == "other-port" {
+	switch kind {
+	case "directory", "other-port":
 		rules = directoryRules(cfg, "", acct)
+	case "passkey", "passkey-tcp":
+		rules = runRules(cfg, "", acct, RunsHelper)
 	}
 	if err := sandbox.Restrict(rules); err != nil {
 		t.Fatalf("Restrict: %v", err)
 	}
-	if kind == "other-port" || kind == "user-tcp" {
+	if kind == "other-port" || kind == "passkey-tcp" {
 		// Anonymous, in the clear, no file to read: only TCP can
 		// refuse it.
 		d := &directory.Config{URI: os.Getenv("PT_PLAIN"), Base: slapdtest.Suffix, Filter: directory.DefaultFilter,
-			Attributes: directory.DefaultAttributes, SizeLimit: 10, Timeout: 5 * time.Second}
+			Attributes: directory.DefaultAttributes, SizeLimit: 10, Timeout: 5 * time.Second, Helper: config.DefaultHelper}
 		res, err := directory.Search(context.Background(), d, "bob")
 		if sandbox.ABI() >= 4 && (!errors.Is(err, directory.ErrUnavailable) || !strings.Contains(err.Error(), "permission denied")) {
 			t.Fatalf("%s: Search of %s = %+v, %v; want the connection refused by Landlock", kind, d.URI, res, err)
@@ -153,7 +176,7 @@ func directoryChild(t *testing.T) {
 	}
 	d := &directory.Config{URI: cfg.DirectoryURI, CAFile: cfg.DirectoryCAFile, Base: cfg.DirectoryBase,
 		Filter: cfg.DirectoryFilter, Attributes: cfg.DirectoryAttributes, BindDN: cfg.DirectoryBindDN,
-		BindPasswordFile: cfg.DirectoryBindPasswordFile, SizeLimit: 10, Timeout: 5 * time.Second}
+		BindPasswordFile: cfg.DirectoryBindPasswordFile, SizeLimit: 10, Timeout: 5 * time.Second, Helper: config.DefaultHelper}
 	res, err := directory.Search(context.Background(), d, "bob")
 	switch kind {
 	case "directory":
@@ -161,8 +184,13 @@ func directoryChild(t *testing.T) {
 			t.Fatalf("under directoryRules: Search = %+v, %v, want Bob", res, err)
 		}
 	case "user":
+		if !errors.Is(err, directory.ErrUnavailable) || !strings.Contains(err.Error(), "permission denied") ||
+			!strings.Contains(err.Error(), "the helper failed") {
+			t.Fatalf("under userRules: Search = %+v, %v, want the helper's execution refused", res, err)
+		}
+	case "passkey":
 		if !errors.Is(err, directory.ErrConfig) || !strings.Contains(err.Error(), "permission denied") {
-			t.Fatalf("under userRules: Search = %+v, %v, want the CA file refused", res, err)
+			t.Fatalf("under runRules(RunsHelper): Search = %+v, %v, want the CA file refused", res, err)
 		}
 	}
 }

@@ -10,8 +10,6 @@ import (
 
 	"postern/internal/lockfile"
 	"postern/internal/privfile"
-
-	"github.com/go-webauthn/webauthn/webauthn"
 )
 
 // Limits of the pending ceremonies.
@@ -29,8 +27,8 @@ var ErrNoChallenge = errors.New("passkey: no pending challenge (expired or used)
 
 // pending is one ceremony under way.
 type pending struct {
-	Key     string               `json:"key"` // purpose + " " + session id
-	Session webauthn.SessionData `json:"session"`
+	Key     string      `json:"key"` // purpose + " " + session id
+	Session SessionData `json:"session"`
 }
 
 // Challenges is the file of a user's pending ceremonies.
@@ -49,7 +47,7 @@ func (c *Challenges) now() time.Time {
 // Put keeps sd for the session sid and purpose, replacing an earlier one
 // of the same pair; expired ceremonies are dropped, and the oldest when
 // there are more than MaxPending.
-func (c *Challenges) Put(sid, purpose string, sd webauthn.SessionData) error {
+func (c *Challenges) Put(sid, purpose string, sd SessionData) error {
 	key := purpose + " " + sid
 	return c.update(func(ps []pending) []pending {
 		out := ps[:0]
@@ -68,9 +66,9 @@ func (c *Challenges) Put(sid, purpose string, sd webauthn.SessionData) error {
 
 // Take removes and returns the ceremony of sid and purpose: each
 // challenge is checked at most once. An expired one is ErrNoChallenge.
-func (c *Challenges) Take(sid, purpose string) (webauthn.SessionData, error) {
+func (c *Challenges) Take(sid, purpose string) (SessionData, error) {
 	key := purpose + " " + sid
-	var found *webauthn.SessionData
+	var found *SessionData
 	err := c.update(func(ps []pending) []pending {
 		out := ps[:0]
 		for _, p := range ps {
@@ -84,10 +82,10 @@ func (c *Challenges) Take(sid, purpose string) (webauthn.SessionData, error) {
 		return out
 	})
 	if err != nil {
-		return webauthn.SessionData{}, err
+		return SessionData{}, err
 	}
 	if found == nil || !found.Expires.After(c.now()) {
-		return webauthn.SessionData{}, ErrNoChallenge
+		return SessionData{}, ErrNoChallenge
 	}
 	return *found, nil
 }

@@ -2,8 +2,26 @@
 // factor: passkeys and security keys registered by a user, asked for after
 // the password as a second factor and, where the site allows it, instead
 // of the password. The ceremonies are those of
-// github.com/go-webauthn/webauthn; this package keeps the credentials of
-// one user, the pending challenges, and the site's relying party.
+// github.com/go-webauthn/webauthn, run in postern-helper (package
+// passkey/ceremony; helper/doc.go) and not in the request binary, which
+// every request maps; this package keeps the credentials of one user,
+// the pending challenges, and the site's relying party.
+//
+// # The helper
+//
+// Drawing a ceremony (BeginRegistration, BeginLogin, PasswordlessOptions,
+// PasswordlessSession) is a random challenge and the site's settings: it
+// is done here, with the JSON the library makes (passkey/ceremony's tests
+// compare them byte for byte), and runs nothing. Checking the browser's
+// answer (FinishRegistration, Verify, VerifyPasswordless) parses CBOR,
+// COSE keys and signatures: RP runs `postern-helper passkey` for it, with
+// a fixed argv, the request on a pipe (HelperRequest, at most
+// MaxHelperRequestBytes), within HelperTimeout and MaxHelperAnswerBytes
+// (package internal/helperrun). What the answer changes (a new
+// credential, a counter, the cloned flag, the last use) is stored here,
+// under the file's lock. A helper that cannot be run or gives no usable
+// answer is ErrHelper: the answer was not checked, which is not a failed
+// login.
 //
 // # Storage
 //
@@ -15,6 +33,12 @@
 //	{"version": 1, "credentials": [{"name", "created", "last_used",
 //	  "cloned", "key": the library's credential record (id, public key,
 //	  sign counter, flags UV/BE/BS, transports, attestation)}]}
+//
+// The record is kept as the JSON the library wrote (Key), byte for byte;
+// this package parses only the id, the public key's length, the counter,
+// the flags and the transports. The rest is the helper's to read: a
+// record broken there refuses its logins (the helper fails) without
+// making the file corrupt.
 //
 // Parse reads that file from bytes and refuses anything outside its
 // limits (MaxFileBytes, MaxCredentials, MaxNameBytes, MaxIDBytes): a

@@ -2,6 +2,7 @@ package passkey
 
 import (
 	"bytes"
+	"os"
 	"testing"
 )
 
@@ -9,6 +10,9 @@ import (
 // it and parsing it again gives the same file.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(`{"version":1,"credentials":[]}`))
+	if b, err := os.ReadFile("testdata/passkeys"); err == nil {
+		f.Add(b) // written by the library
+	}
 	f.Add([]byte(`{"version":1,"credentials":[{"name":"laptop","created":"2026-12-06T09:00:00Z","key":{"id":"AQID","publicKey":"pQECAyYgASFYIA==","flags":{"userVerified":true},"authenticator":{"signCount":3}}}]}`))
 	f.Add([]byte(`{"version":1,"credentials":[{"name":"a","key":{"id":"AQ==","publicKey":"AQ=="}},{"name":"a","key":{"id":"AQ==","publicKey":"AQ=="}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {

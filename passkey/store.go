@@ -12,8 +12,6 @@ import (
 
 	"postern/internal/lockfile"
 	"postern/internal/privfile"
-
-	"github.com/go-webauthn/webauthn/webauthn"
 )
 
 // Limits of the credentials file.
@@ -36,15 +34,15 @@ var (
 
 // Credential is one registered passkey or security key.
 type Credential struct {
-	Name     string              `json:"name"`
-	Created  time.Time           `json:"created"`
-	LastUsed time.Time           `json:"last_used,omitzero"`
-	Cloned   time.Time           `json:"cloned,omitzero"` // when its counter went backwards
-	Key      webauthn.Credential `json:"key"`
+	Name     string    `json:"name"`
+	Created  time.Time `json:"created"`
+	LastUsed time.Time `json:"last_used,omitzero"`
+	Cloned   time.Time `json:"cloned,omitzero"` // when its counter went backwards
+	Key      Key       `json:"key"`
 }
 
 // SignCount is the last signature counter seen.
-func (c *Credential) SignCount() uint32 { return c.Key.Authenticator.SignCount }
+func (c *Credential) SignCount() uint32 { return c.Key.SignCount }
 
 // UserVerified reports whether the authenticator verified its user (PIN,
 // biometric) at registration or at a later use.
@@ -58,11 +56,7 @@ func (c *Credential) Backup() (eligible, state bool) {
 
 // Transports are the ways the browser said it can reach the authenticator.
 func (c *Credential) Transports() []string {
-	out := make([]string, 0, len(c.Key.Transport))
-	for _, t := range c.Key.Transport {
-		out = append(out, string(t))
-	}
-	return out
+	return append([]string(nil), c.Key.Transport...)
 }
 
 // file is the JSON file.
@@ -161,7 +155,7 @@ func (s *Store) List() ([]Credential, error) {
 }
 
 // Add stores a new credential named name.
-func (s *Store) Add(name string, key webauthn.Credential) error {
+func (s *Store) Add(name string, key Key) error {
 	if err := CheckName(name); err != nil {
 		return err
 	}
@@ -190,14 +184,13 @@ func (s *Store) Remove(id []byte) error {
 	})
 }
 
-// used records a successful assertion: the new counter and flags, and
-// the time.
-func (s *Store) used(key webauthn.Credential) error {
+// used records a successful assertion: the record the helper returned
+// (the stored one with the new counter and flags), and the time.
+func (s *Store) used(key Key) error {
 	return s.update(func(cs []Credential) ([]Credential, error) {
 		for i := range cs {
 			if bytes.Equal(cs[i].Key.ID, key.ID) {
-				cs[i].Key.Authenticator.SignCount = key.Authenticator.SignCount
-				cs[i].Key.Flags = key.Flags
+				cs[i].Key = key
 				cs[i].LastUsed = s.now().UTC().Truncate(time.Second)
 				return cs, nil
 			}

@@ -2,15 +2,16 @@ package passkey
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/go-webauthn/webauthn/webauthn"
 )
 
 func testStore(t *testing.T) *Store {
@@ -18,8 +19,20 @@ func testStore(t *testing.T) *Store {
 	return &Store{Path: filepath.Join(t.TempDir(), "passkeys")}
 }
 
-func key(id byte) webauthn.Credential {
-	return webauthn.Credential{ID: []byte{id, 1, 2, 3}, PublicKey: []byte{0xa5, 1, 2, 3, id}}
+// key is a credential record as the library writes it, id and public
+// key only, with counter and flags when given.
+func key(id byte) Key {
+	return keyWith(id, 0, false)
+}
+
+func keyWith(id byte, counter uint32, uv bool) Key {
+	var k Key
+	js := fmt.Sprintf(`{"id":%q,"publicKey":%q,"flags":{"userPresent":true,"userVerified":%v,"backupEligible":false,"backupState":false},"authenticator":{"signCount":%d}}`,
+		base64.StdEncoding.EncodeToString([]byte{id, 1, 2, 3}), base64.StdEncoding.EncodeToString([]byte{0xa5, 1, 2, 3, id}), uv, counter)
+	if err := json.Unmarshal([]byte(js), &k); err != nil {
+		panic(err)
+	}
+	return k
 }
 
 func TestStoreAddListRemove(t *testing.T) {
@@ -71,9 +84,7 @@ func TestStoreUsedAndCloned(t *testing.T) {
 	if err := s.Add("key", key(1)); err != nil {
 		t.Fatal(err)
 	}
-	k := key(1)
-	k.Authenticator.SignCount = 7
-	k.Flags.UserVerified = true
+	k := keyWith(1, 7, true)
 	if err := s.used(k); err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +199,7 @@ func TestStoreConcurrent(t *testing.T) {
 func TestChallenges(t *testing.T) {
 	now := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
 	c := &Challenges{Path: filepath.Join(t.TempDir(), "ch"), Now: func() time.Time { return now }}
-	sd := webauthn.SessionData{Challenge: "abc", Expires: now.Add(ChallengeTTL)}
+	sd := SessionData{Challenge: "abc", Expires: now.Add(ChallengeTTL)}
 	if err := c.Put("s1", PurposeLogin, sd); err != nil {
 		t.Fatal(err)
 	}
@@ -214,7 +225,7 @@ func TestChallenges(t *testing.T) {
 	}
 	// Bounded: the oldest goes.
 	for i := range MaxPending + 3 {
-		c.Put(fmt.Sprint("s", i), PurposeLogin, webauthn.SessionData{Challenge: "x", Expires: now.Add(time.Minute)})
+		c.Put(fmt.Sprint("s", i), PurposeLogin, SessionData{Challenge: "x", Expires: now.Add(time.Minute)})
 	}
 	if _, err := c.Take("s0", PurposeLogin); !errors.Is(err, ErrNoChallenge) {
 		t.Errorf("oldest of %d kept", MaxPending+3)
@@ -225,5 +236,52 @@ func TestChallenges(t *testing.T) {
 	fi, err := os.Stat(c.Path)
 	if err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("challenge file: %v, %v, want mode 0600", fi, err)
+	}
+}
+
+// Files written by the code that linked the WebAuthn library into the
+// request (testdata/passkeys and testdata/passkey-challenges, made by
+// go-webauthn v0.18.2) are read as they were, and written back byte for
+// byte: existing users' passkeys keep working.
+func TestStoreReadsLibraryFiles(t *testing.T) {
+	data, err := os.ReadFile("testdata/passkeys")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := Parse(data)
+	if err != nil {
+		t.Fatalf("Parse(testdata/passkeys) = %v", err)
+	}
+	c := cs[0]
+	if c.Name != "golden key" || string(c.Key.ID) != "golden-credential-id" || c.SignCount() != 5 || !c.UserVerified() ||
+		len(c.Key.PublicKey) != 77 || strings.Join(c.Transports(), ",") != "usb,nfc" || c.LastUsed.IsZero() {
+		t.Errorf("Parse(testdata/passkeys) = %+v", c)
+	}
+	if eligible, state := c.Backup(); eligible || state {
+		t.Errorf("Backup() = %v, %v, want false, false", eligible, state)
+	}
+	out, err := Format(cs)
+	if err != nil || !bytes.Equal(out, data) {
+		t.Errorf("Format(Parse(file)) differs:\n%s\n%s", out, data)
+	}
+
+	dir := t.TempDir()
+	ch, err := os.ReadFile("testdata/passkey-challenges")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2 := &Challenges{Path: filepath.Join(dir, "passkey-challenges")}
+	if err := os.WriteFile(c2.Path, ch, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sd, err := c2.Take("golden-session", PurposeLogin)
+	if err != nil || sd.Challenge != "OCw3YMeawhVok5A7sqeqFNYgYYTzfSE3tT5S5Uobzpk" || string(sd.UserID) != "bob" ||
+		sd.UserVerification != "preferred" || len(sd.AllowedCredentialIDs) != 1 || string(sd.AllowedCredentialIDs[0]) != "golden-credential-id" {
+		t.Errorf("Take(login) = %+v, %v", sd, err)
+	}
+	// What stays is the registration's ceremony, written as it was.
+	left, _ := os.ReadFile(c2.Path)
+	if want := ch[bytes.Index(ch, []byte(`{"key":"register`)) : len(ch)-1]; !bytes.Equal(left, append(append([]byte("["), want...), ']')) {
+		t.Errorf("the challenges file rewritten as\n%s\nwant\n[%s]", left, want)
 	}
 }

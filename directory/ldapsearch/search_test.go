@@ -1,4 +1,4 @@
-package directory
+package ldapsearch
 
 import (
 	"context"
@@ -9,9 +9,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"postern/directory"
+	"postern/internal/helpertest"
 	"postern/internal/slapdtest"
 )
 
@@ -68,19 +71,19 @@ func many(n int) string {
 }
 
 // testConfig is the defaults of postern.conf for s.
-func testConfig(s *slapdtest.Server) *Config {
-	return &Config{
+func testConfig(s *slapdtest.Server) *directory.Config {
+	return &directory.Config{
 		URI:        s.URI,
 		Base:       slapdtest.Suffix,
-		Filter:     DefaultFilter,
-		Attributes: DefaultAttributes,
-		SizeLimit:  DefaultSizeLimit,
-		Timeout:    DefaultTimeout,
+		Filter:     directory.DefaultFilter,
+		Attributes: directory.DefaultAttributes,
+		SizeLimit:  directory.DefaultSizeLimit,
+		Timeout:    directory.DefaultTimeout,
 	}
 }
 
 // names are the names of r's entries, sorted.
-func names(r *Result) []string {
+func names(r *directory.Result) []string {
 	var out []string
 	for _, e := range r.Entries {
 		out = append(out, e.Name)
@@ -89,7 +92,7 @@ func names(r *Result) []string {
 	return out
 }
 
-func search(t *testing.T, c *Config, text string) *Result {
+func search(t *testing.T, c *directory.Config, text string) *directory.Result {
 	t.Helper()
 	r, err := Search(context.Background(), c, text)
 	if err != nil {
@@ -107,7 +110,7 @@ func TestSearch(t *testing.T) {
 	if got := names(r); !slices.Equal(got, []string{"Ann Example"}) || r.Skipped != 2 || r.Truncated {
 		t.Fatalf("Search(ann) = %v, skipped %d, truncated %v; want [Ann Example], 2, false", got, r.Skipped, r.Truncated)
 	}
-	want := Entry{
+	want := directory.Entry{
 		DN:   "cn=Ann Example," + slapdtest.People,
 		Name: "Ann Example", Mail: []string{"ann@example.org", "ann.example@example.org"},
 		Organisation: "Example Widgets", Phone: "+44 20 7946 0001",
@@ -173,16 +176,16 @@ func TestSearchBind(t *testing.T) {
 	}
 
 	c.BindPasswordFile = passwordFile(t, "wrong\n")
-	if _, err := Search(context.Background(), c, "bob"); !errors.Is(err, ErrUnavailable) {
-		t.Errorf("Search with a wrong password: %v, want ErrUnavailable", err)
+	if _, err := Search(context.Background(), c, "bob"); !errors.Is(err, directory.ErrUnavailable) {
+		t.Errorf("Search with a wrong password: %v, want directory.ErrUnavailable", err)
 	}
 	c.BindPasswordFile = passwordFile(t, "\n")
-	if _, err := Search(context.Background(), c, "bob"); !errors.Is(err, ErrConfig) {
-		t.Errorf("Search with an empty password file: %v, want ErrConfig", err)
+	if _, err := Search(context.Background(), c, "bob"); !errors.Is(err, directory.ErrConfig) {
+		t.Errorf("Search with an empty password file: %v, want directory.ErrConfig", err)
 	}
 	c.BindPasswordFile = filepath.Join(t.TempDir(), "missing")
-	if _, err := Search(context.Background(), c, "bob"); !errors.Is(err, ErrConfig) {
-		t.Errorf("Search with no password file: %v, want ErrConfig", err)
+	if _, err := Search(context.Background(), c, "bob"); !errors.Is(err, directory.ErrConfig) {
+		t.Errorf("Search with no password file: %v, want directory.ErrConfig", err)
 	}
 }
 
@@ -206,8 +209,8 @@ func TestSearchTLS(t *testing.T) {
 		// Without the test CA, the system's roots do not know the
 		// server: refused, not trusted.
 		c.CAFile = ""
-		if _, err := Search(context.Background(), c, "bob"); !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "certificate") {
-			t.Errorf("%s: Search with an unknown CA: %v, want ErrUnavailable about the certificate", tt.name, err)
+		if _, err := Search(context.Background(), c, "bob"); !errors.Is(err, directory.ErrUnavailable) || !strings.Contains(err.Error(), "certificate") {
+			t.Errorf("%s: Search with an unknown CA: %v, want directory.ErrUnavailable about the certificate", tt.name, err)
 		}
 	}
 
@@ -217,8 +220,8 @@ func TestSearchTLS(t *testing.T) {
 	c.URI = "ldap://192.0.2.1"
 	c.BindDN = slapdtest.ReaderDN
 	c.BindPasswordFile = passwordFile(t, slapdtest.ReaderPassword)
-	if _, err := Search(context.Background(), c, "bob"); !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "without TLS") {
-		t.Errorf("bind without TLS to a named host: %v, want ErrConfig (without TLS)", err)
+	if _, err := Search(context.Background(), c, "bob"); !errors.Is(err, directory.ErrConfig) || !strings.Contains(err.Error(), "without TLS") {
+		t.Errorf("bind without TLS to a named host: %v, want directory.ErrConfig (without TLS)", err)
 	}
 }
 
@@ -252,7 +255,7 @@ func silentServer(t *testing.T) string {
 }
 
 // TestSearchUnavailable: a directory that does not answer, or is not
-// there, is ErrUnavailable within the time limit (with a wide margin:
+// there, is directory.ErrUnavailable within the time limit (with a wide margin:
 // the point is that the lookup does not hang, not its speed).
 func TestSearchUnavailable(t *testing.T) {
 	silent := silentServer(t)
@@ -269,8 +272,8 @@ func TestSearchUnavailable(t *testing.T) {
 		{"closed port", "ldap://" + closed, false, false},
 		{"closed port ldaps", "ldaps://" + closed, false, false},
 	} {
-		c := &Config{URI: tt.uri, StartTLS: tt.startTLS, Base: "dc=example,dc=org",
-			Filter: DefaultFilter, Attributes: DefaultAttributes, SizeLimit: 10,
+		c := &directory.Config{URI: tt.uri, StartTLS: tt.startTLS, Base: "dc=example,dc=org",
+			Filter: directory.DefaultFilter, Attributes: directory.DefaultAttributes, SizeLimit: 10,
 			Timeout: 300 * time.Millisecond}
 		if tt.bind {
 			c.BindDN, c.BindPasswordFile = slapdtest.ReaderDN, passwordFile(t, "x")
@@ -280,8 +283,8 @@ func TestSearchUnavailable(t *testing.T) {
 		if took := time.Since(start); took > 5*time.Second {
 			t.Errorf("%s: Search took %v with a time limit of %v", tt.name, took, c.Timeout)
 		}
-		if !errors.Is(err, ErrUnavailable) || r != nil {
-			t.Errorf("%s: Search = %v, %v; want nil, ErrUnavailable", tt.name, r, err)
+		if !errors.Is(err, directory.ErrUnavailable) || r != nil {
+			t.Errorf("%s: Search = %v, %v; want nil, directory.ErrUnavailable", tt.name, r, err)
 		}
 	}
 }
@@ -292,19 +295,19 @@ func TestSearchStopped(t *testing.T) {
 	c := testConfig(s)
 	search(t, c, "ann")
 	s.Stop()
-	if _, err := Search(context.Background(), c, "ann"); !errors.Is(err, ErrUnavailable) {
-		t.Errorf("Search of a stopped directory: %v, want ErrUnavailable", err)
+	if _, err := Search(context.Background(), c, "ann"); !errors.Is(err, directory.ErrUnavailable) {
+		t.Errorf("Search of a stopped directory: %v, want directory.ErrUnavailable", err)
 	}
 }
 
 func TestSearchRefuses(t *testing.T) {
-	c := &Config{URI: "ldap://127.0.0.1:1", Base: "dc=x", Filter: DefaultFilter, Attributes: DefaultAttributes, SizeLimit: 1, Timeout: time.Second}
-	if _, err := Search(context.Background(), c, strings.Repeat("a", MaxQuery+1)); err == nil {
-		t.Error("Search of a text longer than MaxQuery: no error")
+	c := &directory.Config{URI: "ldap://127.0.0.1:1", Base: "dc=x", Filter: directory.DefaultFilter, Attributes: directory.DefaultAttributes, SizeLimit: 1, Timeout: time.Second}
+	if _, err := Search(context.Background(), c, strings.Repeat("a", directory.MaxQuery+1)); err == nil {
+		t.Error("Search of a text longer than directory.MaxQuery: no error")
 	}
 	c.Filter = "(cn=*)"
-	if _, err := Search(context.Background(), c, "a"); !errors.Is(err, ErrConfig) {
-		t.Errorf("Search with a filter without %%s: %v, want ErrConfig", err)
+	if _, err := Search(context.Background(), c, "a"); !errors.Is(err, directory.ErrConfig) {
+		t.Errorf("Search with a filter without %%s: %v, want directory.ErrConfig", err)
 	}
 }
 
@@ -312,11 +315,33 @@ func TestSearchRefuses(t *testing.T) {
 // slapd with 200 people.
 func BenchmarkSearch(b *testing.B) {
 	s := slapdtest.Start(b, entries+"\n"+many(200))
-	c := &Config{URI: s.URI, Base: slapdtest.Suffix, Filter: DefaultFilter, Attributes: DefaultAttributes, SizeLimit: 20, Timeout: DefaultTimeout}
+	c := &directory.Config{URI: s.URI, Base: slapdtest.Suffix, Filter: directory.DefaultFilter, Attributes: directory.DefaultAttributes, SizeLimit: 20, Timeout: directory.DefaultTimeout}
 	for b.Loop() {
 		r, err := Search(context.Background(), c, "many 1")
 		if err != nil || len(r.Entries) == 0 {
 			b.Fatalf("Search: %v, %v", r, err)
 		}
 	}
+}
+
+// BenchmarkSearchHelper is BenchmarkSearch as a request does it: the
+// request side's directory.Search running the real postern-helper.
+// helper-minflt/op and helper-cpu-ms/op are the helper's page faults
+// and CPU time.
+func BenchmarkSearchHelper(b *testing.B) {
+	s := slapdtest.Start(b, entries+"\n"+many(200))
+	c := &directory.Config{URI: s.URI, Base: slapdtest.Suffix, Filter: directory.DefaultFilter, Attributes: directory.DefaultAttributes,
+		SizeLimit: 20, Timeout: directory.DefaultTimeout, Helper: helpertest.Build(b)}
+	var before, after syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &before)
+	for b.Loop() {
+		r, err := directory.Search(context.Background(), c, "many 1")
+		if err != nil || len(r.Entries) == 0 {
+			b.Fatalf("Search: %v, %v", r, err)
+		}
+	}
+	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &after)
+	b.ReportMetric(float64(after.Minflt-before.Minflt)/float64(b.N), "helper-minflt/op")
+	cpu := time.Duration(after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano())
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "helper-cpu-ms/op")
 }

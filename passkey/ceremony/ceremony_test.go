@@ -1,6 +1,7 @@
-package passkey
+package ceremony
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
@@ -11,11 +12,15 @@ import (
 	"errors"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
+	"postern/internal/helperrun"
+	"postern/internal/helpertest"
+	"postern/passkey"
+
 	"github.com/go-webauthn/webauthn/protocol/webauthncbor"
-	"github.com/go-webauthn/webauthn/webauthn"
 )
 
 // A software authenticator, enough to drive the ceremonies without a
@@ -131,14 +136,23 @@ func challengeOf(t testing.TB, options []byte) string {
 	return o.Challenge
 }
 
-// registered returns a relying party and a store holding k for "bob".
-func registered(t testing.TB, k *softKey) (*RP, *Store) {
+// newRP is the request side's relying party whose helper is Serve, in
+// this process.
+func newRP(t testing.TB) *passkey.RP {
 	t.Helper()
-	rp, err := New(Config{ID: testRP, Origins: []string{testOrigin}, Name: "postern"})
+	rp, err := passkey.New(passkey.Config{ID: testRP, Origins: []string{testOrigin}, Name: "postern"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &Store{Path: filepath.Join(t.TempDir(), "passkeys")}
+	rp.Run = func(_ context.Context, in []byte) ([]byte, error) { return Serve(in) }
+	return rp
+}
+
+// registered returns a relying party and a store holding k for "bob".
+func registered(t testing.TB, k *softKey) (*passkey.RP, *passkey.Store) {
+	t.Helper()
+	rp := newRP(t)
+	s := &passkey.Store{Path: filepath.Join(t.TempDir(), "passkeys")}
 	opts, sd, err := rp.BeginRegistration("bob", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -163,7 +177,7 @@ func TestSecondFactor(t *testing.T) {
 		t.Errorf("user handle %q, want the user name", k.handle)
 	}
 	creds, _ := s.List()
-	login := func() (webauthn.SessionData, string) {
+	login := func() (passkey.SessionData, string) {
 		opts, sd, err := rp.BeginLogin("bob", creds)
 		if err != nil {
 			t.Fatal(err)
@@ -182,12 +196,12 @@ func TestSecondFactor(t *testing.T) {
 
 	// Another origin, another challenge: refused.
 	sd, ch = login()
-	if _, err := rp.Verify(s, "bob", sd, k.get(t, ch, "https://evil.example.org")); !errors.Is(err, ErrRefused) {
-		t.Errorf("Verify(other origin) = %v, want ErrRefused", err)
+	if _, err := rp.Verify(s, "bob", sd, k.get(t, ch, "https://evil.example.org")); !errors.Is(err, passkey.ErrRefused) {
+		t.Errorf("Verify(other origin) = %v, want passkey.ErrRefused", err)
 	}
 	sd, _ = login()
-	if _, err := rp.Verify(s, "bob", sd, k.get(t, b64([]byte("0123456789abcdef0123456789abcdef")), testOrigin)); !errors.Is(err, ErrRefused) {
-		t.Errorf("Verify(other challenge) = %v, want ErrRefused", err)
+	if _, err := rp.Verify(s, "bob", sd, k.get(t, b64([]byte("0123456789abcdef0123456789abcdef")), testOrigin)); !errors.Is(err, passkey.ErrRefused) {
+		t.Errorf("Verify(other challenge) = %v, want passkey.ErrRefused", err)
 	}
 	// Someone else's ceremony.
 	sd, ch = login()
@@ -196,29 +210,29 @@ func TestSecondFactor(t *testing.T) {
 	}
 	// Garbage.
 	sd, _ = login()
-	for _, bad := range []string{"", "{}", "null", strings.Repeat("x", MaxResponseBytes+1)} {
-		if _, err := rp.Verify(s, "bob", sd, []byte(bad)); !errors.Is(err, ErrRefused) {
-			t.Errorf("Verify(%.20q) = %v, want ErrRefused", bad, err)
+	for _, bad := range []string{"", "{}", "null", strings.Repeat("x", passkey.MaxResponseBytes+1)} {
+		if _, err := rp.Verify(s, "bob", sd, []byte(bad)); !errors.Is(err, passkey.ErrRefused) {
+			t.Errorf("Verify(%.20q) = %v, want passkey.ErrRefused", bad, err)
 		}
 	}
 
 	// The counter goes backwards: refused, flagged, and refused after.
 	sd, ch = login()
 	k.counter = 0
-	if _, err := rp.Verify(s, "bob", sd, k.get(t, ch, testOrigin)); !errors.Is(err, ErrCloned) {
-		t.Fatalf("Verify(counter 1 after %d) = %v, want ErrCloned", 6, err)
+	if _, err := rp.Verify(s, "bob", sd, k.get(t, ch, testOrigin)); !errors.Is(err, passkey.ErrCloned) {
+		t.Fatalf("Verify(counter 1 after %d) = %v, want passkey.ErrCloned", 6, err)
 	}
 	creds, _ = s.List()
 	if creds[0].Cloned.IsZero() {
 		t.Error("the credential is not flagged")
 	}
-	if _, _, err := rp.BeginLogin("bob", creds); !errors.Is(err, ErrNoneLeft) {
-		t.Errorf("BeginLogin with only a flagged key = %v, want ErrNoneLeft", err)
+	if _, _, err := rp.BeginLogin("bob", creds); !errors.Is(err, passkey.ErrNoneLeft) {
+		t.Errorf("BeginLogin with only a flagged key = %v, want passkey.ErrNoneLeft", err)
 	}
 	k.counter = 100
 	sd.Challenge = ch
-	if _, err := rp.Verify(s, "bob", sd, k.get(t, ch, testOrigin)); !errors.Is(err, ErrCloned) {
-		t.Errorf("Verify(flagged key) = %v, want ErrCloned", err)
+	if _, err := rp.Verify(s, "bob", sd, k.get(t, ch, testOrigin)); !errors.Is(err, passkey.ErrCloned) {
+		t.Errorf("Verify(flagged key) = %v, want passkey.ErrCloned", err)
 	}
 }
 
@@ -240,32 +254,32 @@ func TestPasswordless(t *testing.T) {
 		if uv && err != nil {
 			t.Errorf("VerifyPasswordless with user verification: %v", err)
 		}
-		if !uv && !errors.Is(err, ErrRefused) {
-			t.Errorf("VerifyPasswordless without user verification = %v, want ErrRefused", err)
+		if !uv && !errors.Is(err, passkey.ErrRefused) {
+			t.Errorf("VerifyPasswordless without user verification = %v, want passkey.ErrRefused", err)
 		}
 		// A handle that names someone else.
 		k.handle = []byte("alice")
 		sd = rp.PasswordlessSession(challenge, "bob", time.Now())
-		if _, err := rp.VerifyPasswordless(s, "bob", sd, k.get(t, b64(challenge), testOrigin)); !errors.Is(err, ErrRefused) {
-			t.Errorf("VerifyPasswordless(handle alice) = %v, want ErrRefused", err)
+		if _, err := rp.VerifyPasswordless(s, "bob", sd, k.get(t, b64(challenge), testOrigin)); !errors.Is(err, passkey.ErrRefused) {
+			t.Errorf("VerifyPasswordless(handle alice) = %v, want passkey.ErrRefused", err)
 		}
 		// No handle at all: the library would not look.
 		k.handle = nil
 		sd = rp.PasswordlessSession(challenge, "bob", time.Now())
-		if _, err := rp.VerifyPasswordless(s, "bob", sd, k.get(t, b64(challenge), testOrigin)); !errors.Is(err, ErrRefused) {
-			t.Errorf("VerifyPasswordless(no handle) = %v, want ErrRefused", err)
+		if _, err := rp.VerifyPasswordless(s, "bob", sd, k.get(t, b64(challenge), testOrigin)); !errors.Is(err, passkey.ErrRefused) {
+			t.Errorf("VerifyPasswordless(no handle) = %v, want passkey.ErrRefused", err)
 		}
 		// Expired.
 		k.handle = []byte("bob")
-		sd = rp.PasswordlessSession(challenge, "bob", time.Now().Add(-ChallengeTTL-time.Second))
-		if _, err := rp.VerifyPasswordless(s, "bob", sd, k.get(t, b64(challenge), testOrigin)); !errors.Is(err, ErrRefused) {
-			t.Errorf("VerifyPasswordless(expired) = %v, want ErrRefused", err)
+		sd = rp.PasswordlessSession(challenge, "bob", time.Now().Add(-passkey.ChallengeTTL-time.Second))
+		if _, err := rp.VerifyPasswordless(s, "bob", sd, k.get(t, b64(challenge), testOrigin)); !errors.Is(err, passkey.ErrRefused) {
+			t.Errorf("VerifyPasswordless(expired) = %v, want passkey.ErrRefused", err)
 		}
 	}
 }
 
 func TestNewRefusesIPAddress(t *testing.T) {
-	if _, err := New(Config{ID: "192.0.2.1", Origins: []string{"https://192.0.2.1"}}); err == nil {
+	if _, err := passkey.New(passkey.Config{ID: "192.0.2.1", Origins: []string{"https://192.0.2.1"}}); err == nil {
 		t.Error("New accepted an IP address as relying party id")
 	}
 }
@@ -286,4 +300,35 @@ func BenchmarkVerify(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkVerifyHelper is BenchmarkVerify through the real
+// postern-helper, as a request runs it (exec, pipes, limits): the cost
+// a passkey's second step pays for keeping the library out of the
+// request binary. helper-minflt/op and helper-cpu-ms/op are the
+// helper's page faults and CPU time.
+func BenchmarkVerifyHelper(b *testing.B) {
+	t := b
+	k := newSoftKey(t, true)
+	rp, s := registered(t, k)
+	path := helpertest.Build(b)
+	rp.Run = func(ctx context.Context, in []byte) ([]byte, error) {
+		return helperrun.Run(ctx, path, "passkey", in, passkey.HelperTimeout, passkey.MaxHelperAnswerBytes)
+	}
+	creds, _ := s.List()
+	var before, after syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &before)
+	for b.Loop() {
+		opts, sd, err := rp.BeginLogin("bob", creds)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := rp.Verify(s, "bob", sd, k.get(t, challengeOf(t, opts), testOrigin)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &after)
+	b.ReportMetric(float64(after.Minflt-before.Minflt)/float64(b.N), "helper-minflt/op")
+	cpu := time.Duration(after.Utime.Nano() + after.Stime.Nano() - before.Utime.Nano() - before.Stime.Nano())
+	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "helper-cpu-ms/op")
 }
