@@ -114,7 +114,7 @@ func TestDebianPackage(t *testing.T) {
 	if out, err := runAs(env.a, nil, program, "-version").Output(); err != nil || !strings.HasPrefix(string(out), "postern 0.") {
 		t.Errorf("%s -version as %s = %q, %v, want the version", program, env.a.name, out, err)
 	}
-	if out, err := run(program, "-version"); err != nil || !strings.Contains(out, "\nconfig: /etc/postern/postern.conf\nwrapper: /usr/libexec/postern/postern-sendmail\nhelper: /usr/libexec/postern/postern-helper\n") {
+	if out, err := run(program, "-version"); err != nil || !strings.Contains(out, "\nconfig: /etc/postern/postern.conf\nwrapper: /usr/libexec/postern/postern-sendmail\nlogin: /usr/libexec/postern/postern-login\nhelper: /usr/libexec/postern/postern-helper\n") {
 		t.Errorf("%s -version = %q, %v, want the packaged paths compiled in", program, out, err)
 	}
 	// postern-helper: 0755, not set-ID; without arguments, its usage
