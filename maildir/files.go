@@ -106,30 +106,32 @@ func index(dir string) (map[string]msgFile, error) {
 }
 
 // moveNew moves every message of new/ to cur/ with empty info, as a Maildir
-// reader must, keeping its key. Messages another process moved first are
-// skipped.
-func moveNew(dir string) error {
+// reader must, keeping its key, and returns the keys it moved. Messages
+// another process moved or removed first are skipped and set raced: cur/
+// may then hold files this call did not put there.
+func moveNew(dir string) (moved []string, raced bool, err error) {
 	msgs, err := scan(dir, "new")
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+		return nil, false, nil
 	} else if err != nil {
-		return err
+		return nil, false, err
 	}
 	var errs []error
-	moved := false
 	for _, m := range msgs {
 		err := os.Rename(m.path(dir), filepath.Join(dir, "cur", curName(m.key, "")))
 		switch {
 		case err == nil:
-			moved = true
-		case !errors.Is(err, fs.ErrNotExist):
+			moved = append(moved, m.key)
+		case errors.Is(err, fs.ErrNotExist):
+			raced = true
+		default:
 			errs = append(errs, err)
 		}
 	}
-	if moved {
+	if len(moved) > 0 {
 		errs = append(errs, syncDir(filepath.Join(dir, "cur")), syncDir(filepath.Join(dir, "new")))
 	}
-	return errors.Join(errs...)
+	return moved, raced, errors.Join(errs...)
 }
 
 // lookup finds the file of key in the folder at dir, trying the common names

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -180,5 +181,28 @@ func TestApplyFlags(t *testing.T) {
 		if got := applyFlags(tt.flags, tt.add, tt.remove); got != tt.want {
 			t.Errorf("applyFlags(%q, %q, %q) = %q, want %q", tt.flags, tt.add, tt.remove, got, tt.want)
 		}
+	}
+}
+
+// TestMoveNew: MoveNew moves new/ to cur/ with empty info and reports
+// the keys it moved itself, and nothing when new/ is empty.
+func TestMoveNew(t *testing.T) {
+	s, _ := testStore(t)
+	put(t, s, Inbox, "new", "k1", "a")
+	put(t, s, Inbox, "new", "k2", "b")
+	put(t, s, Inbox, "new", ".hidden", "c") // not a message: stays
+	moved, raced, err := s.MoveNew(Inbox)
+	slices.Sort(moved)
+	if err != nil || raced || !slices.Equal(moved, []string{"k1", "k2"}) {
+		t.Fatalf("MoveNew = %q, %v, %v, want [k1 k2], false, nil", moved, raced, err)
+	}
+	for _, n := range []string{"cur/k1:2,", "cur/k2:2,", "new/.hidden"} {
+		if _, err := os.Lstat(filepath.Join(s.Root, n)); err != nil {
+			t.Errorf("after MoveNew: %v", err)
+		}
+	}
+	moved, raced, err = s.MoveNew(Inbox)
+	if err != nil || raced || len(moved) != 0 {
+		t.Errorf("MoveNew of an empty new/ = %q, %v, %v, want nothing", moved, raced, err)
 	}
 }
