@@ -56,13 +56,13 @@ func (a *app) action(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	dest := f.Get("dest")
 	switch op {
 	case "read":
-		err = a.store.SetFlags(folder, ids, "S", "")
+		err = a.setFlags(folder, ids, "S", "")
 	case "unread":
-		err = a.store.SetFlags(folder, ids, "", "S")
+		err = a.setFlags(folder, ids, "", "S")
 	case "flag":
-		err = a.store.SetFlags(folder, ids, "F", "")
+		err = a.setFlags(folder, ids, "F", "")
 	case "unflag":
-		err = a.store.SetFlags(folder, ids, "", "F")
+		err = a.setFlags(folder, ids, "", "F")
 	case "move", "copy":
 		if err := a.checkFolder(dest); err != nil {
 			return err

@@ -30,13 +30,10 @@ func (a *app) index() (*index.Index, index.Progress, bool) {
 	if a.idx != nil {
 		return a.idx, a.idxProgress, true
 	}
-	path := index.Path(a.cfg.IndexDirFor(a.acct.User), a.acct.Maildir)
-	x, err := index.Open(path, a.store)
-	if err != nil {
-		logf("index of %s: %v", a.acct.User, err)
+	x := a.openIndex()
+	if x == nil {
 		return nil, index.Progress{}, false
 	}
-	x.Sent = a.cfg.Sent
 	p, err := x.Update(a.cfg.IndexBudget)
 	if err != nil {
 		// A partial update still leaves a usable index.
@@ -44,12 +41,48 @@ func (a *app) index() (*index.Index, index.Progress, bool) {
 	}
 	a.idxInStep = err == nil
 	a.idx, a.idxProgress = x, p
+	return x, p, true
+}
+
+// openIndex opens the user's search index once per request, without
+// bringing it up to date (index does); nil when it cannot be opened
+// (logged).
+func (a *app) openIndex() *index.Index {
+	if a.idxOpen != nil || a.idxFailed {
+		return a.idxOpen
+	}
+	path := index.Path(a.cfg.IndexDirFor(a.acct.User), a.acct.Maildir)
+	x, err := index.Open(path, a.store)
+	if err != nil {
+		logf("index of %s: %v", a.acct.User, err)
+		a.idxFailed = true
+		return nil
+	}
+	x.Sent = a.cfg.Sent
+	a.idxOpen = x
 	afterResponse = append(afterResponse, func() {
 		if err := x.Close(); err != nil {
 			logf("index of %s: %v", a.acct.User, err)
 		}
 	})
-	return x, p, true
+	return x
+}
+
+// setFlags is maildir.Store.SetFlags that keeps the search index in step
+// with the renames (index.Index.Own), so that the next list does not read
+// the folder's whole cur/ again as after a change by another program.
+func (a *app) setFlags(folder string, keys []string, add, remove string) error {
+	change := func() (map[string]string, error) { return a.store.Flag(folder, keys, add, remove) }
+	// A user whose index does not exist yet gets none here: the list
+	// makes it.
+	path := index.Path(a.cfg.IndexDirFor(a.acct.User), a.acct.Maildir)
+	if _, err := os.Stat(path); err == nil || a.idxOpen != nil {
+		if x := a.openIndex(); x != nil {
+			return x.Own(folder, change)
+		}
+	}
+	_, err := change()
+	return err
 }
 
 // indexing describes unfinished indexing, "" when done.

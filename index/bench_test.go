@@ -238,3 +238,33 @@ func BenchmarkAfterDelivery(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkAfterRead is the Update of the request after one message of a
+// folder of n messages was marked read (Own, as the message page does):
+// its cost must not follow the folder, as cur/ is not read again.
+func BenchmarkAfterRead(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		box := benchBox(b, n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				j := i % n
+				key := fmt.Sprintf("%d.M%dP1Q%d.bench", 1600000000+j*600, j, j)
+				add, remove := "F", ""
+				if i/n%2 == 1 {
+					add, remove = "", "F"
+				}
+				err := box.x.Own("INBOX", func() (map[string]string, error) {
+					return box.store.Flag("INBOX", []string{key}, add, remove)
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if _, err := box.x.Update(time.Second); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -115,7 +115,7 @@ func (x *Index) scanFolder(folder string, known map[dirKey]int64) error {
 			}
 			curTime = 0
 			if !raced {
-				curTime = ownTime(curPath, curKnown)
+				curTime = ownTime(curPath)
 			}
 			if err := x.setDirTime(folder, "cur", curTime); err != nil {
 				return err
@@ -137,22 +137,22 @@ func (x *Index) scanFolder(folder string, known map[dirKey]int64) error {
 }
 
 // ownTime is the time to record for cur/ after this process changed it
-// itself, when its time before the change was the recorded one (before):
-// its time now, which a later change by another process moves, or 0 (read
-// it again) when it cannot be read or did not move (a file system whose
-// clock did not tick between the recorded time and the change could hide
-// another change in the same tick).
+// itself, when cur/ was in step with the rows before (its time was the
+// recorded one) and the rows were made to match the change: its time now,
+// which a later change by another process moves, or 0 (read it again)
+// when it cannot be read.
 //
 // Deliberate divergence from the rule of trusted: a change by another
-// process to the same cur/ in the same clock tick as this process's last
-// move into it (microseconds on a kernel with fine-grained directory
-// times, a jiffy otherwise) is seen only at the next change of that
-// directory, not at the next request. Reading cur/ again after every
-// delivery instead costs the request after it a read of the whole
-// directory (half a second of CPU at 100,000 messages).
-func ownTime(cur string, before int64) int64 {
+// process to the same cur/ in the same clock tick as this process's own
+// (microseconds on a kernel with fine-grained directory times, a jiffy
+// otherwise) is seen only at the next change of that directory, not at
+// the next request. Reading cur/ again after every change postern makes
+// itself (a delivery moved from new/, a message marked read) instead
+// costs the next request a read of the whole directory: half a second of
+// CPU at 100,000 messages.
+func ownTime(cur string) int64 {
 	t, err := mtime(cur)
-	if err != nil || t == before {
+	if err != nil {
 		return 0
 	}
 	return t

@@ -77,27 +77,41 @@ func resolve(folder, dir string, keys []string) ([]msgFile, error) {
 // SetFlags adds the flag letters of add and removes those of remove (letters
 // of FlagLetters) on each message; messages still in new/ move to cur/.
 func (s *Store) SetFlags(folder string, keys []string, add, remove string) error {
+	_, err := s.Flag(folder, keys, add, remove)
+	return err
+}
+
+// Flag is SetFlags that also reports, by key, the name in cur/ of each
+// message it set the flags of (renamed or already so named), for a caller
+// that keeps its own view of cur/ (the search index). A message it did
+// not find, or could not rename, is not in names.
+func (s *Store) Flag(folder string, keys []string, add, remove string) (names map[string]string, err error) {
 	for _, c := range add + remove {
 		if !strings.ContainsRune(FlagLetters, c) {
-			return invalidf("flag %q", c)
+			return nil, invalidf("flag %q", c)
 		}
 	}
 	dir, err := s.existingDir(folder)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	msgs, err := resolve(folder, dir, keys)
 	errs := []error{err}
+	names = make(map[string]string, len(msgs))
 	for _, m := range msgs {
 		flags := applyFlags(m.flags, add, remove)
 		if m.sub == "cur" && flags == m.flags {
+			names[m.key] = m.name
 			continue
 		}
-		if err := os.Rename(m.path(dir), filepath.Join(dir, "cur", curName(m.key, flags))); err != nil {
+		name := curName(m.key, flags)
+		if err := os.Rename(m.path(dir), filepath.Join(dir, "cur", name)); err != nil {
 			errs = append(errs, fmt.Errorf("maildir: set flags: %w", err))
+			continue
 		}
+		names[m.key] = name
 	}
-	return errors.Join(errs...)
+	return names, errors.Join(errs...)
 }
 
 // Move renames each message into dst/cur keeping its key and flags (a
