@@ -68,21 +68,45 @@ func (a *app) openIndex() *index.Index {
 	return x
 }
 
-// setFlags is maildir.Store.SetFlags that keeps the search index in step
-// with the renames (index.Index.Own), so that the next list does not read
-// the folder's whole cur/ again as after a change by another program.
-func (a *app) setFlags(folder string, keys []string, add, remove string) error {
-	change := func() (map[string]string, error) { return a.store.Flag(folder, keys, add, remove) }
+// own runs change, a change of the files of folders' cur/ (flags,
+// moves, deletions), through the search index when it exists
+// (index.Index.Own), so that the index follows it and the next list does
+// not read those cur/ again as after a change by another program.
+func (a *app) own(folders []string, change func() (index.Change, error)) error {
 	// A user whose index does not exist yet gets none here: the list
 	// makes it.
 	path := index.Path(a.cfg.IndexDirFor(a.acct.User), a.acct.Maildir)
 	if _, err := os.Stat(path); err == nil || a.idxOpen != nil {
 		if x := a.openIndex(); x != nil {
-			return x.Own(folder, change)
+			return x.Own(folders, change)
 		}
 	}
 	_, err := change()
 	return err
+}
+
+// setFlags is maildir.Store.SetFlags through own.
+func (a *app) setFlags(folder string, keys []string, add, remove string) error {
+	return a.own([]string{folder}, func() (index.Change, error) {
+		names, err := a.store.Flag(folder, keys, add, remove)
+		return index.Change{folder: names}, err
+	})
+}
+
+// move is maildir.Store.Move through own.
+func (a *app) move(src string, keys []string, dst string) error {
+	return a.own([]string{src, dst}, func() (index.Change, error) {
+		out, in, err := a.store.Relocate(src, keys, dst)
+		return index.Change{src: out, dst: in}, err
+	})
+}
+
+// remove is maildir.Store.Delete through own.
+func (a *app) remove(folder string, keys []string) error {
+	return a.own([]string{folder}, func() (index.Change, error) {
+		gone, err := a.store.Remove(folder, keys)
+		return index.Change{folder: gone}, err
+	})
 }
 
 // indexing describes unfinished indexing, "" when done.

@@ -254,8 +254,9 @@ func BenchmarkAfterRead(b *testing.B) {
 				if i/n%2 == 1 {
 					add, remove = "", "F"
 				}
-				err := box.x.Own("INBOX", func() (map[string]string, error) {
-					return box.store.Flag("INBOX", []string{key}, add, remove)
+				err := box.x.Own([]string{"INBOX"}, func() (Change, error) {
+					names, err := box.store.Flag("INBOX", []string{key}, add, remove)
+					return Change{"INBOX": names}, err
 				})
 				if err != nil {
 					b.Fatal(err)

@@ -9,46 +9,62 @@ import (
 	"syscall"
 )
 
-// Own runs change, a change this process makes itself to the files of
-// folder's cur/ (flags set on messages, messages moved away or deleted;
-// not messages added), and keeps the index in step with it, so that the
-// next request does not read cur/ again as after a change by another
-// program (at 100,000 messages, half a second of CPU). change reports, by
-// key, the name in cur/ of every message it renamed or left as it was,
-// and "" for every message it removed from the folder.
+// Change is what a change of the app's own did to the cur/ of each
+// folder it touched (by display name): by message key, the name in cur/
+// of every message it renamed, moved in or left as it was, and "" for
+// every message it removed from the folder.
+type Change map[string]map[string]string
+
+// Own runs change, a change this process makes itself to the files of the
+// cur/ of folders (flags set, messages moved from one folder to another or
+// deleted), and keeps the index in step with it, so that the next request
+// does not read those cur/ again as after a change by another program (at
+// 100,000 messages, half a second of CPU). change reports what it did.
 //
-// The rows of those keys take their new names and flags (or go), and the
-// time the change gave cur/ is recorded (ownTime), all only when cur/ was
-// in step before the change (its time the recorded one), change returned
-// no error, and the writer lock was free: Own never waits for it. Else
-// Own only runs change, and the next scan reads cur/ as before. A change
-// by another program to the same cur/ in the same clock tick as change is
-// seen at the next change of cur/ (see ownTime).
+// For each folder whose cur/ was in step before the change (its time the
+// recorded one), the rows of the keys change reports take their new
+// names and flags, are added (as by a scan: read later) or go, and the
+// time the change gave cur/ is recorded (ownTime); all of that only when
+// change returned no error and the writer lock was free: Own never waits
+// for it. Otherwise Own only runs change, and the next scan reads cur/ as
+// before. A change by another program to the same cur/ in the same clock
+// tick as change is seen at the next change of cur/ (see ownTime).
 //
 // The error is change's; an error of the index after it is not returned
 // (the next scan repairs what it left).
-func (x *Index) Own(folder string, change func() (map[string]string, error)) error {
+func (x *Index) Own(folders []string, change func() (Change, error)) error {
 	unlock, ok := x.tryLock()
 	if !ok {
 		_, err := change()
 		return err
 	}
 	defer unlock()
-	dir, derr := x.store.FolderDir(folder)
-	cur := filepath.Join(dir, "cur")
-	before, merr := mtime(cur)
-	var rec int64
-	qerr := x.db.QueryRow(`SELECT mtime FROM dirs WHERE folder = ? AND sub = 'cur'`, folder).Scan(&rec)
-	names, err := change()
-	if err != nil || derr != nil || merr != nil || qerr != nil || rec == 0 || rec != before {
+	inStep := map[string]string{} // folder -> its cur/
+	for _, f := range folders {
+		dir, err := x.store.FolderDir(f)
+		if err != nil {
+			continue
+		}
+		cur := filepath.Join(dir, "cur")
+		before, err := mtime(cur)
+		var rec int64
+		qerr := x.db.QueryRow(`SELECT mtime FROM dirs WHERE folder = ? AND sub = 'cur'`, f).Scan(&rec)
+		if err == nil && qerr == nil && rec != 0 && rec == before {
+			inStep[f] = cur
+		}
+	}
+	c, err := change()
+	if err != nil {
 		return err
 	}
-	x.owned(folder, cur, names)
+	for f, cur := range inStep {
+		x.owned(f, cur, c[f])
+	}
 	return nil
 }
 
-// owned brings the rows of names in step with their files and records
-// cur/'s time, or 0 (read it again) when anything fails.
+// owned brings the rows of names in step with their files in folder's
+// cur/ and records cur/'s time, or 0 (read it again) when anything fails.
 func (x *Index) owned(folder, cur string, names map[string]string) {
 	t := ownTime(cur)
 	tx, err := x.db.Begin()

@@ -36,6 +36,14 @@ func (b *testBox) hide() {
 	}
 }
 
+// flag is a change for Own: Flag on key of INBOX.
+func flag(b *testBox, key, add, remove string) func() (Change, error) {
+	return func() (Change, error) {
+		names, err := b.store.Flag("INBOX", []string{key}, add, remove)
+		return Change{"INBOX": names}, err
+	}
+}
+
 // TestOwn: flags set and messages removed through Own change the rows
 // and the counts at once, and the time they give cur/ is recorded, so
 // that the next Update does not read cur/ again.
@@ -48,7 +56,7 @@ func TestOwn(t *testing.T) {
 	settle()
 	b.update()
 
-	err := b.x.Own("INBOX", func() (map[string]string, error) { return b.store.Flag("INBOX", []string{k1}, "S", "") })
+	err := b.x.Own([]string{"INBOX"}, flag(b, k1, "S", ""))
 	if err != nil {
 		t.Fatalf("Own(Flag) = %v", err)
 	}
@@ -72,8 +80,9 @@ func TestOwn(t *testing.T) {
 	}
 
 	// A removal ("") drops the row and its text.
-	err = b.x.Own("INBOX", func() (map[string]string, error) {
-		return map[string]string{k2: ""}, b.store.Delete("INBOX", []string{k2})
+	err = b.x.Own([]string{"INBOX"}, func() (Change, error) {
+		gone, err := b.store.Remove("INBOX", []string{k2})
+		return Change{"INBOX": gone}, err
 	})
 	if err != nil {
 		t.Fatalf("Own(Delete) = %v", err)
@@ -97,7 +106,7 @@ func TestOwnNotInStep(t *testing.T) {
 	b.update()
 	b.put("INBOX", "cur", "S", mail("a@example.org", "b@example.org", "second", "beta")) // another program
 	rec0, _ := b.curRecord("INBOX")
-	err := b.x.Own("INBOX", func() (map[string]string, error) { return b.store.Flag("INBOX", []string{k1}, "F", "") })
+	err := b.x.Own([]string{"INBOX"}, flag(b, k1, "F", ""))
 	if err != nil {
 		t.Fatalf("Own = %v", err)
 	}
@@ -128,7 +137,7 @@ func TestOwnLocked(t *testing.T) {
 	}
 	// Another open of the same index, as another request's.
 	b.open()
-	err := b.x.Own("INBOX", func() (map[string]string, error) { return b.store.Flag("INBOX", []string{k1}, "F", "") })
+	err := b.x.Own([]string{"INBOX"}, flag(b, k1, "F", ""))
 	unlock()
 	if err != nil {
 		t.Fatalf("Own = %v", err)
@@ -143,5 +152,37 @@ func TestOwnLocked(t *testing.T) {
 	b.update()
 	if got := b.search("is:flagged"); !reflect.DeepEqual(got, []string{"INBOX/first"}) {
 		t.Errorf("Search(is:flagged) after the next Update = %q, want INBOX/first", got)
+	}
+}
+
+// TestOwnMove: a move through Own removes the rows from the source and
+// adds them to the destination (read by the next Update), and records
+// both cur/ times.
+func TestOwnMove(t *testing.T) {
+	b := newBox(t)
+	b.folder("Archive")
+	k1 := b.put("INBOX", "cur", "S", mail("a@example.org", "b@example.org", "first", "alpha"))
+	b.put("INBOX", "cur", "", mail("a@example.org", "b@example.org", "second", "beta"))
+	b.update()
+	settle()
+	b.update()
+	err := b.x.Own([]string{"INBOX", "Archive"}, func() (Change, error) {
+		out, in, err := b.store.Relocate("INBOX", []string{k1}, "Archive")
+		return Change{"INBOX": out, "Archive": in}, err
+	})
+	if err != nil {
+		t.Fatalf("Own(Relocate) = %v", err)
+	}
+	for _, f := range []string{"INBOX", "Archive"} {
+		if rec, now := b.curRecord(f); rec != now {
+			t.Errorf("recorded time of %s/cur = %d after Own, want its time %d", f, rec, now)
+		}
+	}
+	b.update()
+	if got := b.search("alpha"); !reflect.DeepEqual(got, []string{"Archive/first"}) {
+		t.Errorf("Search(alpha) after the move = %q, want Archive/first", got)
+	}
+	if c, _ := b.x.FolderCounts(); c["INBOX"] != (FolderCount{Total: 1, Unread: 1}) || c["Archive"] != (FolderCount{Total: 1}) {
+		t.Errorf("FolderCounts after the move = %+v", c)
 	}
 }

@@ -118,25 +118,36 @@ func (s *Store) Flag(folder string, keys []string, add, remove string) (names ma
 // message whose key already exists in dst gets a fresh key). Each move is
 // one rename(2), so a crash leaves every message in exactly one place.
 func (s *Store) Move(src string, keys []string, dst string) error {
+	_, _, err := s.Relocate(src, keys, dst)
+	return err
+}
+
+// Relocate is Move that also reports what it did, for a caller that keeps
+// its own view of cur/ (the search index): out maps the key of every
+// message it moved out of src to "", in maps the key of every message it
+// moved into dst (a fresh key when its own was taken) to its name in
+// dst/cur.
+func (s *Store) Relocate(src string, keys []string, dst string) (out, in map[string]string, err error) {
 	srcDir, err := s.existingDir(src)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	dstDir, err := s.existingDir(dst)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	msgs, err := resolve(src, srcDir, keys)
 	if srcDir == dstDir {
-		return err
+		return nil, nil, err
 	}
-	errs := []error{err, moveAll(srcDir, msgs, dstDir)}
-	return errors.Join(errs...)
+	out, in = map[string]string{}, map[string]string{}
+	errs := []error{err, moveAll(srcDir, msgs, dstDir, out, in)}
+	return out, in, errors.Join(errs...)
 }
 
 // moveAll renames msgs from the folder at srcDir into dstDir/cur and syncs
-// the directories.
-func moveAll(srcDir string, msgs []msgFile, dstDir string) error {
+// the directories, noting each move in out and in (see Relocate).
+func moveAll(srcDir string, msgs []msgFile, dstDir string, out, in map[string]string) error {
 	if len(msgs) == 0 {
 		return nil
 	}
@@ -152,9 +163,12 @@ func moveAll(srcDir string, msgs []msgFile, dstDir string) error {
 				return err
 			}
 		}
-		if err := os.Rename(m.path(srcDir), filepath.Join(dstDir, "cur", curName(key, applyFlags(m.flags, "", "")))); err != nil {
+		name := curName(key, applyFlags(m.flags, "", ""))
+		if err := os.Rename(m.path(srcDir), filepath.Join(dstDir, "cur", name)); err != nil {
 			errs = append(errs, fmt.Errorf("maildir: move: %w", err))
+			continue
 		}
+		out[m.key], in[key] = "", name
 	}
 	errs = append(errs, syncDir(filepath.Join(dstDir, "cur")),
 		syncDir(filepath.Join(srcDir, "cur")), syncDir(filepath.Join(srcDir, "new")))
@@ -223,12 +237,27 @@ func copyFile(srcPath, dstDir, flags string) (err error) {
 
 // Delete removes the messages permanently.
 func (s *Store) Delete(folder string, keys []string) error {
+	_, err := s.Remove(folder, keys)
+	return err
+}
+
+// Remove is Delete that also reports, for a caller that keeps its own
+// view of cur/ (the search index), the key of every message it removed,
+// mapped to "".
+func (s *Store) Remove(folder string, keys []string) (gone map[string]string, err error) {
 	dir, err := s.existingDir(folder)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	msgs, err := resolve(folder, dir, keys)
-	return errors.Join(err, removeAll(dir, msgs))
+	gone = map[string]string{}
+	rerr := removeAll(dir, msgs)
+	for _, m := range msgs {
+		if _, serr := os.Lstat(m.path(dir)); errors.Is(serr, os.ErrNotExist) {
+			gone[m.key] = ""
+		}
+	}
+	return gone, errors.Join(err, rerr)
 }
 
 // Empty removes every message of folder permanently.

@@ -206,3 +206,38 @@ func TestMoveNew(t *testing.T) {
 		t.Errorf("MoveNew of an empty new/ = %q, %v, %v, want nothing", moved, raced, err)
 	}
 }
+
+// TestReports: Flag, Relocate and Remove report what they did to cur/,
+// name by key, as the files are after the call.
+func TestReports(t *testing.T) {
+	s, _ := testStore(t)
+	mustCreate(t, s, "Archive")
+	put(t, s, Inbox, "cur", "k1:2,S", "one")
+	put(t, s, Inbox, "new", "k2", "two")
+	put(t, s, Inbox, "cur", "k3:2,", "three")
+	put(t, s, "Archive", "cur", "k3:2,S", "other three") // key clash
+	names, err := s.Flag(Inbox, []string{"k1", "k2", "nope"}, "F", "")
+	if want := map[string]string{"k1": "k1:2,FS", "k2": "k2:2,F"}; !errors.Is(err, ErrNotFound) || !reflect.DeepEqual(names, want) {
+		t.Errorf("Flag = %v, %v, want %v and ErrNotFound", names, err, want)
+	}
+	names, err = s.Flag(Inbox, []string{"k1"}, "S", "") // no rename: the name as it is
+	if want := map[string]string{"k1": "k1:2,FS"}; err != nil || !reflect.DeepEqual(names, want) {
+		t.Errorf("Flag of a set flag = %v, %v, want %v", names, err, want)
+	}
+	out, in, err := s.Relocate(Inbox, []string{"k1", "k3"}, "Archive")
+	if err != nil || !reflect.DeepEqual(out, map[string]string{"k1": "", "k3": ""}) || len(in) != 2 || in["k1"] != "k1:2,FS" {
+		t.Fatalf("Relocate = %v, %v, %v", out, in, err)
+	}
+	for k, n := range in {
+		if k != "k1" && (k == "k3" || n != k+":2,") {
+			t.Errorf("Relocate gave the clashing k3 the name %q under key %q, want a fresh key", n, k)
+		}
+		if _, err := os.Lstat(filepath.Join(s.Root, ".Archive", "cur", n)); err != nil {
+			t.Errorf("Relocate reported %q: %v", n, err)
+		}
+	}
+	gone, err := s.Remove(Inbox, []string{"k2"})
+	if err != nil || !reflect.DeepEqual(gone, map[string]string{"k2": ""}) {
+		t.Errorf("Remove = %v, %v, want k2 gone", gone, err)
+	}
+}
