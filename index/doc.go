@@ -21,6 +21,11 @@
 //     what it did itself (a change by another program to the same cur/
 //     within the same clock tick as the last move is seen at the next
 //     change of cur/; see ownTime).
+//     What postern changes in cur/ itself (flags set, messages moved,
+//     deleted or written: the app's actions, the message page, the Sent
+//     and Drafts copies) goes through Own, which updates those rows and
+//     records the time the change gave cur/ when cur/ was in step, so
+//     that only a change by another program makes a scan read cur/.
 //  2. Extract (within a time budget): rows not yet read are parsed with
 //     the message package (message.Digester: the list columns, headers,
 //     text and attachment names in one pass that decodes only the text
