@@ -137,14 +137,8 @@ func moveNew(dir string) (moved []string, raced bool, err error) {
 // lookup finds the file of key in the folder at dir, trying the common names
 // before reading the directories.
 func lookup(dir, key string) (msgFile, bool) {
-	for _, flags := range []string{"S", "", "RS", "FS", "F", "FRS", "ST"} {
-		name := curName(key, flags)
-		if fi, err := os.Lstat(filepath.Join(dir, "cur", name)); err == nil && fi.Mode().IsRegular() {
-			return msgFile{sub: "cur", name: name, key: key, flags: flags}, true
-		}
-	}
-	if fi, err := os.Lstat(filepath.Join(dir, "new", key)); err == nil && fi.Mode().IsRegular() {
-		return msgFile{sub: "new", name: key, key: key}, true
+	if m, ok := guess(dir, key); ok {
+		return m, true
 	}
 	for _, sub := range []string{"cur", "new"} {
 		msgs, _ := scan(dir, sub)
@@ -153,6 +147,24 @@ func lookup(dir, key string) (msgFile, bool) {
 				return m, true
 			}
 		}
+	}
+	return msgFile{}, false
+}
+
+// guess finds the file of key in the folder at dir under its common names
+// (in cur/ with the usual flags, or in new/) without reading the
+// directories. A file it finds is the one scan would pick for key unless
+// another file of the same key sorts before it (which lookup tolerates
+// too).
+func guess(dir, key string) (msgFile, bool) {
+	for _, flags := range []string{"S", "", "RS", "FS", "F", "FRS", "ST"} {
+		name := curName(key, flags)
+		if fi, err := os.Lstat(filepath.Join(dir, "cur", name)); err == nil && fi.Mode().IsRegular() {
+			return msgFile{sub: "cur", name: name, key: key, flags: flags}, true
+		}
+	}
+	if fi, err := os.Lstat(filepath.Join(dir, "new", key)); err == nil && fi.Mode().IsRegular() {
+		return msgFile{sub: "new", name: key, key: key}, true
 	}
 	return msgFile{}, false
 }

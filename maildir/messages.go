@@ -39,32 +39,39 @@ func (s *Store) MessagePath(folder, key string) (string, error) {
 }
 
 // resolve validates keys and finds their files in the folder at dir. Missing
-// keys are reported in the joined error but do not stop the others.
+// keys are reported in the joined error but do not stop the others. Each
+// key is looked for under its common names first (guess); the folder's
+// directories are read, once, only for the keys not found so.
 func resolve(folder, dir string, keys []string) ([]msgFile, error) {
 	for _, k := range keys {
 		if err := ValidKey(k); err != nil {
 			return nil, err
 		}
 	}
-	var idx map[string]msgFile
-	if len(keys) > 2 {
-		var err error
-		if idx, err = index(dir); err != nil {
-			return nil, fmt.Errorf("maildir: %w", err)
-		}
-	}
 	var msgs []msgFile
-	var errs []error
+	var missed []string
 	done := make(map[string]bool, len(keys))
 	for _, k := range keys {
 		if done[k] {
 			continue
 		}
 		done[k] = true
-		m, ok := idx[k]
-		if idx == nil {
-			m, ok = lookup(dir, k)
+		if m, ok := guess(dir, k); ok {
+			msgs = append(msgs, m)
+		} else {
+			missed = append(missed, k)
 		}
+	}
+	if len(missed) == 0 {
+		return msgs, nil
+	}
+	idx, err := index(dir)
+	if err != nil {
+		return nil, fmt.Errorf("maildir: %w", err)
+	}
+	var errs []error
+	for _, k := range missed {
+		m, ok := idx[k]
 		if !ok {
 			errs = append(errs, &NotFoundError{Folder: folder, Key: k})
 			continue

@@ -241,3 +241,26 @@ func TestReports(t *testing.T) {
 		t.Errorf("Remove = %v, %v, want k2 gone", gone, err)
 	}
 }
+
+// TestResolveMany: more than two keys are found under their common names
+// or, for the rest, by reading the folder once; a missing key is reported
+// and the others are still found.
+func TestResolveMany(t *testing.T) {
+	s, _ := testStore(t)
+	put(t, s, Inbox, "cur", "k1:2,S", "one")
+	put(t, s, Inbox, "cur", "k2:2,DFRST", "two") // not among the guesses
+	put(t, s, Inbox, "new", "k3", "three")
+	put(t, s, Inbox, "cur", "k4:2,", "four")
+	msgs, err := resolve(Inbox, s.Root, []string{"k1", "k2", "k3", "k4", "nope", "k1"})
+	if !errors.Is(err, ErrNotFound) {
+		t.Errorf("resolve error = %v, want ErrNotFound for nope", err)
+	}
+	got := map[string]string{}
+	for _, m := range msgs {
+		got[m.key] = m.sub + "/" + m.name
+	}
+	want := map[string]string{"k1": "cur/k1:2,S", "k2": "cur/k2:2,DFRST", "k3": "new/k3", "k4": "cur/k4:2,"}
+	if !reflect.DeepEqual(got, want) || len(msgs) != 4 {
+		t.Errorf("resolve = %v, want %v", got, want)
+	}
+}
