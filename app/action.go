@@ -56,13 +56,13 @@ func (a *app) action(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	dest := f.Get("dest")
 	switch op {
 	case "read":
-		err = a.store.SetFlags(folder, ids, "S", "")
+		err = a.setFlags(folder, ids, "S", "")
 	case "unread":
-		err = a.store.SetFlags(folder, ids, "", "S")
+		err = a.setFlags(folder, ids, "", "S")
 	case "flag":
-		err = a.store.SetFlags(folder, ids, "F", "")
+		err = a.setFlags(folder, ids, "F", "")
 	case "unflag":
-		err = a.store.SetFlags(folder, ids, "", "F")
+		err = a.setFlags(folder, ids, "", "F")
 	case "move", "copy":
 		if err := a.checkFolder(dest); err != nil {
 			return err
@@ -71,7 +71,7 @@ func (a *app) action(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 			return badRequest("The messages are in that folder already.", nil)
 		}
 		if op == "move" {
-			err = a.store.Move(folder, ids, dest)
+			err = a.move(folder, ids, dest)
 		} else {
 			b, n := a.sizeOf(folder, ids)
 			if err = a.store.Copy(folder, ids, dest); err == nil {
@@ -81,7 +81,7 @@ func (a *app) action(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 	case "delete":
 		if folder == a.cfg.Trash {
 			b, n := a.sizeOf(folder, ids)
-			if err = a.store.Delete(folder, ids); err == nil {
+			if err = a.remove(folder, ids); err == nil {
 				a.quotaChange(-b, -n)
 			}
 			break
@@ -92,7 +92,7 @@ func (a *app) action(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 			}
 		}
 		dest = a.cfg.Trash
-		err = a.store.Move(folder, ids, dest)
+		err = a.move(folder, ids, dest)
 	default:
 		return badRequest("Unknown action.", nil)
 	}

@@ -35,7 +35,9 @@ type app struct {
 	// (search.go); idxProgress is how far its last update came.
 	idx         *index.Index
 	idxProgress index.Progress
-	idxInStep   bool // its last update scanned every folder without an error
+	idxInStep   bool         // its last update scanned every folder without an error
+	idxOpen     *index.Index // the index opened (openIndex), updated or not
+	idxFailed   bool         // opening it failed (logged once)
 }
 
 type handler func(a *app, w httpcgi.ResponseWriter, r *httpcgi.Request) error

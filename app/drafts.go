@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"postern/compose"
+	"postern/index"
 	"postern/maildir"
 	"postern/message"
 )
@@ -95,7 +96,12 @@ func (a *app) deliverCopy(folder string, d *compose.Draft, flags string, msg []b
 	if _, err := tmp.Seek(0, 0); err != nil {
 		return "", err
 	}
-	key, err := a.store.Deliver(folder, tmp, flags)
+	var key string
+	err = a.own([]string{folder}, func() (index.Change, error) {
+		var err error
+		key, err = a.store.Deliver(folder, tmp, flags)
+		return index.Change{folder: {key: maildir.DeliveredName(key, flags)}}, err
+	})
 	if err == nil {
 		a.quotaChange(size, 1)
 	}

@@ -81,7 +81,7 @@ func (a *app) showMessage(w httpcgi.ResponseWriter, r *httpcgi.Request, q url.Va
 	}
 	flags := maildirFlags(m.path)
 	if !strings.Contains(flags, "S") && m.part == "" {
-		if err := a.store.SetFlags(m.folder, []string{m.id}, "S", ""); err != nil {
+		if err := a.setFlags(m.folder, []string{m.id}, "S", ""); err != nil {
 			logf("marking %s read: %v", m.id, err)
 		} else if p, err := a.store.MessagePath(m.folder, m.id); err == nil {
 			// The file was renamed (its flags are in its name): what

@@ -30,13 +30,10 @@ func (a *app) index() (*index.Index, index.Progress, bool) {
 	if a.idx != nil {
 		return a.idx, a.idxProgress, true
 	}
-	path := index.Path(a.cfg.IndexDirFor(a.acct.User), a.acct.Maildir)
-	x, err := index.Open(path, a.store)
-	if err != nil {
-		logf("index of %s: %v", a.acct.User, err)
+	x := a.openIndex()
+	if x == nil {
 		return nil, index.Progress{}, false
 	}
-	x.Sent = a.cfg.Sent
 	p, err := x.Update(a.cfg.IndexBudget)
 	if err != nil {
 		// A partial update still leaves a usable index.
@@ -44,12 +41,72 @@ func (a *app) index() (*index.Index, index.Progress, bool) {
 	}
 	a.idxInStep = err == nil
 	a.idx, a.idxProgress = x, p
+	return x, p, true
+}
+
+// openIndex opens the user's search index once per request, without
+// bringing it up to date (index does); nil when it cannot be opened
+// (logged).
+func (a *app) openIndex() *index.Index {
+	if a.idxOpen != nil || a.idxFailed {
+		return a.idxOpen
+	}
+	path := index.Path(a.cfg.IndexDirFor(a.acct.User), a.acct.Maildir)
+	x, err := index.Open(path, a.store)
+	if err != nil {
+		logf("index of %s: %v", a.acct.User, err)
+		a.idxFailed = true
+		return nil
+	}
+	x.Sent = a.cfg.Sent
+	a.idxOpen = x
 	afterResponse = append(afterResponse, func() {
 		if err := x.Close(); err != nil {
 			logf("index of %s: %v", a.acct.User, err)
 		}
 	})
-	return x, p, true
+	return x
+}
+
+// own runs change, a change of the files of folders' cur/ (flags,
+// moves, deletions), through the search index when it exists
+// (index.Index.Own), so that the index follows it and the next list does
+// not read those cur/ again as after a change by another program.
+func (a *app) own(folders []string, change func() (index.Change, error)) error {
+	// A user whose index does not exist yet gets none here: the list
+	// makes it.
+	path := index.Path(a.cfg.IndexDirFor(a.acct.User), a.acct.Maildir)
+	if _, err := os.Stat(path); err == nil || a.idxOpen != nil {
+		if x := a.openIndex(); x != nil {
+			return x.Own(folders, change)
+		}
+	}
+	_, err := change()
+	return err
+}
+
+// setFlags is maildir.Store.SetFlags through own.
+func (a *app) setFlags(folder string, keys []string, add, remove string) error {
+	return a.own([]string{folder}, func() (index.Change, error) {
+		names, err := a.store.Flag(folder, keys, add, remove)
+		return index.Change{folder: names}, err
+	})
+}
+
+// move is maildir.Store.Move through own.
+func (a *app) move(src string, keys []string, dst string) error {
+	return a.own([]string{src, dst}, func() (index.Change, error) {
+		out, in, err := a.store.Relocate(src, keys, dst)
+		return index.Change{src: out, dst: in}, err
+	})
+}
+
+// remove is maildir.Store.Delete through own.
+func (a *app) remove(folder string, keys []string) error {
+	return a.own([]string{folder}, func() (index.Change, error) {
+		gone, err := a.store.Remove(folder, keys)
+		return index.Change{folder: gone}, err
+	})
 }
 
 // indexing describes unfinished indexing, "" when done.

@@ -258,7 +258,7 @@ func (a *app) afterSend(d *compose.Draft, st formState, tokens compose.Tokens, s
 		removeAttachment(a.uploadDir(), filepath.Base(att.Path))
 	}
 	if st.origID != "" && (st.mark == "R" || st.mark == "P") && a.checkFolder(st.origFolder) == nil {
-		if err := a.store.SetFlags(st.origFolder, []string{st.origID}, st.mark, ""); err != nil {
+		if err := a.setFlags(st.origFolder, []string{st.origID}, st.mark, ""); err != nil {
 			logf("marking %s: %v", st.origID, err)
 		}
 	}

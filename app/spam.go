@@ -56,7 +56,7 @@ func (a *app) spamOp(w httpcgi.ResponseWriter, r *httpcgi.Request) error {
 			}
 		}
 	}
-	if err := a.store.Move(folder, ids, dest); err != nil {
+	if err := a.move(folder, ids, dest); err != nil {
 		return err
 	}
 	back := backTo(r, link(r, "/list", url.Values{"f": {folder}}))

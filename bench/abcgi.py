@@ -384,7 +384,7 @@ def report(a, s, variants, todo, data, sc):
     if sc:
         print()
         names = ["total", "clone", "clone3", "mmap", "munmap", "mprotect", "rt_sigaction", "rt_sigprocmask",
-                 "openat", "read", "newfstatat", "futex", "tgkill", "setresuid", "prctl", "landlock_restrict_self"]
+                 "openat", "read", "pread64", "getdents64", "newfstatat", "futex", "tgkill", "setresuid", "prctl", "landlock_restrict_self"]
         print("| row | variant | " + " | ".join(names) + " |")
         print("|---|---|" + "---|" * len(names))
         for name, *_ in todo:

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestListPagedAndMarked(t *testing.T) {
@@ -170,5 +171,53 @@ func TestListPagesWhileIndexing(t *testing.T) {
 		if len(seen) != n || twice != 0 {
 			t.Errorf("GET %s, every page: %d rows, %d messages, %d listed twice; want each of %d once", path, len(rows), len(seen), twice, n)
 		}
+	}
+}
+
+// TestListFollowsOwnChanges: what postern itself changes in a folder
+// (a message opened and so marked read, a flag set, a move) shows on the
+// next list, which takes it from the index without reading cur/ again
+// (index.Own); a change by another program after that still shows.
+func TestListFollowsOwnChanges(t *testing.T) {
+	a := env.a
+	c := loggedIn(t, a)
+	tok := c.csrf()
+	tag := randomHex(3)
+	key := addMessage(t, a, "INBOX", "cur", "", "own changes "+tag, "body")
+	rowOf := func(folder string) (row, bool) {
+		t.Helper()
+		return findRow(c.allRows("/list?f="+url.QueryEscape(folder)), key)
+	}
+	if r, ok := rowOf("INBOX"); !ok || !r.has("unread") {
+		t.Fatalf("new message %s: listed %v, classes %v, want an unread row", key, ok, r.classes)
+	}
+	time.Sleep(200 * time.Millisecond) // past index.TrustAfter: cur/'s time is trusted
+
+	wantStatus(t, c.get("/msg?f=INBOX&id="+key), http.StatusOK)
+	if r, ok := rowOf("INBOX"); !ok || r.has("unread") {
+		t.Errorf("after GET /msg: row %s listed %v, classes %v, want read", key, ok, r.classes)
+	}
+	c.action(tok, "INBOX", "flag", "", key)
+	if r, ok := rowOf("INBOX"); !ok || !r.has("flagged") {
+		t.Errorf("after op=flag: row %s listed %v, classes %v, want flagged", key, ok, r.classes)
+	}
+
+	// Another program clears the flag: the next list shows it.
+	time.Sleep(200 * time.Millisecond)
+	_, flags, _ := findKey(a, "INBOX", key)
+	cur := filepath.Join(folderDir(a, "INBOX"), "cur")
+	if err := os.Rename(filepath.Join(cur, key+":2,"+flags), filepath.Join(cur, key+":2,S")); err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := rowOf("INBOX"); !ok || r.has("flagged") {
+		t.Errorf("after another program's rename: row %s listed %v, classes %v, want not flagged", key, ok, r.classes)
+	}
+
+	c.action(tok, "INBOX", "move", "Lists.golang", key)
+	if _, ok := rowOf("INBOX"); ok {
+		t.Errorf("after op=move: %s still listed in INBOX", key)
+	}
+	if _, ok := rowOf("Lists.golang"); !ok {
+		t.Errorf("after op=move: %s not listed in Lists.golang", key)
 	}
 }

@@ -203,3 +203,69 @@ func BenchmarkThreads(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkAfterDelivery is the request after the first list after new
+// mail, in a folder of n messages (BENCH_DELIVERY_N, default 1000 and
+// 10000): the Update that follows the one that moved one delivered
+// message from new/ to cur/ and indexed it. Its cost must not follow the
+// folder: the scan recorded the time its own moves gave cur/, so cur/ is
+// not read again.
+func BenchmarkAfterDelivery(b *testing.B) {
+	sizes := []int{1000, 10000}
+	if s := os.Getenv("BENCH_DELIVERY_N"); s != "" {
+		var n int
+		fmt.Sscan(s, &n)
+		sizes = []int{n}
+	}
+	for _, n := range sizes {
+		box := benchBox(b, n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				j := n + i
+				key := fmt.Sprintf("%d.M%dP1Q%d.bench", 1600000000+j*600, j, j)
+				if err := os.WriteFile(filepath.Join(box.root, "new", key), benchMessage(j), 0o600); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := box.x.Update(time.Second); err != nil { // the first list after new mail
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if _, err := box.x.Update(time.Second); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkAfterRead is the Update of the request after one message of a
+// folder of n messages was marked read (Own, as the message page does):
+// its cost must not follow the folder, as cur/ is not read again.
+func BenchmarkAfterRead(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		box := benchBox(b, n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				j := i % n
+				key := fmt.Sprintf("%d.M%dP1Q%d.bench", 1600000000+j*600, j, j)
+				add, remove := "F", ""
+				if i/n%2 == 1 {
+					add, remove = "", "F"
+				}
+				err := box.x.Own([]string{"INBOX"}, func() (Change, error) {
+					names, err := box.store.Flag("INBOX", []string{key}, add, remove)
+					return Change{"INBOX": names}, err
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+				if _, err := box.x.Update(time.Second); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

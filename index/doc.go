@@ -15,7 +15,17 @@
 //     added as rows known by name only (date from the key's leading
 //     Unix time, size from ",S=" or stat), renamed files update their
 //     flags, missing files are removed. Messages in new/ are moved to
-//     cur/ as a Maildir reader must.
+//     cur/ as a Maildir reader must; when cur/ was in step before, the
+//     moved messages are added as rows and the time the moves gave cur/
+//     is recorded, so that the next scan does not read cur/ again for
+//     what it did itself (a change by another program to the same cur/
+//     within the same clock tick as the last move is seen at the next
+//     change of cur/; see ownTime).
+//     What postern changes in cur/ itself (flags set, messages moved,
+//     deleted or written: the app's actions, the message page, the Sent
+//     and Drafts copies) goes through Own, which updates those rows and
+//     records the time the change gave cur/ when cur/ was in step, so
+//     that only a change by another program makes a scan read cur/.
 //  2. Extract (within a time budget): rows not yet read are parsed with
 //     the message package (message.Digester: the list columns, headers,
 //     text and attachment names in one pass that decodes only the text

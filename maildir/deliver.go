@@ -58,3 +58,10 @@ func (s *Store) Deliver(folder string, r io.Reader, flags string) (key string, e
 	}
 	return key, nil
 }
+
+// DeliveredName is the name in cur/ of the message Deliver wrote under key
+// with flags, for a caller that keeps its own view of cur/ (the search
+// index).
+func DeliveredName(key, flags string) string {
+	return curName(key, applyFlags("", flags, ""))
+}

@@ -89,3 +89,23 @@ func TestDeliverFailureLeavesNothing(t *testing.T) {
 		t.Errorf("Deliver after a failure = %v", err)
 	}
 }
+
+// TestDeliveredName: the name DeliveredName gives is that of the file
+// Deliver wrote, flags sorted.
+func TestDeliveredName(t *testing.T) {
+	s, _ := testStore(t)
+	if err := os.MkdirAll(filepath.Join(s.Root, "tmp"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	key, err := s.Deliver(Inbox, strings.NewReader("Subject: x\r\n\r\nx\r\n"), "SD")
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := DeliveredName(key, "SD")
+	if name != key+":2,DS" {
+		t.Errorf("DeliveredName(%q, SD) = %q, want %q", key, name, key+":2,DS")
+	}
+	if _, err := os.Lstat(filepath.Join(s.Root, "cur", name)); err != nil {
+		t.Errorf("Deliver wrote no %s: %v", name, err)
+	}
+}

@@ -14,22 +14,20 @@ func (s *Store) FolderDir(folder string) (string, error) {
 }
 
 // MoveNew moves every message of the folder's new/ to cur/ with empty info,
-// as a Maildir reader must, and reports the keys moved. Messages another
-// process moved first are skipped.
-func (s *Store) MoveNew(folder string) ([]string, error) {
+// as a Maildir reader must, and reports the keys it moved. Messages another
+// process moved or removed first are skipped and reported by raced: cur/
+// may then hold a file this call did not put there (a caller that keeps
+// its own view of cur/, the search index, reads it again).
+func (s *Store) MoveNew(folder string) (moved []string, raced bool, err error) {
 	dir, err := s.existingDir(folder)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	msgs, _ := scan(dir, "new")
-	keys := make([]string, 0, len(msgs))
-	for _, m := range msgs {
-		keys = append(keys, m.key)
+	moved, raced, err = moveNew(dir)
+	if err != nil {
+		return moved, raced, fmt.Errorf("maildir: move new %q: %w", folder, err)
 	}
-	if err := moveNew(dir); err != nil {
-		return keys, fmt.Errorf("maildir: move new %q: %w", folder, err)
-	}
-	return keys, nil
+	return moved, raced, nil
 }
 
 // FolderNames returns INBOX and the display names of the other selectable

@@ -106,43 +106,39 @@ func index(dir string) (map[string]msgFile, error) {
 }
 
 // moveNew moves every message of new/ to cur/ with empty info, as a Maildir
-// reader must, keeping its key. Messages another process moved first are
-// skipped.
-func moveNew(dir string) error {
+// reader must, keeping its key, and returns the keys it moved. Messages
+// another process moved or removed first are skipped and set raced: cur/
+// may then hold files this call did not put there.
+func moveNew(dir string) (moved []string, raced bool, err error) {
 	msgs, err := scan(dir, "new")
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil
+		return nil, false, nil
 	} else if err != nil {
-		return err
+		return nil, false, err
 	}
 	var errs []error
-	moved := false
 	for _, m := range msgs {
 		err := os.Rename(m.path(dir), filepath.Join(dir, "cur", curName(m.key, "")))
 		switch {
 		case err == nil:
-			moved = true
-		case !errors.Is(err, fs.ErrNotExist):
+			moved = append(moved, m.key)
+		case errors.Is(err, fs.ErrNotExist):
+			raced = true
+		default:
 			errs = append(errs, err)
 		}
 	}
-	if moved {
+	if len(moved) > 0 {
 		errs = append(errs, syncDir(filepath.Join(dir, "cur")), syncDir(filepath.Join(dir, "new")))
 	}
-	return errors.Join(errs...)
+	return moved, raced, errors.Join(errs...)
 }
 
 // lookup finds the file of key in the folder at dir, trying the common names
 // before reading the directories.
 func lookup(dir, key string) (msgFile, bool) {
-	for _, flags := range []string{"S", "", "RS", "FS", "F", "FRS", "ST"} {
-		name := curName(key, flags)
-		if fi, err := os.Lstat(filepath.Join(dir, "cur", name)); err == nil && fi.Mode().IsRegular() {
-			return msgFile{sub: "cur", name: name, key: key, flags: flags}, true
-		}
-	}
-	if fi, err := os.Lstat(filepath.Join(dir, "new", key)); err == nil && fi.Mode().IsRegular() {
-		return msgFile{sub: "new", name: key, key: key}, true
+	if m, ok := guess(dir, key); ok {
+		return m, true
 	}
 	for _, sub := range []string{"cur", "new"} {
 		msgs, _ := scan(dir, sub)
@@ -151,6 +147,24 @@ func lookup(dir, key string) (msgFile, bool) {
 				return m, true
 			}
 		}
+	}
+	return msgFile{}, false
+}
+
+// guess finds the file of key in the folder at dir under its common names
+// (in cur/ with the usual flags, or in new/) without reading the
+// directories. A file it finds is the one scan would pick for key unless
+// another file of the same key sorts before it (which lookup tolerates
+// too).
+func guess(dir, key string) (msgFile, bool) {
+	for _, flags := range []string{"S", "", "RS", "FS", "F", "FRS", "ST"} {
+		name := curName(key, flags)
+		if fi, err := os.Lstat(filepath.Join(dir, "cur", name)); err == nil && fi.Mode().IsRegular() {
+			return msgFile{sub: "cur", name: name, key: key, flags: flags}, true
+		}
+	}
+	if fi, err := os.Lstat(filepath.Join(dir, "new", key)); err == nil && fi.Mode().IsRegular() {
+		return msgFile{sub: "new", name: key, key: key}, true
 	}
 	return msgFile{}, false
 }

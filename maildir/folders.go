@@ -273,7 +273,7 @@ func (s *Store) DeleteFolder(name string) error {
 	if err != nil {
 		return fmt.Errorf("maildir: delete folder %q: %w", name, err)
 	}
-	if err := moveAll(tomb, msgs, trashDir); err != nil {
+	if err := moveAll(tomb, msgs, trashDir, map[string]string{}, map[string]string{}); err != nil {
 		return err
 	}
 	if left, err := allFiles(tomb); err != nil || len(left) > 0 {

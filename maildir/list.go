@@ -66,7 +66,7 @@ func (s *Store) List(folder string, key SortKey, desc bool, offset, limit int) (
 	if err != nil {
 		return nil, 0, err
 	}
-	if err := moveNew(dir); err != nil {
+	if _, _, err := moveNew(dir); err != nil {
 		return nil, 0, fmt.Errorf("maildir: list %q: %w", folder, err)
 	}
 	msgs, err := scan(dir, "cur")

@@ -39,32 +39,39 @@ func (s *Store) MessagePath(folder, key string) (string, error) {
 }
 
 // resolve validates keys and finds their files in the folder at dir. Missing
-// keys are reported in the joined error but do not stop the others.
+// keys are reported in the joined error but do not stop the others. Each
+// key is looked for under its common names first (guess); the folder's
+// directories are read, once, only for the keys not found so.
 func resolve(folder, dir string, keys []string) ([]msgFile, error) {
 	for _, k := range keys {
 		if err := ValidKey(k); err != nil {
 			return nil, err
 		}
 	}
-	var idx map[string]msgFile
-	if len(keys) > 2 {
-		var err error
-		if idx, err = index(dir); err != nil {
-			return nil, fmt.Errorf("maildir: %w", err)
-		}
-	}
 	var msgs []msgFile
-	var errs []error
+	var missed []string
 	done := make(map[string]bool, len(keys))
 	for _, k := range keys {
 		if done[k] {
 			continue
 		}
 		done[k] = true
-		m, ok := idx[k]
-		if idx == nil {
-			m, ok = lookup(dir, k)
+		if m, ok := guess(dir, k); ok {
+			msgs = append(msgs, m)
+		} else {
+			missed = append(missed, k)
 		}
+	}
+	if len(missed) == 0 {
+		return msgs, nil
+	}
+	idx, err := index(dir)
+	if err != nil {
+		return nil, fmt.Errorf("maildir: %w", err)
+	}
+	var errs []error
+	for _, k := range missed {
+		m, ok := idx[k]
 		if !ok {
 			errs = append(errs, &NotFoundError{Folder: folder, Key: k})
 			continue
@@ -77,52 +84,77 @@ func resolve(folder, dir string, keys []string) ([]msgFile, error) {
 // SetFlags adds the flag letters of add and removes those of remove (letters
 // of FlagLetters) on each message; messages still in new/ move to cur/.
 func (s *Store) SetFlags(folder string, keys []string, add, remove string) error {
+	_, err := s.Flag(folder, keys, add, remove)
+	return err
+}
+
+// Flag is SetFlags that also reports, by key, the name in cur/ of each
+// message it set the flags of (renamed or already so named), for a caller
+// that keeps its own view of cur/ (the search index). A message it did
+// not find, or could not rename, is not in names.
+func (s *Store) Flag(folder string, keys []string, add, remove string) (names map[string]string, err error) {
 	for _, c := range add + remove {
 		if !strings.ContainsRune(FlagLetters, c) {
-			return invalidf("flag %q", c)
+			return nil, invalidf("flag %q", c)
 		}
 	}
 	dir, err := s.existingDir(folder)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	msgs, err := resolve(folder, dir, keys)
 	errs := []error{err}
+	names = make(map[string]string, len(msgs))
 	for _, m := range msgs {
 		flags := applyFlags(m.flags, add, remove)
 		if m.sub == "cur" && flags == m.flags {
+			names[m.key] = m.name
 			continue
 		}
-		if err := os.Rename(m.path(dir), filepath.Join(dir, "cur", curName(m.key, flags))); err != nil {
+		name := curName(m.key, flags)
+		if err := os.Rename(m.path(dir), filepath.Join(dir, "cur", name)); err != nil {
 			errs = append(errs, fmt.Errorf("maildir: set flags: %w", err))
+			continue
 		}
+		names[m.key] = name
 	}
-	return errors.Join(errs...)
+	return names, errors.Join(errs...)
 }
 
 // Move renames each message into dst/cur keeping its key and flags (a
 // message whose key already exists in dst gets a fresh key). Each move is
 // one rename(2), so a crash leaves every message in exactly one place.
 func (s *Store) Move(src string, keys []string, dst string) error {
+	_, _, err := s.Relocate(src, keys, dst)
+	return err
+}
+
+// Relocate is Move that also reports what it did, for a caller that keeps
+// its own view of cur/ (the search index): out maps the key of every
+// message it moved out of src to "", in maps the key of every message it
+// moved into dst (a fresh key when its own was taken) to its name in
+// dst/cur.
+func (s *Store) Relocate(src string, keys []string, dst string) (out, in map[string]string, err error) {
 	srcDir, err := s.existingDir(src)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	dstDir, err := s.existingDir(dst)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	msgs, err := resolve(src, srcDir, keys)
 	if srcDir == dstDir {
-		return err
+		return nil, nil, err
 	}
-	errs := []error{err, moveAll(srcDir, msgs, dstDir)}
-	return errors.Join(errs...)
+	out, in = map[string]string{}, map[string]string{}
+	errs := []error{err, moveAll(srcDir, msgs, dstDir, out, in)}
+	return out, in, errors.Join(errs...)
 }
 
 // moveAll renames msgs from the folder at srcDir into dstDir/cur and syncs
-// the directories.
-func moveAll(srcDir string, msgs []msgFile, dstDir string) error {
+// the directories, noting each move in out and in (see Relocate).
+func moveAll(srcDir string, msgs []msgFile, dstDir string, out, in map[string]string) error {
 	if len(msgs) == 0 {
 		return nil
 	}
@@ -138,9 +170,12 @@ func moveAll(srcDir string, msgs []msgFile, dstDir string) error {
 				return err
 			}
 		}
-		if err := os.Rename(m.path(srcDir), filepath.Join(dstDir, "cur", curName(key, applyFlags(m.flags, "", "")))); err != nil {
+		name := curName(key, applyFlags(m.flags, "", ""))
+		if err := os.Rename(m.path(srcDir), filepath.Join(dstDir, "cur", name)); err != nil {
 			errs = append(errs, fmt.Errorf("maildir: move: %w", err))
+			continue
 		}
+		out[m.key], in[key] = "", name
 	}
 	errs = append(errs, syncDir(filepath.Join(dstDir, "cur")),
 		syncDir(filepath.Join(srcDir, "cur")), syncDir(filepath.Join(srcDir, "new")))
@@ -209,12 +244,27 @@ func copyFile(srcPath, dstDir, flags string) (err error) {
 
 // Delete removes the messages permanently.
 func (s *Store) Delete(folder string, keys []string) error {
+	_, err := s.Remove(folder, keys)
+	return err
+}
+
+// Remove is Delete that also reports, for a caller that keeps its own
+// view of cur/ (the search index), the key of every message it removed,
+// mapped to "".
+func (s *Store) Remove(folder string, keys []string) (gone map[string]string, err error) {
 	dir, err := s.existingDir(folder)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	msgs, err := resolve(folder, dir, keys)
-	return errors.Join(err, removeAll(dir, msgs))
+	gone = map[string]string{}
+	rerr := removeAll(dir, msgs)
+	for _, m := range msgs {
+		if _, serr := os.Lstat(m.path(dir)); errors.Is(serr, os.ErrNotExist) {
+			gone[m.key] = ""
+		}
+	}
+	return gone, errors.Join(err, rerr)
 }
 
 // Empty removes every message of folder permanently.

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -180,5 +181,86 @@ func TestApplyFlags(t *testing.T) {
 		if got := applyFlags(tt.flags, tt.add, tt.remove); got != tt.want {
 			t.Errorf("applyFlags(%q, %q, %q) = %q, want %q", tt.flags, tt.add, tt.remove, got, tt.want)
 		}
+	}
+}
+
+// TestMoveNew: MoveNew moves new/ to cur/ with empty info and reports
+// the keys it moved itself, and nothing when new/ is empty.
+func TestMoveNew(t *testing.T) {
+	s, _ := testStore(t)
+	put(t, s, Inbox, "new", "k1", "a")
+	put(t, s, Inbox, "new", "k2", "b")
+	put(t, s, Inbox, "new", ".hidden", "c") // not a message: stays
+	moved, raced, err := s.MoveNew(Inbox)
+	slices.Sort(moved)
+	if err != nil || raced || !slices.Equal(moved, []string{"k1", "k2"}) {
+		t.Fatalf("MoveNew = %q, %v, %v, want [k1 k2], false, nil", moved, raced, err)
+	}
+	for _, n := range []string{"cur/k1:2,", "cur/k2:2,", "new/.hidden"} {
+		if _, err := os.Lstat(filepath.Join(s.Root, n)); err != nil {
+			t.Errorf("after MoveNew: %v", err)
+		}
+	}
+	moved, raced, err = s.MoveNew(Inbox)
+	if err != nil || raced || len(moved) != 0 {
+		t.Errorf("MoveNew of an empty new/ = %q, %v, %v, want nothing", moved, raced, err)
+	}
+}
+
+// TestReports: Flag, Relocate and Remove report what they did to cur/,
+// name by key, as the files are after the call.
+func TestReports(t *testing.T) {
+	s, _ := testStore(t)
+	mustCreate(t, s, "Archive")
+	put(t, s, Inbox, "cur", "k1:2,S", "one")
+	put(t, s, Inbox, "new", "k2", "two")
+	put(t, s, Inbox, "cur", "k3:2,", "three")
+	put(t, s, "Archive", "cur", "k3:2,S", "other three") // key clash
+	names, err := s.Flag(Inbox, []string{"k1", "k2", "nope"}, "F", "")
+	if want := map[string]string{"k1": "k1:2,FS", "k2": "k2:2,F"}; !errors.Is(err, ErrNotFound) || !reflect.DeepEqual(names, want) {
+		t.Errorf("Flag = %v, %v, want %v and ErrNotFound", names, err, want)
+	}
+	names, err = s.Flag(Inbox, []string{"k1"}, "S", "") // no rename: the name as it is
+	if want := map[string]string{"k1": "k1:2,FS"}; err != nil || !reflect.DeepEqual(names, want) {
+		t.Errorf("Flag of a set flag = %v, %v, want %v", names, err, want)
+	}
+	out, in, err := s.Relocate(Inbox, []string{"k1", "k3"}, "Archive")
+	if err != nil || !reflect.DeepEqual(out, map[string]string{"k1": "", "k3": ""}) || len(in) != 2 || in["k1"] != "k1:2,FS" {
+		t.Fatalf("Relocate = %v, %v, %v", out, in, err)
+	}
+	for k, n := range in {
+		if k != "k1" && (k == "k3" || n != k+":2,") {
+			t.Errorf("Relocate gave the clashing k3 the name %q under key %q, want a fresh key", n, k)
+		}
+		if _, err := os.Lstat(filepath.Join(s.Root, ".Archive", "cur", n)); err != nil {
+			t.Errorf("Relocate reported %q: %v", n, err)
+		}
+	}
+	gone, err := s.Remove(Inbox, []string{"k2"})
+	if err != nil || !reflect.DeepEqual(gone, map[string]string{"k2": ""}) {
+		t.Errorf("Remove = %v, %v, want k2 gone", gone, err)
+	}
+}
+
+// TestResolveMany: more than two keys are found under their common names
+// or, for the rest, by reading the folder once; a missing key is reported
+// and the others are still found.
+func TestResolveMany(t *testing.T) {
+	s, _ := testStore(t)
+	put(t, s, Inbox, "cur", "k1:2,S", "one")
+	put(t, s, Inbox, "cur", "k2:2,DFRST", "two") // not among the guesses
+	put(t, s, Inbox, "new", "k3", "three")
+	put(t, s, Inbox, "cur", "k4:2,", "four")
+	msgs, err := resolve(Inbox, s.Root, []string{"k1", "k2", "k3", "k4", "nope", "k1"})
+	if !errors.Is(err, ErrNotFound) {
+		t.Errorf("resolve error = %v, want ErrNotFound for nope", err)
+	}
+	got := map[string]string{}
+	for _, m := range msgs {
+		got[m.key] = m.sub + "/" + m.name
+	}
+	want := map[string]string{"k1": "cur/k1:2,S", "k2": "cur/k2:2,DFRST", "k3": "new/k3", "k4": "cur/k4:2,"}
+	if !reflect.DeepEqual(got, want) || len(msgs) != 4 {
+		t.Errorf("resolve = %v, want %v", got, want)
 	}
 }
