@@ -86,12 +86,20 @@ class Server:
         # run, with its build mode and linker flags. BUILDMODE=exe
         # measures the faster, non-PIE build. It leaves a ./postern built
         # for this configuration, which make install refuses (postern.paths).
-        subprocess.run(["make", "-s", "postern", "SYSCONFDIR=" + self.etc,
+        # The PAM login runs postern-login (auth/checkpass) from the
+        # LIBEXECDIR compiled in: a private one, where it goes mode 0700.
+        libexec = os.path.join(self.tmp, "libexec")
+        os.makedirs(libexec, exist_ok=True)
+        subprocess.run(["make", "-s", "postern", "postern-login", "SYSCONFDIR=" + self.etc, "LIBEXECDIR=" + libexec,
                         "BUILDMODE=" + os.environ.get("BUILDMODE", "pie")], cwd=ROOT, check=True)
         shutil.copy(os.path.join(ROOT, "postern"), self.binary)
         os.chown(self.binary, 0, 0)
         os.chmod(self.binary, 0o4755)
-        for d in (self.tmp, self.cgidir, self.etc, os.path.dirname(self.conf)):
+        login = os.path.join(libexec, "postern-login")
+        shutil.copy(os.path.join(ROOT, "postern-login"), login)
+        os.chown(login, 0, 0)
+        os.chmod(login, 0o700)
+        for d in (self.tmp, self.cgidir, self.etc, os.path.dirname(self.conf), libexec):
             os.chmod(d, 0o755)
         with open(self.conf, "w") as f:
             f.write("auth = pam\nmin_uid = 1000\nweb_user = %s\nrequire_https = no\n"
