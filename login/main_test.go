@@ -181,9 +181,10 @@ func TestLookup(t *testing.T) {
 }
 
 // TestHugePageHint checks that the password hash's region gets the huge
-// page hint (privdrop/rtenv/hugepages.c, which this program links): a yescrypt check through the real PAM stack,
-// under strace, marks a mapping of 16 MB or more MADV_HUGEPAGE, and a
-// small anonymous one is left alone.
+// page hint (privdrop/rtenv/hugepages.c, which this program links): a
+// yescrypt check through the real PAM stack, under strace, marks a
+// mapping of 16 MB or more MADV_HUGEPAGE, and a small anonymous one is
+// left alone.
 func TestHugePageHint(t *testing.T) {
 	testenv.NeedRoot(t)
 	if _, err := exec.LookPath("strace"); err != nil {
