@@ -71,13 +71,7 @@ func setupWriteKeys(t *testing.T) writeKeys {
 		asUser(t, a, pem, "gpgsm", "--homedir", home, "--batch", "--disable-dirmngr", "--import")
 	}
 	asUser(t, a, []byte(k.aPKI.CAFingerprint+" S\n"+k.bPKI.CAFingerprint+" S\n"), "sh", "-c", "cat > "+filepath.Join(home, "trustlist.txt"))
-	p12, err := os.ReadFile(k.aPKI.P12)
-	if err != nil {
-		t.Fatal(err)
-	}
-	asUser(t, a, p12, "sh", "-c", "cat > "+filepath.Join(home, "user.p12"))
-	asUser(t, a, []byte("pw\n"), "gpgsm", "--homedir", home, "--batch", "--disable-dirmngr", "--pinentry-mode", "loopback", "--passphrase-fd", "0", "--import", filepath.Join(home, "user.p12"))
-	os.Remove(filepath.Join(home, "user.p12"))
+	importP12(t, a, home, k.aPKI)
 	stopAgent() // the imports' agent, which holds their passphrases
 	return k
 }

@@ -135,6 +135,11 @@ func NewPKI(t testing.TB, name, addr string) *PKI {
 	return p
 }
 
+// RemakeP12 writes P12 anew, with new salts: gpgsm 2.2 now and then fails
+// to decrypt an openssl-made PKCS#12 (see SMIMEHome), and a test that
+// imports it elsewhere tries again with a new one.
+func (p *PKI) RemakeP12(t testing.TB) { p.makeP12(t) }
+
 // makeP12 writes the user's key and certificate as PKCS#12 (passphrase
 // "pw"), with the older encryption that gpgsm reads.
 func (p *PKI) makeP12(t testing.TB) {
