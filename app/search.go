@@ -85,7 +85,7 @@ func (a *app) own(folders []string, change func() (index.Change, error)) error {
 	return err
 }
 
-// setFlags is maildir.Store.SetFlags through own.
+// setFlags is maildir.Store.Flag through own.
 func (a *app) setFlags(folder string, keys []string, add, remove string) error {
 	return a.own([]string{folder}, func() (index.Change, error) {
 		names, err := a.store.Flag(folder, keys, add, remove)
@@ -93,7 +93,7 @@ func (a *app) setFlags(folder string, keys []string, add, remove string) error {
 	})
 }
 
-// move is maildir.Store.Move through own.
+// move is maildir.Store.Relocate through own.
 func (a *app) move(src string, keys []string, dst string) error {
 	return a.own([]string{src, dst}, func() (index.Change, error) {
 		out, in, err := a.store.Relocate(src, keys, dst)
@@ -101,7 +101,7 @@ func (a *app) move(src string, keys []string, dst string) error {
 	})
 }
 
-// remove is maildir.Store.Delete through own.
+// remove is maildir.Store.Remove through own.
 func (a *app) remove(folder string, keys []string) error {
 	return a.own([]string{folder}, func() (index.Change, error) {
 		gone, err := a.store.Remove(folder, keys)

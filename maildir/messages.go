@@ -16,7 +16,7 @@ import (
 	gomaildir "github.com/emersion/go-maildir"
 )
 
-// FlagLetters are the flag letters SetFlags accepts (Maildir info "2,").
+// FlagLetters are the flag letters Flag accepts (Maildir info "2,").
 const FlagLetters = string(gomaildir.FlagDraft) + string(gomaildir.FlagFlagged) +
 	string(gomaildir.FlagPassed) + string(gomaildir.FlagReplied) +
 	string(gomaildir.FlagSeen) + string(gomaildir.FlagTrashed)
@@ -81,16 +81,11 @@ func resolve(folder, dir string, keys []string) ([]msgFile, error) {
 	return msgs, errors.Join(errs...)
 }
 
-// SetFlags adds the flag letters of add and removes those of remove (letters
-// of FlagLetters) on each message; messages still in new/ move to cur/.
-func (s *Store) SetFlags(folder string, keys []string, add, remove string) error {
-	_, err := s.Flag(folder, keys, add, remove)
-	return err
-}
-
-// Flag is SetFlags that also reports, by key, the name in cur/ of each
-// message it set the flags of (renamed or already so named), for a caller
-// that keeps its own view of cur/ (the search index). A message it did
+// Flag adds the flag letters of add and removes those of remove (letters
+// of FlagLetters) on each message; messages still in new/ move to cur/. It
+// reports, by key, the name in cur/ of each message it set the flags of
+// (renamed or already so named), for a caller that keeps its own view of
+// cur/ (the search index). A message it did
 // not find, or could not rename, is not in names.
 func (s *Store) Flag(folder string, keys []string, add, remove string) (names map[string]string, err error) {
 	for _, c := range add + remove {
@@ -121,16 +116,11 @@ func (s *Store) Flag(folder string, keys []string, add, remove string) (names ma
 	return names, errors.Join(errs...)
 }
 
-// Move renames each message into dst/cur keeping its key and flags (a
+// Relocate renames each message into dst/cur keeping its key and flags (a
 // message whose key already exists in dst gets a fresh key). Each move is
-// one rename(2), so a crash leaves every message in exactly one place.
-func (s *Store) Move(src string, keys []string, dst string) error {
-	_, _, err := s.Relocate(src, keys, dst)
-	return err
-}
-
-// Relocate is Move that also reports what it did, for a caller that keeps
-// its own view of cur/ (the search index): out maps the key of every
+// one rename(2), so a crash leaves every message in exactly one place. It
+// reports what it did, for a caller that keeps its own view of cur/ (the
+// search index): out maps the key of every
 // message it moved out of src to "", in maps the key of every message it
 // moved into dst (a fresh key when its own was taken) to its name in
 // dst/cur.
@@ -242,15 +232,9 @@ func copyFile(srcPath, dstDir, flags string) (err error) {
 	return nil
 }
 
-// Delete removes the messages permanently.
-func (s *Store) Delete(folder string, keys []string) error {
-	_, err := s.Remove(folder, keys)
-	return err
-}
-
-// Remove is Delete that also reports, for a caller that keeps its own
-// view of cur/ (the search index), the key of every message it removed,
-// mapped to "".
+// Remove removes the messages permanently, and reports, for a caller that
+// keeps its own view of cur/ (the search index), the key of every message
+// it removed, mapped to "".
 func (s *Store) Remove(folder string, keys []string) (gone map[string]string, err error) {
 	dir, err := s.existingDir(folder)
 	if err != nil {

@@ -66,17 +66,17 @@ func TestSetFlags(t *testing.T) {
 		{[]string{"k3"}, "S", "", []string{"k1:2,FR", "k2:2,DFa", "k3:2,S"}},
 	}
 	for _, tt := range tests {
-		if err := s.SetFlags(Inbox, tt.keys, tt.add, tt.remove); err != nil {
+		if err := flagErr(s, Inbox, tt.keys, tt.add, tt.remove); err != nil {
 			t.Fatalf("SetFlags(%v, %q, %q) = %v", tt.keys, tt.add, tt.remove, err)
 		}
 		if got := names(t, s, Inbox, "cur"); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("SetFlags(%v, %q, %q): cur = %v, want %v", tt.keys, tt.add, tt.remove, got, tt.want)
 		}
 	}
-	if err := s.SetFlags(Inbox, []string{"k1"}, "x", ""); !errors.Is(err, ErrInvalid) {
+	if err := flagErr(s, Inbox, []string{"k1"}, "x", ""); !errors.Is(err, ErrInvalid) {
 		t.Errorf("SetFlags with letter x = %v, want ErrInvalid", err)
 	}
-	if err := s.SetFlags(Inbox, []string{"k1", "gone"}, "S", ""); !errors.Is(err, ErrNotFound) {
+	if err := flagErr(s, Inbox, []string{"k1", "gone"}, "S", ""); !errors.Is(err, ErrNotFound) {
 		t.Errorf("SetFlags with a missing key = %v, want ErrNotFound", err)
 	}
 	if got := names(t, s, Inbox, "cur")[0]; got != "k1:2,FRS" {
@@ -91,7 +91,7 @@ func TestMove(t *testing.T) {
 	put(t, s, Inbox, "new", "k2", "two")
 	put(t, s, Inbox, "cur", "k3:2,", "three")
 	put(t, s, "Archive", "cur", "k3:2,S", "other three") // key clash
-	if err := s.Move(Inbox, []string{"k1", "k2", "k3"}, "Archive"); err != nil {
+	if err := moveErr(s, Inbox, []string{"k1", "k2", "k3"}, "Archive"); err != nil {
 		t.Fatalf("Move = %v", err)
 	}
 	if got := names(t, s, Inbox, "cur"); len(got) != 0 {
@@ -101,13 +101,13 @@ func TestMove(t *testing.T) {
 	if len(got) != 4 || got[1] != "k1:2,FS" || got[2] != "k2:2," || got[3] != "k3:2,S" {
 		t.Errorf("Archive/cur after Move = %v", got)
 	}
-	if err := s.Move("Archive", []string{"k1"}, "Nope"); !errors.Is(err, ErrNotFound) {
+	if err := moveErr(s, "Archive", []string{"k1"}, "Nope"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Move to a missing folder = %v, want ErrNotFound", err)
 	}
-	if err := s.Move("Archive", []string{"../k1"}, Inbox); !errors.Is(err, ErrInvalid) {
+	if err := moveErr(s, "Archive", []string{"../k1"}, Inbox); !errors.Is(err, ErrInvalid) {
 		t.Errorf("Move of a bad key = %v, want ErrInvalid", err)
 	}
-	if err := s.Move("Archive", []string{"k1"}, "Archive"); err != nil || !s.Exists("Archive") {
+	if err := moveErr(s, "Archive", []string{"k1"}, "Archive"); err != nil || !s.Exists("Archive") {
 		t.Errorf("Move to the same folder = %v", err)
 	}
 }
@@ -147,13 +147,13 @@ func TestDeleteAndEmpty(t *testing.T) {
 	put(t, s, Inbox, "cur", "k1:2,S", "")
 	put(t, s, Inbox, "cur", "k2:2,", "")
 	put(t, s, Inbox, "new", "k3", "")
-	if err := s.Delete(Inbox, []string{"k1", "k3"}); err != nil {
+	if err := removeErr(s, Inbox, []string{"k1", "k3"}); err != nil {
 		t.Fatalf("Delete = %v", err)
 	}
 	if got := append(names(t, s, Inbox, "cur"), names(t, s, Inbox, "new")...); !reflect.DeepEqual(got, []string{"k2:2,"}) {
 		t.Errorf("after Delete: %v", got)
 	}
-	if err := s.Delete(Inbox, []string{"k1"}); !errors.Is(err, ErrNotFound) {
+	if err := removeErr(s, Inbox, []string{"k1"}); !errors.Is(err, ErrNotFound) {
 		t.Errorf("Delete(k1) again = %v, want ErrNotFound", err)
 	}
 	put(t, s, Inbox, "new", "k4", "")
@@ -263,4 +263,21 @@ func TestResolveMany(t *testing.T) {
 	if !reflect.DeepEqual(got, want) || len(msgs) != 4 {
 		t.Errorf("resolve = %v, want %v", got, want)
 	}
+}
+
+// flagErr, moveErr and removeErr are Flag, Relocate and Remove for the tests
+// that look only at the error.
+func flagErr(s *Store, folder string, keys []string, add, remove string) error {
+	_, err := s.Flag(folder, keys, add, remove)
+	return err
+}
+
+func moveErr(s *Store, src string, keys []string, dst string) error {
+	_, _, err := s.Relocate(src, keys, dst)
+	return err
+}
+
+func removeErr(s *Store, folder string, keys []string) error {
+	_, err := s.Remove(folder, keys)
+	return err
 }
