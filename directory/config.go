@@ -149,7 +149,7 @@ func (c *Config) Check() error {
 			errs = append(errs, fmt.Errorf("%w: a bind DN without a password file", ErrConfig))
 		}
 	}
-	if _, err := BuildFilter(c.Filter, "x"); err != nil {
+	if err := CheckFilter(c.Filter); err != nil {
 		errs = append(errs, err)
 	}
 	if _, err := ParseAttributes(c.Attributes); err != nil {
@@ -198,7 +198,6 @@ func (a Attributes) List() []string {
 // made of the configuration and the user's text.
 type Plan struct {
 	URI        *url.URL
-	Filter     string // BuildFilter's, not yet compiled
 	Attributes Attributes
 }
 
@@ -217,8 +216,7 @@ func (c *Config) Plan(text string) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	filter, err := BuildFilter(c.Filter, text)
-	if err != nil {
+	if err := CheckFilter(c.Filter); err != nil {
 		return nil, err
 	}
 	if c.SizeLimit < 1 || c.SizeLimit > MaxSizeLimit || c.Timeout <= 0 {
@@ -227,5 +225,5 @@ func (c *Config) Plan(text string) (*Plan, error) {
 	if err := c.CleartextBind(u); err != nil {
 		return nil, err
 	}
-	return &Plan{URI: u, Filter: filter, Attributes: attrs}, nil
+	return &Plan{URI: u, Attributes: attrs}, nil
 }

@@ -38,13 +38,12 @@
 //     against the PEM file Config.CAFile when set; the host name of the
 //     URI must match. There is no switch to turn verification off.
 //   - Filter: Config.Filter is a template in which every "%s" stands for
-//     the user's text, escaped with EscapeFilter (RFC 4515 section 3:
-//     '*', '(', ')', '\', NUL and every byte outside ASCII become \XX;
-//     the library's ldap.EscapeFilter, which ldapsearch's fuzz test
-//     holds it to),
-//     so that a search can never change the filter's structure: "*" finds
-//     the people whose name starts with a star, not everyone (an LDAP
-//     injection). BuildFilter is that step alone.
+//     the user's text, escaped with the LDAP library's ldap.EscapeFilter
+//     (RFC 4515 section 3: '*', '(', ')', '\', NUL and every byte outside
+//     ASCII become \XX) by the helper (ldapsearch.BuildFilter), so that a
+//     search can never change the filter's structure: "*" finds the people
+//     whose name starts with a star, not everyone (an LDAP injection).
+//     This package checks only the template (CheckFilter).
 //   - Limits: at most Config.SizeLimit entries (asked of the server as
 //     the search's size limit and enforced here), at most MaxQuery bytes
 //     of text, at most MaxValueBytes a value and MaxMails addresses an

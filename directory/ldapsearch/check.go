@@ -16,13 +16,16 @@ import (
 	"github.com/go-ldap/ldap/v3"
 )
 
-// BuildFilter is directory.BuildFilter, and the filter must compile as an
-// RFC 4515 filter.
+// BuildFilter returns the filter of template (directory.CheckFilter) for
+// the user's text: every "%s" replaced by text escaped with
+// ldap.EscapeFilter (RFC 4515 section 3), so that nothing in text can
+// open, close or widen an assertion; the result must compile as an RFC
+// 4515 filter.
 func BuildFilter(template, text string) (string, error) {
-	f, err := directory.BuildFilter(template, text)
-	if err != nil {
+	if err := directory.CheckFilter(template); err != nil {
 		return "", err
 	}
+	f := strings.ReplaceAll(template, "%s", ldap.EscapeFilter(text))
 	if _, err := ldap.CompileFilter(f); err != nil {
 		return "", fmt.Errorf("%w: filter %q: %v", directory.ErrConfig, template, err)
 	}
@@ -50,7 +53,7 @@ func Check(c *directory.Config) error {
 			errs = append(errs, fmt.Errorf("%w: bind DN %q is not a DN", directory.ErrConfig, c.BindDN))
 		}
 	}
-	if _, err := directory.BuildFilter(c.Filter, "x"); err == nil {
+	if directory.CheckFilter(c.Filter) == nil {
 		if _, err := BuildFilter(c.Filter, "x"); err != nil {
 			errs = append(errs, err)
 		}
