@@ -49,15 +49,15 @@ func main() {
 type ops struct{}
 
 func (ops) Authenticate(service, user, password, rhost string) error {
-	return classify(pam.New(service, "").Check(user, password, rhost))
+	return classify(pam.New(service).Check(user, password, rhost))
 }
 
 func (ops) Account(service, user string) error {
-	return classify(pam.New(service, "").CheckAccount(user))
+	return classify(pam.New(service).CheckAccount(user))
 }
 
 func (ops) ChangePassword(service, user, old, new, rhost string) error {
-	return classify(pam.New(service, "").Change(user, old, new, rhost))
+	return classify(pam.New(service).Change(user, old, new, rhost))
 }
 
 func (ops) Lookup(name string) (*checkpass.Entry, error) {

@@ -11,9 +11,9 @@
 // never loads a shared object chosen by a configuration file. PAM modules
 // (pam.d) and NSS modules (nsswitch.conf) are such objects; they live in
 // postern-login, which the root room runs only for a PAM login
-// (Backend.AuthenticateFrom), a PAM password change
-// (Backend.ChangePassword), a PAM account check when root's account cache
-// has no fresh entry (Backend.Lookup), and the lookup of a user that the
+// (PAM.AuthenticateFrom), a PAM password change
+// (PAM.ChangePassword), a PAM account check when root's account cache
+// has no fresh entry (PAM.Lookup), and the lookup of a user that the
 // pure-Go reading of /etc/passwd does not find (Lookup: sssd, LDAP and
 // other NSS-only accounts). Every other request runs nothing.
 //

@@ -315,3 +315,29 @@ func FuzzDecodeEntry(f *testing.F) {
 		}
 	})
 }
+
+// TestPAMRefusedBeforeRun: a user name that is not one, a NUL in the
+// password or a password longer than PAM takes is refused before
+// postern-login runs. The program here is /bin/true, which would answer
+// "ok": without the checks, "root" would get an account.
+func TestPAMRefusedBeforeRun(t *testing.T) {
+	b := NewPAM(&Client{Path: "/bin/true"}, "", "")
+	for _, tt := range []struct{ user, password string }{
+		{"../root", "x"},
+		{"", "x"},
+		{"root", "a\x00b"},
+		{"root", string(make([]byte, 600))},
+	} {
+		if a, err := b.AuthenticateFrom(tt.user, tt.password, ""); !errors.Is(err, auth.ErrFailed) {
+			t.Errorf("AuthenticateFrom(%q, %.10q) = %v, %v, want ErrFailed", tt.user, tt.password, a, err)
+		}
+	}
+	if a, err := b.Lookup("a/b"); !errors.Is(err, auth.ErrNoUser) {
+		t.Errorf("Lookup(a/b) = %v, %v, want ErrNoUser", a, err)
+	}
+	for _, pw := range []string{"", "a\x00b"} {
+		if err := b.ChangePassword("root", pw, "N3w password", ""); !errors.Is(err, auth.ErrFailed) {
+			t.Errorf("ChangePassword(root, %q, ...) = %v, want ErrFailed", pw, err)
+		}
+	}
+}

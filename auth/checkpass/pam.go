@@ -2,20 +2,23 @@ package checkpass
 
 import (
 	"fmt"
-	"strings"
 
 	"postern/auth"
-	"postern/auth/pwhash"
 )
 
 // DefaultService is the PAM service name used when none is configured (as
 // auth/pam.DefaultService).
 const DefaultService = "postern"
 
-// PAM is the auth backend of the request binary for auth = pam: the same
-// contract as auth/pam.Backend (see there), with each PAM transaction run
-// by postern-login. The account (uid, gid, groups, home) comes from
-// auth.SystemAccount, in the request binary.
+// PAM is the auth backend of the request binary for auth = pam: each PAM
+// transaction (auth/pam: Check, CheckAccount, Change) is run by
+// postern-login, and the account (uid, gid, groups, home) comes from
+// auth.SystemAccount, in the request binary. A user name that is not one
+// (auth.ValidUser), an empty password, one with a NUL or longer than
+// pwhash.MaxPasswordBytes, or a client address that is not printable
+// ASCII, is refused before the program runs (Encode). Errors wrap
+// auth.ErrFailed (Authenticate, ChangePassword) or auth.ErrNoUser
+// (Lookup); their text, with PAM's own message, is for the log only.
 type PAM struct {
 	client  *Client
 	service string
@@ -42,15 +45,6 @@ func (b *PAM) Authenticate(user, password string) (*auth.Account, error) {
 // AuthenticateFrom is Authenticate with the client's address, given to PAM
 // as PAM_RHOST ("" sets nothing).
 func (b *PAM) AuthenticateFrom(user, password, rhost string) (*auth.Account, error) {
-	if err := auth.ValidUser(user); err != nil {
-		return nil, auth.Failf("pam: %v", err)
-	}
-	if len(password) > pwhash.MaxPasswordBytes {
-		return nil, auth.Failf("pam: user %q: password longer than %d bytes", user, pwhash.MaxPasswordBytes)
-	}
-	if strings.IndexByte(password, 0) >= 0 {
-		return nil, auth.Failf("pam: user %q: NUL byte in password", user)
-	}
 	if err := b.run(OpAuth, user, password, rhost); err != nil {
 		return nil, auth.Failf("%v", err)
 	}
@@ -63,9 +57,6 @@ func (b *PAM) AuthenticateFrom(user, password, rhost string) (*auth.Account, err
 
 // Lookup returns user's account if pam_acct_mgmt still accepts it.
 func (b *PAM) Lookup(user string) (*auth.Account, error) {
-	if err := auth.ValidUser(user); err != nil {
-		return nil, auth.NoUserf("pam: %v", err)
-	}
 	if err := b.run(OpAccount, user); err != nil {
 		return nil, auth.NoUserf("%v", err)
 	}
@@ -73,17 +64,8 @@ func (b *PAM) Lookup(user string) (*auth.Account, error) {
 }
 
 // ChangePassword changes user's password from old to newPass with
-// pam_chauthtok (see auth/pam.Backend.ChangePassword). Errors wrap
-// auth.ErrFailed.
+// pam_chauthtok (see auth/pam.Backend.Change). Errors wrap auth.ErrFailed.
 func (b *PAM) ChangePassword(user, old, newPass, rhost string) error {
-	if err := auth.ValidUser(user); err != nil {
-		return auth.Failf("pam: %v", err)
-	}
-	for _, p := range []string{old, newPass} {
-		if len(p) > pwhash.MaxPasswordBytes || strings.IndexByte(p, 0) >= 0 || p == "" {
-			return auth.Failf("pam: user %q: unusable password", user)
-		}
-	}
 	if err := b.run(OpChauthtok, user, old, newPass, rhost); err != nil {
 		return auth.Failf("%v", err)
 	}

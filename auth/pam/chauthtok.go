@@ -5,41 +5,23 @@ import (
 	"strings"
 
 	"github.com/msteinert/pam/v2"
-
-	"postern/auth"
-	"postern/auth/pwhash"
 )
 
-// ChangePassword changes user's password from old to newPass in one PAM
+// Change changes user's password from old to newPass in one PAM
 // transaction: pam_authenticate with old, pam_acct_mgmt (an expired
 // password, PAM_NEW_AUTHTOK_REQD, is what a change is for and passes),
 // then pam_chauthtok. It must run as root (pam_unix writes /etc/shadow);
 // since the real uid is the web server's, pam_unix asks for the current
 // password again, and the rules of the service's password stack (e.g.
-// pam_unix obscure, pam_pwquality) apply to the new one.
+// pam_unix obscure, pam_pwquality) apply to the new one. The caller
+// (postern-login's chauthtok, behind auth/checkpass.PAM, which checks the
+// user and the passwords) gets PAM's refusal unwrapped.
 //
 // The conversation answers echo-off prompts with old during
 // pam_authenticate; during pam_chauthtok, with old when the prompt names
 // the current or old password and with newPass otherwise ("New password:",
 // "Retype new password:"), at most maxChangePrompts times. PAM's messages
-// are kept for the log. Errors wrap auth.ErrFailed.
-func (b *Backend) ChangePassword(user, old, newPass, rhost string) (err error) {
-	if err := auth.ValidUser(user); err != nil {
-		return auth.Failf("pam: %v", err)
-	}
-	for _, p := range []string{old, newPass} {
-		if len(p) > pwhash.MaxPasswordBytes || strings.IndexByte(p, 0) >= 0 || p == "" {
-			return auth.Failf("pam: user %q: unusable password", user)
-		}
-	}
-	if err := b.Change(user, old, newPass, rhost); err != nil {
-		return auth.Failf("%v", err)
-	}
-	return nil
-}
-
-// Change is ChangePassword once the user and the passwords are checked,
-// with PAM's refusal unwrapped: postern-login's chauthtok.
+// are kept for the log.
 func (b *Backend) Change(user, old, newPass, rhost string) error {
 	c := &changeConversation{user: user, old: old, new: newPass}
 	return b.withTx(user, rhost, c, func(tx *pam.Transaction) error {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/msteinert/pam/v2"
 
-	"postern/auth"
 	"postern/auth/shadow"
 )
 
@@ -60,12 +59,13 @@ func TestChangePassword(t *testing.T) {
 	t.Cleanup(func() { os.Remove("/etc/pam.d/" + service) })
 	const oldPW, newPW = "0ld Passw0rd here", "n3w Passphrase 42 x"
 	name := newUser(t, oldPW)
-	b := New(service, "")
-	if err := b.ChangePassword(name, "wrong"+oldPW, newPW, "192.0.2.1"); !errors.Is(err, auth.ErrFailed) {
-		t.Fatalf("ChangePassword(wrong old) = %v, want ErrFailed", err)
+	b := New(service)
+	var pe pam.Error
+	if err := b.Change(name, "wrong"+oldPW, newPW, "192.0.2.1"); !errors.As(err, &pe) {
+		t.Fatalf("Change(wrong old) = %v, want PAM's refusal", err)
 	}
-	if err := b.ChangePassword(name, oldPW, newPW, "192.0.2.1"); err != nil {
-		t.Fatalf("ChangePassword = %v, want nil", err)
+	if err := b.Change(name, oldPW, newPW, "192.0.2.1"); err != nil {
+		t.Fatalf("Change = %v, want nil", err)
 	}
 	sh := shadow.New("", "")
 	if _, err := sh.Authenticate(name, newPW); err != nil {

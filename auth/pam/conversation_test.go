@@ -1,12 +1,9 @@
 package pam
 
 import (
-	"errors"
 	"testing"
 
 	"github.com/msteinert/pam/v2"
-
-	"postern/auth"
 )
 
 func TestConversation(t *testing.T) {
@@ -37,22 +34,5 @@ func TestConversation(t *testing.T) {
 	c = &conversation{user: "alice", password: "pw"}
 	if got, err := c.RespondPAM(pam.PromptEchoOff, "Password: "); got != "" || err == nil {
 		t.Errorf("Lookup RespondPAM(PromptEchoOff) = %q, %v, want an error", got, err)
-	}
-}
-
-func TestRefusedBeforePAM(t *testing.T) {
-	b := New("postern-no-such-service", "")
-	for _, tt := range []struct{ user, password string }{
-		{"../root", "x"},
-		{"", "x"},
-		{"root", "a\x00b"},
-		{"root", string(make([]byte, 600))},
-	} {
-		if _, err := b.Authenticate(tt.user, tt.password); !errors.Is(err, auth.ErrFailed) {
-			t.Errorf("Authenticate(%q, %.10q) = %v, want ErrFailed", tt.user, tt.password, err)
-		}
-	}
-	if _, err := b.Lookup("a/b"); !errors.Is(err, auth.ErrNoUser) {
-		t.Errorf("Lookup(a/b) = %v, want ErrNoUser", err)
 	}
 }

@@ -1,15 +1,24 @@
-// Package pam is the auth backend that asks the system's PAM stack, so
-// postern accepts whatever the system's logins accept (pam_unix with
-// /etc/shadow, LDAP, Kerberos...), and refuses what pam_acct_mgmt refuses
-// (expired or locked accounts, expired passwords).
+// Package pam runs the system's PAM stack for postern-login (login/), the
+// login helper that holds libpam, so postern accepts whatever the system's
+// logins accept (pam_unix with /etc/shadow, LDAP, Kerberos...), and refuses
+// what pam_acct_mgmt refuses (expired or locked accounts, expired
+// passwords). The request binary does not link it: its PAM backend is
+// auth/checkpass.PAM, which checks the user name and the passwords, runs
+// postern-login and makes the account (auth.SystemAccount, the Maildir
+// template); this package does the transactions.
 //
 // The PAM service name comes from the config (DefaultService, "postern",
 // unless set); dist/pam.d/postern is the Debian service file to install as
 // /etc/pam.d/postern. One transaction per call: pam_start with the user,
 // PAM_RHOST when the caller gives the client's address, pam_authenticate and
 // pam_acct_mgmt (both with PAM_SILENT and PAM_DISALLOW_NULL_AUTHTOK), then
-// pam_end. No session is opened and no credentials are set: postern drops to
-// the user's uid itself.
+// pam_end (Check); pam_acct_mgmt alone (CheckAccount), so that an account
+// that expires after its login loses its sessions at their next account
+// check; the password change (Change). No session is opened and no
+// credentials are set: postern drops to the user's uid itself. A password
+// locked after the login (usermod -L) does not end the sessions with
+// pam_unix, whose account module does not look at the lock (as with ssh
+// keys); the shadow backend does.
 //
 // The conversation answers one PAM_PROMPT_ECHO_OFF prompt with the password
 // and PAM_PROMPT_ECHO_ON prompts with the user name; informational and error
@@ -17,16 +26,8 @@
 // password) fails the conversation: a web form cannot answer it. A stack
 // that changes PAM_USER is refused.
 //
-// The account (uid, gid, groups, home) comes from the passwd and group
-// databases through auth.SystemAccount, the Maildir from the configured
-// template (auth.ExpandMaildir). Lookup runs pam_acct_mgmt without
-// pam_authenticate, so an account that expires after its login loses its
-// sessions at their next request. A password locked after the login
-// (usermod -L) does not end them with pam_unix, whose account module does
-// not look at the lock (as with ssh keys); the shadow backend does.
-//
-// Errors wrap auth.ErrFailed (Authenticate) or auth.ErrNoUser (Lookup); their
-// text, with PAM's own message, is for the log only.
+// The errors carry PAM's own message (its pam.Error is in the chain); their
+// text is for the log only.
 package pam
 
 import (
@@ -35,73 +36,22 @@ import (
 	"runtime"
 
 	"github.com/msteinert/pam/v2"
-
-	"postern/auth"
-	"postern/auth/pwhash"
 )
 
 // DefaultService is the PAM service name used when none is configured.
 const DefaultService = "postern"
 
-// Backend authenticates system users through PAM.
+// Backend runs the PAM transactions of one service.
 type Backend struct {
 	service string
-	maildir string
 }
 
-var _ auth.Authenticator = (*Backend)(nil)
-
-// New returns a backend using the PAM service ("" means DefaultService)
-// whose accounts' Maildirs are named by maildirName: a path relative to the
-// home directory ("Maildir", the default when ""), or an absolute template
-// where %u is the user name, %h the home directory and %% a percent sign
-// (see auth.ExpandMaildir).
-func New(service, maildirName string) *Backend {
+// New returns a backend using the PAM service ("" means DefaultService).
+func New(service string) *Backend {
 	if service == "" {
 		service = DefaultService
 	}
-	return &Backend{service: service, maildir: maildirName}
-}
-
-// Authenticate checks user's password with PAM and returns the account.
-func (b *Backend) Authenticate(user, password string) (*auth.Account, error) {
-	return b.AuthenticateFrom(user, password, "")
-}
-
-// AuthenticateFrom is Authenticate with the client's address, given to PAM
-// as PAM_RHOST ("" sets nothing) for its logs and rules.
-func (b *Backend) AuthenticateFrom(user, password, rhost string) (*auth.Account, error) {
-	if err := auth.ValidUser(user); err != nil {
-		return nil, auth.Failf("pam: %v", err)
-	}
-	// PAM cannot take longer passwords or a NUL; refuse them before it runs.
-	if len(password) > pwhash.MaxPasswordBytes {
-		return nil, auth.Failf("pam: user %q: password longer than %d bytes", user, pwhash.MaxPasswordBytes)
-	}
-	for i := 0; i < len(password); i++ {
-		if password[i] == 0 {
-			return nil, auth.Failf("pam: user %q: NUL byte in password", user)
-		}
-	}
-	if err := b.transaction(user, password, rhost, true); err != nil {
-		return nil, auth.Failf("%v", err)
-	}
-	a, err := auth.SystemAccount(user, auth.MethodPAM, b.maildir)
-	if err != nil {
-		return nil, auth.Failf("%v", err)
-	}
-	return a, nil
-}
-
-// Lookup returns user's account if pam_acct_mgmt still accepts it.
-func (b *Backend) Lookup(user string) (*auth.Account, error) {
-	if err := auth.ValidUser(user); err != nil {
-		return nil, auth.NoUserf("pam: %v", err)
-	}
-	if err := b.transaction(user, "", "", false); err != nil {
-		return nil, auth.NoUserf("%v", err)
-	}
-	return auth.SystemAccount(user, auth.MethodPAM, b.maildir)
+	return &Backend{service: service}
 }
 
 // Check runs pam_authenticate and pam_acct_mgmt for user with password,

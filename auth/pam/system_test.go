@@ -88,12 +88,11 @@ func TestSystem(t *testing.T) {
 	const pw = "Corr3ct hörse"
 	name := newUser(t, pw)
 	backends := map[string]auth.Authenticator{
-		"pam":    New("", ""),
+		"pam":    inProcess{New("")},
 		"shadow": shadow.New("", "/var/mail/%u"),
 	}
-	pb := backends["pam"].(*Backend)
-	if _, err := pb.AuthenticateFrom(name, pw, "192.0.2.1"); err != nil {
-		t.Errorf("pam AuthenticateFrom(%s, good, rhost) = %v, want nil", name, err)
+	if err := New("").Check(name, pw, "192.0.2.1"); err != nil {
+		t.Errorf("pam Check(%s, good, rhost) = %v, want nil", name, err)
 	}
 	for method, b := range backends {
 		a, err := b.Authenticate(name, pw)
@@ -144,4 +143,23 @@ func TestSystem(t *testing.T) {
 	run(t, "", "usermod", "-U", name)
 	run(t, "", "chage", "-E", "0", name)
 	refused("expired", true)
+}
+
+// inProcess makes an auth.Authenticator of Backend as auth/checkpass.PAM
+// does through postern-login, without the program between: Check or
+// CheckAccount, then the account (Maildir "Maildir").
+type inProcess struct{ b *Backend }
+
+func (p inProcess) Authenticate(user, password string) (*auth.Account, error) {
+	if err := p.b.Check(user, password, ""); err != nil {
+		return nil, auth.Failf("%v", err)
+	}
+	return auth.SystemAccount(user, auth.MethodPAM, "")
+}
+
+func (p inProcess) Lookup(user string) (*auth.Account, error) {
+	if err := p.b.CheckAccount(user); err != nil {
+		return nil, auth.NoUserf("%v", err)
+	}
+	return auth.SystemAccount(user, auth.MethodPAM, "")
 }
