@@ -125,7 +125,7 @@ func TestExpandMaildir(t *testing.T) {
 }
 
 func TestSystemAccount(t *testing.T) {
-	a, err := SystemAccount("root", MethodShadow, "")
+	a, err := SystemAccount("root", MethodShadow, "", nil)
 	if err != nil {
 		t.Fatalf("SystemAccount(root) = %v", err)
 	}
@@ -133,41 +133,40 @@ func TestSystemAccount(t *testing.T) {
 		t.Errorf("SystemAccount(root) = %+v, want uid 0, gid 0 first in Groups, Maildir in home", a)
 	}
 	for _, u := range []string{"pt-no-such-user-x", "../root", ""} {
-		if _, err := SystemAccount(u, MethodShadow, ""); !errors.Is(err, ErrNoUser) {
+		if _, err := SystemAccount(u, MethodShadow, "", nil); !errors.Is(err, ErrNoUser) {
 			t.Errorf("SystemAccount(%q) = %v, want ErrNoUser", u, err)
 		}
 	}
 	// nobody's home on Debian is /nonexistent.
-	if _, err := SystemAccount("nobody", MethodShadow, ""); !errors.Is(err, ErrNoUser) {
+	if _, err := SystemAccount("nobody", MethodShadow, "", nil); !errors.Is(err, ErrNoUser) {
 		t.Errorf("SystemAccount(nobody) = %v, want ErrNoUser (no home)", err)
 	}
 }
 
-// TestFallbackLookup: a user os/user does not know is asked of
-// FallbackLookup (postern-login's name service); one it knows is not.
+// TestFallbackLookup: a user os/user does not know is asked of the
+// fallback (postern-login's name service); one it knows is not.
 func TestFallbackLookup(t *testing.T) {
 	home := t.TempDir()
 	var asked []string
-	FallbackLookup = func(name string) (*UserEntry, error) {
+	fallback := func(name string) (*UserEntry, error) {
 		asked = append(asked, name)
 		if name == "ptldapuser" {
 			return &UserEntry{UID: 70001, GID: 70000, Home: home, Groups: []int{70002, 70000}}, nil
 		}
 		return nil, errors.New("checkpass: no user")
 	}
-	t.Cleanup(func() { FallbackLookup = nil })
-	a, err := SystemAccount("ptldapuser", MethodPAM, "")
+	a, err := SystemAccount("ptldapuser", MethodPAM, "", fallback)
 	if err != nil || a.UID != 70001 || a.GID != 70000 || a.Home != home || a.Maildir != home+"/Maildir" || fmt.Sprint(a.Groups) != "[70000 70002]" {
 		t.Errorf("SystemAccount(ptldapuser) = %+v, %v, want the fallback's uid 70001, gid 70000 first in [70000 70002], home %s", a, err, home)
 	}
-	if _, err := SystemAccount("ptnosuchuser", MethodPAM, ""); !errors.Is(err, ErrNoUser) {
+	if _, err := SystemAccount("ptnosuchuser", MethodPAM, "", fallback); !errors.Is(err, ErrNoUser) {
 		t.Errorf("SystemAccount(ptnosuchuser) = %v, want ErrNoUser", err)
 	}
-	if _, err := SystemAccount("root", MethodPAM, ""); err != nil {
+	if _, err := SystemAccount("root", MethodPAM, "", fallback); err != nil {
 		t.Errorf("SystemAccount(root) = %v", err)
 	}
 	if want := "[ptldapuser ptnosuchuser]"; fmt.Sprint(asked) != want {
-		t.Errorf("FallbackLookup was asked for %v, want %s (never for a user of /etc/passwd)", asked, want)
+		t.Errorf("the fallback was asked for %v, want %s (never for a user of /etc/passwd)", asked, want)
 	}
 }
 

@@ -21,28 +21,29 @@ type UserEntry struct {
 	Groups   []int // every group id of the user, the primary one included
 }
 
-// FallbackLookup, when set, is asked by SystemAccount for a user that
-// os/user does not find. The request binary is built with the osusergo tag,
-// so os/user reads /etc/passwd and /etc/group itself and knows no account
-// that only the name service switch (sssd, LDAP) has; the root room sets
-// FallbackLookup to ask postern-login (auth/checkpass), which resolves it
-// through libc's NSS. Nil (the default) asks nobody else.
-var FallbackLookup func(name string) (*UserEntry, error)
+// UserLookup resolves a user that os/user does not find. The request
+// binary is built with the osusergo tag, so os/user reads /etc/passwd and
+// /etc/group itself and knows no account that only the name service switch
+// (sssd, LDAP) has; the root room gives the system backends one that asks
+// postern-login (auth/checkpass.Client.Lookup), which resolves it through
+// libc's NSS. It is a value of the backend, not of the process, so that
+// nothing after the privilege drop can reach it.
+type UserLookup func(name string) (*UserEntry, error)
 
 // SystemAccount looks up a system account (passwd and group databases, via
 // os/user: getpwnam_r and getgrouplist with cgo, /etc/passwd and /etc/group
-// with the osusergo tag, then FallbackLookup when it is set and os/user
+// with the osusergo tag, then fallback when it is not nil and os/user
 // does not know the user) and returns it with the given method. A user
 // that does not exist, or whose home directory is empty, relative or not
 // an existing directory, gives an error wrapping ErrNoUser.
 //
 // maildir names the Maildir; see ExpandMaildir. The Maildir itself need not
 // exist (the caller reports a missing one on its own terms).
-func SystemAccount(name, method, maildir string) (*Account, error) {
+func SystemAccount(name, method, maildir string, fallback UserLookup) (*Account, error) {
 	if err := ValidUser(name); err != nil {
 		return nil, NoUserf("%v", err)
 	}
-	e, err := lookupUser(name)
+	e, err := lookupUser(name, fallback)
 	if err != nil {
 		return nil, err
 	}
@@ -73,14 +74,14 @@ func SystemAccount(name, method, maildir string) (*Account, error) {
 	}, nil
 }
 
-// lookupUser asks os/user, then FallbackLookup for a user os/user does not
-// know.
-func lookupUser(name string) (*UserEntry, error) {
+// lookupUser asks os/user, then fallback (when not nil) for a user os/user
+// does not know.
+func lookupUser(name string, fallback UserLookup) (*UserEntry, error) {
 	u, err := user.Lookup(name)
 	if err != nil {
 		var unknown user.UnknownUserError
-		if errors.As(err, &unknown) && FallbackLookup != nil {
-			e, ferr := FallbackLookup(name)
+		if errors.As(err, &unknown) && fallback != nil {
+			e, ferr := fallback(name)
 			if ferr != nil {
 				return nil, NoUserf("lookup %q: %v", name, ferr)
 			}

@@ -41,7 +41,7 @@ func indexCommand(args []string, cfgPath string) int {
 		fmt.Fprintln(os.Stderr, "postern: index:", err)
 		return gate.ExitInternal
 	}
-	acct, err := auth.SystemAccount(u.Username, cfg.Auth, cfg.Maildir)
+	acct, err := auth.SystemAccount(u.Username, cfg.Auth, cfg.Maildir, nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "postern: index:", err)
 		return gate.ExitInternal

@@ -21,7 +21,7 @@ const extrausers = "/var/lib/extrausers"
 // to the name service (here libnss-extrausers, as sssd or LDAP would be),
 // logs in through PAM and reads the inbox. The request binary reads
 // /etc/passwd itself and links no NSS, so both the password (pam_unix
-// through NSS) and the account (auth.FallbackLookup) come from
+// through NSS) and the account (the backend's auth.UserLookup) come from
 // postern-login. /etc/nsswitch.conf gets extrausers for the test and is
 // put back.
 func TestLoginNSSOnlyUser(t *testing.T) {

@@ -18,9 +18,13 @@ import (
 func NewBackend(cfg *config.Config) (auth.Authenticator, error) {
 	switch cfg.Auth {
 	case "pam":
-		return checkpass.NewPAM(loginHelper(), cfg.PAMService, cfg.Maildir), nil
+		b := checkpass.NewPAM(loginHelper(), cfg.PAMService, cfg.Maildir)
+		b.Fallback = rootLookup()
+		return b, nil
 	case "shadow":
-		return shadow.New(cfg.ShadowFile, cfg.Maildir), nil
+		b := shadow.New(cfg.ShadowFile, cfg.Maildir)
+		b.Fallback = rootLookup()
+		return b, nil
 	case "webpass":
 		return webpass.New(cfg.WebpassRoot, cfg.WebpassFile), nil
 	}
@@ -33,12 +37,14 @@ func loginHelper() *checkpass.Client {
 	return &checkpass.Client{Path: config.LoginHelper, Stderr: os.Stderr}
 }
 
-// lookUpThroughHelper lets auth.SystemAccount ask postern-login for a user
-// that /etc/passwd does not name (sssd, LDAP: libc's name service), when
-// this process is root and so may run it. The request binary reads
-// /etc/passwd and /etc/group itself (os/user with the osusergo tag).
-func lookUpThroughHelper() {
-	if os.Geteuid() == 0 {
-		auth.FallbackLookup = loginHelper().Lookup
+// rootLookup is the system backends' auth.UserLookup for a user that
+// /etc/passwd does not name (sssd, LDAP: libc's name service): postern-login,
+// when this process is root and so may run it; nil otherwise. The request
+// binary reads /etc/passwd and /etc/group itself (os/user with the osusergo
+// tag). The backends are the root room's: nothing after the drop holds it.
+func rootLookup() auth.UserLookup {
+	if os.Geteuid() != 0 {
+		return nil
 	}
+	return loginHelper().Lookup
 }

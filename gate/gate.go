@@ -129,7 +129,6 @@ func Enter(setuid bool, cfgPath string) (*Entry, int) {
 		logf("configuration: %v", err)
 		return nil, FatalPage(500, "The webmail is not configured correctly.", ExitConfig)
 	}
-	lookUpThroughHelper()
 	switch g.req.Kind {
 	case KindLogin:
 		return g.login(backend), 0

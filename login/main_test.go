@@ -115,7 +115,7 @@ func TestProgram(t *testing.T) {
 	status(checkpass.StatusOK, checkpass.OpAccount, name)
 
 	a, err := helper.AuthenticateFrom(name, pw, "192.0.2.1")
-	if want, werr := auth.SystemAccount(name, auth.MethodPAM, ""); err != nil || werr != nil || fmt.Sprint(a) != fmt.Sprint(want) {
+	if want, werr := auth.SystemAccount(name, auth.MethodPAM, "", nil); err != nil || werr != nil || fmt.Sprint(a) != fmt.Sprint(want) {
 		t.Errorf("AuthenticateFrom through postern-login = %+v, %v, want %+v, %v", a, err, want, werr)
 	}
 	// A refusal reads as PAM's in process: the audit lines quote it.

@@ -75,7 +75,7 @@ func (c *Client) Run(service, op string, fields ...string) (int, []byte, error) 
 }
 
 // Lookup resolves a user through postern-login's name service; it suits
-// auth.FallbackLookup.
+// auth.UserLookup.
 func (c *Client) Lookup(name string) (*Entry, error) {
 	st, out, err := c.Run("", OpLookup, name)
 	switch {

@@ -23,6 +23,10 @@ type PAM struct {
 	client  *Client
 	service string
 	maildir string
+	// Fallback resolves a user /etc/passwd does not name
+	// (auth.SystemAccount), typically the client's Lookup; nil asks
+	// nobody else.
+	Fallback auth.UserLookup
 }
 
 var _ auth.Authenticator = (*PAM)(nil)
@@ -48,7 +52,7 @@ func (b *PAM) AuthenticateFrom(user, password, rhost string) (*auth.Account, err
 	if err := b.run(OpAuth, user, password, rhost); err != nil {
 		return nil, auth.Failf("%v", err)
 	}
-	a, err := auth.SystemAccount(user, auth.MethodPAM, b.maildir)
+	a, err := auth.SystemAccount(user, auth.MethodPAM, b.maildir, b.Fallback)
 	if err != nil {
 		return nil, auth.Failf("%v", err)
 	}
@@ -60,7 +64,7 @@ func (b *PAM) Lookup(user string) (*auth.Account, error) {
 	if err := b.run(OpAccount, user); err != nil {
 		return nil, auth.NoUserf("%v", err)
 	}
-	return auth.SystemAccount(user, auth.MethodPAM, b.maildir)
+	return auth.SystemAccount(user, auth.MethodPAM, b.maildir, b.Fallback)
 }
 
 // ChangePassword changes user's password from old to newPass with

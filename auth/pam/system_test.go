@@ -154,12 +154,12 @@ func (p inProcess) Authenticate(user, password string) (*auth.Account, error) {
 	if err := p.b.Check(user, password, ""); err != nil {
 		return nil, auth.Failf("%v", err)
 	}
-	return auth.SystemAccount(user, auth.MethodPAM, "")
+	return auth.SystemAccount(user, auth.MethodPAM, "", nil)
 }
 
 func (p inProcess) Lookup(user string) (*auth.Account, error) {
 	if err := p.b.CheckAccount(user); err != nil {
 		return nil, auth.NoUserf("%v", err)
 	}
-	return auth.SystemAccount(user, auth.MethodPAM, "")
+	return auth.SystemAccount(user, auth.MethodPAM, "", nil)
 }

@@ -33,6 +33,9 @@ type Backend struct {
 	path    string
 	maildir string
 	now     func() time.Time
+	// Fallback resolves a user /etc/passwd does not name
+	// (auth.SystemAccount); nil asks nobody else.
+	Fallback auth.UserLookup
 }
 
 var _ auth.Authenticator = (*Backend)(nil)
@@ -68,7 +71,7 @@ func (b *Backend) Authenticate(user, password string) (*auth.Account, error) {
 		}
 		return nil, auth.Failf("user %q: %v", user, err)
 	}
-	a, err := auth.SystemAccount(user, auth.MethodShadow, b.maildir)
+	a, err := auth.SystemAccount(user, auth.MethodShadow, b.maildir, b.Fallback)
 	if err != nil {
 		return nil, auth.Failf("%v", err)
 	}
@@ -89,7 +92,7 @@ func (b *Backend) Lookup(user string) (*auth.Account, error) {
 	if err := e.Usable(b.now()); err != nil {
 		return nil, auth.NoUserf("user %q: %v", user, err)
 	}
-	return auth.SystemAccount(user, auth.MethodShadow, b.maildir)
+	return auth.SystemAccount(user, auth.MethodShadow, b.maildir, b.Fallback)
 }
 
 func (b *Backend) entry(user string) (*Entry, error) {
