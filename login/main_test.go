@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"os/user"
@@ -59,34 +58,14 @@ func installService(t *testing.T) {
 	t.Cleanup(func() { os.Remove(dst) })
 }
 
-// newUser creates a system user ptloginNNNN with password pw and a home
-// directory, and removes it when the test ends.
+// newUser creates a system user ptloginNNNN in group mail with password
+// pw (and chage at hand), removed when the test ends.
 func newUser(t *testing.T, pw string) string {
 	t.Helper()
-	for _, tool := range []string{"useradd", "userdel", "chpasswd", "chage"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			testenv.Lacking(t, "%s: %v", tool, err)
-		}
+	if _, err := exec.LookPath("chage"); err != nil {
+		testenv.Lacking(t, "chage: %v", err)
 	}
-	var name string
-	for i := 0; ; i++ {
-		name = fmt.Sprintf("ptlogin%04d", rand.IntN(10000))
-		if _, err := user.Lookup(name); err != nil {
-			break
-		}
-		if i > 20 {
-			t.Fatal("no free ptloginNNNN user name")
-		}
-	}
-	home := t.TempDir()
-	run(t, "", "useradd", "-M", "-d", home, "-G", "mail", "-s", "/usr/sbin/nologin", name)
-	t.Cleanup(func() {
-		if out, err := exec.Command("userdel", name).CombinedOutput(); err != nil {
-			t.Errorf("userdel %s: %v\n%s", name, err, out)
-		}
-	})
-	run(t, name+":"+pw+"\n", "chpasswd")
-	return name
+	return testenv.NewUser(t, "ptlogin", pw, "-G", "mail")
 }
 
 // TestProgram runs the built program, as the root room does, for a real

@@ -3,7 +3,6 @@ package pam
 import (
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"os/user"
@@ -48,34 +47,16 @@ func installService(t *testing.T) {
 	t.Cleanup(func() { os.Remove(dst) })
 }
 
-// newUser creates a system user ptauthNNNN with password pw and a home
-// directory, and removes it when the test ends.
+// newUser creates a system user ptauthNNNN with password pw (and chage and
+// usermod at hand), removed when the test ends.
 func newUser(t *testing.T, pw string) string {
 	t.Helper()
-	for _, tool := range []string{"useradd", "userdel", "usermod", "chpasswd", "chage"} {
+	for _, tool := range []string{"usermod", "chage"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			prerequisite(t, "%s: %v", tool, err)
 		}
 	}
-	var name string
-	for i := 0; ; i++ {
-		name = fmt.Sprintf("ptauth%04d", rand.IntN(10000))
-		if _, err := user.Lookup(name); err != nil {
-			break
-		}
-		if i > 20 {
-			t.Fatal("no free ptauthNNNN user name")
-		}
-	}
-	home := t.TempDir()
-	run(t, "", "useradd", "-M", "-d", home, "-s", "/usr/sbin/nologin", name)
-	t.Cleanup(func() {
-		if out, err := exec.Command("userdel", name).CombinedOutput(); err != nil {
-			t.Errorf("userdel %s: %v\n%s", name, err, out)
-		}
-	})
-	run(t, name+":"+pw+"\n", "chpasswd")
-	return name
+	return testenv.NewUser(t, "ptauth", pw)
 }
 
 // TestSystem authenticates a real user through PAM and through the shadow

@@ -8,8 +8,12 @@ package testenv
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"os"
+	"os/exec"
+	"os/user"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -58,4 +62,49 @@ func Corpus(t testing.TB) string {
 		Lacking(t, "corpus not found: %v", err)
 	}
 	return c
+}
+
+// NewUser creates a system user named prefix and four random digits, with
+// password pw (chpasswd), home directory a fresh temporary one (not
+// created by useradd), shell nologin and the extra useradd arguments
+// (e.g. "-G", "mail"), and removes the user when the test ends. Test users
+// start with "pt" (the developers' guide); a prefix that does not is a test bug.
+// It needs root and useradd, userdel and chpasswd (Lacking otherwise).
+func NewUser(t testing.TB, prefix, pw string, useradd ...string) string {
+	t.Helper()
+	if !strings.HasPrefix(prefix, "pt") {
+		t.Fatalf("testenv.NewUser: user prefix %q does not start with pt", prefix)
+	}
+	NeedRoot(t)
+	for _, tool := range []string{"useradd", "userdel", "chpasswd"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			Lacking(t, "%s: %v", tool, err)
+		}
+	}
+	var name string
+	for i := 0; ; i++ {
+		name = fmt.Sprintf("%s%04d", prefix, rand.IntN(10000))
+		if _, err := user.Lookup(name); err != nil {
+			break
+		}
+		if i > 20 {
+			t.Fatalf("testenv.NewUser: no free %sNNNN user name", prefix)
+		}
+	}
+	home := t.TempDir()
+	args := append([]string{"-M", "-d", home, "-s", "/usr/sbin/nologin"}, useradd...)
+	if out, err := exec.Command("useradd", append(args, name)...).CombinedOutput(); err != nil {
+		t.Fatalf("useradd %s: %v\n%s", name, err, out)
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("userdel", name).CombinedOutput(); err != nil {
+			t.Errorf("userdel %s: %v\n%s", name, err, out)
+		}
+	})
+	cmd := exec.Command("chpasswd")
+	cmd.Stdin = strings.NewReader(name + ":" + pw + "\n")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("chpasswd %s: %v\n%s", name, err, out)
+	}
+	return name
 }
