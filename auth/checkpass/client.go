@@ -1,15 +1,15 @@
 package checkpass
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-
 	"os/exec"
 	"strings"
 	"time"
+
+	"postern/internal/helperrun"
 )
 
 // DefaultTimeout is how long postern-login may take when Client.Timeout is
@@ -42,25 +42,15 @@ func (c *Client) Run(service, op string, fields ...string) (int, []byte, error) 
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, c.Path, Args(service, op)...)
-	cmd.Env = []string{}
-	cmd.Dir = "/"
-	cmd.Stdin = bytes.NewReader(in)
-	out := &limitedBuffer{max: MaxOutputBytes}
-	cmd.Stdout = out
-	cmd.Stderr = c.Stderr
-	// A PAM module's child that keeps the pipe open must not hold us.
-	cmd.WaitDelay = time.Second
-	err = cmd.Run()
+	out, err := helperrun.Exec(context.Background(), helperrun.Program{Path: c.Path, Args: Args(service, op),
+		Dir: "/", Stdin: in, Stderr: c.Stderr, Timeout: timeout, MaxOut: MaxOutputBytes})
 	switch {
-	case ctx.Err() != nil:
+	case errors.Is(err, helperrun.ErrTimeout):
 		return StatusInternal, nil, fmt.Errorf("checkpass: %s %s: no answer within %v", c.Path, op, timeout)
-	case out.over:
+	case errors.Is(err, helperrun.ErrTooLong):
 		return StatusInternal, nil, fmt.Errorf("%w: %s %s: more than %d bytes of output", errOutput, c.Path, op, MaxOutputBytes)
 	case err == nil:
-		return StatusOK, out.Bytes(), nil
+		return StatusOK, out, nil
 	}
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || !ee.Exited() {
@@ -68,7 +58,7 @@ func (c *Client) Run(service, op string, fields ...string) (int, []byte, error) 
 	}
 	switch st := ee.ExitCode(); st {
 	case StatusRefused, StatusUnusable, StatusMustChange, StatusNoUser, StatusUsage, StatusBadInput, StatusInternal:
-		return st, out.Bytes(), nil
+		return st, out, nil
 	default:
 		return StatusInternal, nil, fmt.Errorf("%w: %s %s: exit status %d", errOutput, c.Path, op, st)
 	}
@@ -96,23 +86,3 @@ func detailText(out []byte) string {
 	d := Detail(errors.New(s))
 	return string(d[:len(d)-1])
 }
-
-// limitedBuffer keeps at most max bytes and notes when more came.
-// (not embedding bytes.Buffer, whose ReadFrom io.Copy would take instead).
-type limitedBuffer struct {
-	buf  bytes.Buffer
-	max  int
-	over bool
-}
-
-func (b *limitedBuffer) Write(p []byte) (int, error) {
-	if b.buf.Len()+len(p) > b.max {
-		b.over = true
-		return 0, errOutput
-	}
-	return b.buf.Write(p)
-}
-
-func (b *limitedBuffer) Bytes() []byte { return b.buf.Bytes() }
-
-var _ io.Writer = (*limitedBuffer)(nil)
