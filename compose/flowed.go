@@ -80,15 +80,20 @@ func nextChunk(s string, width int) string {
 		}
 		n++
 	}
-	if cut < 0 {
+	longWord := cut < 0
+	if longWord {
 		i := strings.IndexByte(s[1:], ' ')
 		if i < 0 {
 			return s
 		}
 		cut = i + 1
 	}
-	// Keep a run of spaces together so the next line starts with text.
-	for cut+1 < len(s) && s[cut+1] == ' ' {
+	// Keep a run of spaces together, so that the next line starts with
+	// text, as far as the line stays within width; past it, the run is
+	// split and the next line, starting with a space, is space-stuffed
+	// (RFC 3676 section 4.4), which a reader undoes. A long word's line
+	// (no space within width) already exceeds it and keeps its run.
+	for cut+1 < len(s) && s[cut+1] == ' ' && (longWord || utf8.RuneCountInString(s[:cut+2]) <= width) {
 		cut++
 	}
 	if cut+1 == len(s) {

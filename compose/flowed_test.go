@@ -113,6 +113,9 @@ func TestFlowRoundTrip(t *testing.T) {
 		"  two spaces  between  words " + strings.Repeat("w ", 60),
 		"a\n\n\nb",
 		"-- \nsig",
+		// A run of spaces across the width: the line breaks inside it
+		// rather than run past 78 (found by FuzzFlow).
+		strings.Repeat("w", 12) + " " + strings.Repeat("x", 63) + "   " + strings.Repeat("y", 43),
 	} {
 		checkFlow(t, s)
 	}
