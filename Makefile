@@ -45,11 +45,15 @@ GOFLAGS_BUILD := -trimpath -buildvcs=false -buildmode=$(BUILDMODE) -ldflags "$(L
 STATIC     ?= yes
 STATICPIE  ?= $(if $(filter yes,$(STATIC)),$(if $(filter pie,$(BUILDMODE)),$(shell printf 'int main(void){return 0;}' | $${CC:-cc} -x c - -o /dev/null -static-pie -fPIE 2>/dev/null && echo -static-pie)))
 REQUEST_TAGS := sqlite_fts5,osusergo,netgo,sqlite_omit_load_extension
-# A static-pie program relocates itself, page after page of pointers (1.4
+# A static-pie program relocates itself, page after page of pointers (1.1
 # MB of Go type data): its entry point (privdrop/rtenv/prefault.c) first
-# asks the kernel for all those pages in a few madvise(MADV_POPULATE_WRITE)
-# calls instead of one page fault each (doc.go, "The relocated pages").
-PREFAULT_LD := -Wl,-e,postern_entry
+# moves its writable segment into 2 MB transparent huge pages, and asks
+# the kernel for the rest of those pages in a few
+# madvise(MADV_POPULATE_WRITE) calls instead of one page fault each
+# (doc.go, "The relocated pages"). The huge pages need the segments
+# aligned to 2 MB (the kernel then loads the program at a 2 MB boundary)
+# and the end of the read-only-after-relocation part (RELRO) on one too.
+PREFAULT_LD := -Wl,-e,postern_entry -Wl,-z,max-page-size=0x200000 -Wl,-z,common-page-size=0x200000
 # (x86-64 only: prefault.c has no entry point for other machines.)
 PREFAULT   := $(if $(STATICPIE),$(if $(filter amd64,$(shell $(GO) env GOARCH)),$(PREFAULT_LD)))
 REQUEST_EXTLDFLAGS := $(strip $(STATICPIE) $(PREFAULT) $(EXTLDFLAGS))

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -180,9 +181,15 @@ var madviseCall = regexp.MustCompile(`madvise\((0x[0-9a-f]+), ([0-9]+), MADV_POP
 
 // TestRequestBinaryPrefault checks that the request binary enters at
 // postern_entry (privdrop/rtenv/prefault.c) and that, before anything
-// else runs, it asks the kernel to populate every page its relative
-// relocations write to: the populated bytes, seen by strace, cover
-// exactly the relocated pages.
+// else, the entry moves the writable segment's 2 MB windows into huge
+// pages (where the kernel gives them) and populates every other page its
+// relocations write: under strace, one MADV_HUGEPAGE mark of exactly the
+// windows this test computes from the file, the copy of the whole
+// file-backed part of them, their move into place, and
+// MADV_POPULATE_WRITE calls for exactly the relocated pages outside them.
+// It also checks the layout the windows need: segments aligned to 2 MB
+// and the read-only-after-relocation part (PT_GNU_RELRO) ending on a 2 MB
+// boundary.
 func TestRequestBinaryPrefault(t *testing.T) {
 	if runtime.GOARCH != "amd64" {
 		t.Skip("the prefaulting entry point is x86-64's (privdrop/rtenv/prefault.c)")
@@ -210,12 +217,32 @@ func TestRequestBinaryPrefault(t *testing.T) {
 	if len(want) < 100 {
 		t.Fatalf("only %d relocated pages: is this a Go PIE?", len(want))
 	}
+	wlo, whi, seg, fileEnd := hugeWindows(t, f)
 	if _, err := exec.LookPath("strace"); err != nil {
 		testenv.Lacking(t, "strace: %v", err)
 	}
-	out, err := exec.Command("strace", "-e", "trace=madvise", bin, "-version").CombinedOutput()
+	out, err := exec.Command("strace", "-e", "trace=madvise,mremap,process_vm_readv", bin, "-version").CombinedOutput()
 	if err != nil {
 		t.Fatalf("strace %s -version: %v\n%s", bin, err, out)
+	}
+	huge := thpAvailable(t)
+	if huge {
+		for p := range want {
+			if p >= seg && p < whi {
+				delete(want, p)
+			}
+		}
+		marks := hugePageHint.FindAllSubmatch(out, -1)
+		if len(marks) == 0 || string(marks[0][2]) != strconv.FormatUint(whi-wlo, 10) {
+			t.Errorf("the first MADV_HUGEPAGE mark is not of the %d bytes of the writable segment's windows [%#x, %#x):\n%s", whi-wlo, wlo, whi, out)
+		}
+		copied := strconv.FormatUint(fileEnd-max(seg, wlo), 10)
+		if !regexp.MustCompile(`process_vm_readv\(.*\) = ` + copied + `\n`).Match(out) {
+			t.Errorf("no process_vm_readv copied the %s bytes of the file-backed part of the windows:\n%s", copied, out)
+		}
+		if !bytes.Contains(out, []byte("MREMAP_MAYMOVE|MREMAP_FIXED")) {
+			t.Errorf("the huge pages were not moved into place (no mremap with MREMAP_FIXED):\n%s", out)
+		}
 	}
 	var got int
 	var lines [][]byte
@@ -229,11 +256,108 @@ func TestRequestBinaryPrefault(t *testing.T) {
 		lines = append(lines, l)
 	}
 	if got != len(want) {
-		t.Errorf("%s populated %d pages before it started, want the %d its relocations write to:\n%s", bin, got, len(want), bytes.Join(lines, []byte("\n")))
+		t.Errorf("%s populated %d pages before it started, want the %d its relocations write to outside the huge pages (transparent huge pages on: %v):\n%s", bin, got, len(want), huge, bytes.Join(lines, []byte("\n")))
 	}
 }
 
-// hugePageHint matches strace's line for madvise(addr, len, MADV_HUGEPAGE).
+// TestRequestBinaryHugeFallbacks runs the request binary with the
+// system calls of the huge windows failing (strace's fault injection):
+// a seccomp filter that refuses process_vm_readv (the copy is then made
+// by a loop), and an mremap that fails (the windows then stay as the
+// kernel mapped them). Each time the program must start and answer as
+// usual.
+func TestRequestBinaryHugeFallbacks(t *testing.T) {
+	if runtime.GOARCH != "amd64" {
+		t.Skip("the prefaulting entry point is x86-64's (privdrop/rtenv/prefault.c)")
+	}
+	bin := requestBinary(t)
+	if _, err := exec.LookPath("strace"); err != nil {
+		testenv.Lacking(t, "strace: %v", err)
+	}
+	if !thpAvailable(t) {
+		t.Skip("transparent huge pages are off: the entry makes no huge windows")
+	}
+	want, err := exec.Command(bin, "-version").Output()
+	if err != nil {
+		t.Fatalf("%s -version: %v", bin, err)
+	}
+	for _, inject := range []string{"process_vm_readv:error=EPERM", "mremap:error=ENOMEM"} {
+		call := strings.Split(inject, ":")[0]
+		cmd := exec.Command("strace", "-o", "/dev/stderr", "-e", "trace="+call, "-e", "inject="+inject, bin, "-version")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		got, err := cmd.Output()
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("with %s: %v, output %q, want %q\n%s", inject, err, got, want, stderr.Bytes())
+		}
+		if !bytes.Contains(stderr.Bytes(), []byte("(INJECTED)")) {
+			t.Errorf("with %s: the call was not made, so the fallback was not tested:\n%s", inject, stderr.Bytes())
+		}
+	}
+}
+
+// hugeWindows computes, from the file, what postern_huge_data does at
+// run time (the kernel loads the program at a 2 MB boundary, so link-time
+// addresses have the same alignment): the 2 MB windows [wlo, whi) that
+// hold the writable segment's file-backed part, the segment's first page
+// and the end of its file-backed part. It fails the test when the layout
+// does not allow them.
+func hugeWindows(t *testing.T, f *elf.File) (wlo, whi, seg, fileEnd uint64) {
+	t.Helper()
+	const huge = 2 << 20
+	var rw, relro *elf.Prog
+	for _, p := range f.Progs {
+		switch {
+		case p.Type == elf.PT_LOAD && p.Flags&elf.PF_W != 0:
+			if rw != nil {
+				t.Fatal("more than one writable PT_LOAD segment")
+			}
+			rw = p
+		case p.Type == elf.PT_GNU_RELRO:
+			relro = p
+		}
+	}
+	if rw == nil || relro == nil {
+		t.Fatal("no writable PT_LOAD segment or no PT_GNU_RELRO")
+	}
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_LOAD && p.Align < huge {
+			t.Errorf("a PT_LOAD segment at %#x is aligned to %#x, want 2 MB (-z max-page-size)", p.Vaddr, p.Align)
+		}
+	}
+	if end := relro.Vaddr + relro.Memsz; end%huge != 0 {
+		t.Errorf("PT_GNU_RELRO ends at %#x, not on a 2 MB boundary (-z common-page-size)", end)
+	}
+	seg = rw.Vaddr &^ 4095
+	fileEnd = rw.Vaddr + rw.Filesz
+	memEnd := (rw.Vaddr + rw.Memsz + 4095) &^ 4095
+	wlo = seg &^ (huge - 1)
+	for _, p := range f.Progs {
+		if p.Type == elf.PT_LOAD && p != rw && p.Vaddr < seg && p.Vaddr+p.Memsz > wlo {
+			t.Fatalf("the segment at %#x shares the writable segment's first 2 MB window", p.Vaddr)
+		}
+	}
+	whi = (fileEnd + huge - 1) &^ (huge - 1)
+	for whi > wlo && whi > memEnd {
+		whi -= huge
+	}
+	if whi <= seg {
+		t.Fatalf("no 2 MB window fits the writable segment [%#x, %#x)", seg, memEnd)
+	}
+	return wlo, whi, seg, fileEnd
+}
+
+// thpAvailable says whether the kernel gives transparent huge pages to
+// mappings marked MADV_HUGEPAGE (the setting is not "never").
+func thpAvailable(t *testing.T) bool {
+	b, err := os.ReadFile("/sys/kernel/mm/transparent_hugepage/enabled")
+	if err != nil {
+		t.Logf("no transparent huge pages: %v", err)
+		return false
+	}
+	return !bytes.Contains(b, []byte("[never]"))
+}
+
 var hugePageHint = regexp.MustCompile(`madvise\((0x[0-9a-f]+), ([0-9]+), MADV_HUGEPAGE\) = 0`)
 
 // TestRequestBinaryHugePages checks that the request binary's own mmap

@@ -96,27 +96,64 @@
 // start it writes the load address into each pointer of its own data
 // before anything else runs (glibc's _dl_relocate_static_pie, reading
 // the packed DT_RELR table). Go's type descriptors, itabs and static
-// tables are full of pointers: about 380 pages, 1.5 MB, each copied from
-// the file on its first write. A page fault costs about 9 µs on the
-// virtual machines postern was measured on (half of it the trap, half the
-// host backing the page), so these faults were a third of a warm
-// request's. prefault.c is the program's ELF entry point
-// (-Wl,-e,postern_entry): before it jumps to the C library's _start it
-// reads the same DT_RELR table and asks the kernel, with one
-// madvise(MADV_POPULATE_WRITE) per run of adjacent pages (about ten
-// calls), for exactly the pages the relocation will write. The kernel
-// copies them in one pass without a trap each. Measured with
-// bench/abcgi.py (interleaved, 25 rounds): 9 to 12% less CPU for the
-// login page, a warm list and a message; the same number of faults, now
-// counted in the madvise calls. A kernel without MADV_POPULATE_WRITE
-// (before 5.14) answers EINVAL and the pages fault in as before. The code
-// runs before the program is relocated and before the C library exists:
-// it uses no relocated pointer, no thread-local storage (so no stack
-// protector) and no C library function, and reads nothing the caller
-// controls. build/TestRequestBinaryPrefault checks the entry point and,
-// under strace, that the populated pages are exactly the relocated ones.
-// A dynamically linked PIE cannot do this: its loader relocates it before
-// its entry point runs.
+// tables are full of pointers: about 300 pages, 1.1 MB, each copied from
+// the file on its first write. A fresh private page costs 4 to 10 µs on
+// the virtual machines postern was measured on (the guest's fault, then
+// the host's first mapping of the page), so these pages were a third of
+// a warm request's faults. prefault.c is the program's ELF entry point
+// (-Wl,-e,postern_entry); before it jumps to the C library's _start it
+// does two things, in this order:
+//
+//   - The huge windows. The writable segment's file-backed part (the
+//     relocated data, .data, .noptrdata: 2.1 MB) and the start of its
+//     .bss lie in two 2 MB windows of the address space. The Makefile
+//     links the program with its segments aligned to 2 MB (-z
+//     max-page-size, so the kernel loads it at a 2 MB boundary) and the
+//     read-only-after-relocation part (PT_GNU_RELRO) ending on a 2 MB
+//     boundary (-z common-page-size), so the first window holds only the
+//     unused gap before the segment and the relocated data, and the
+//     second the rest. The entry makes one anonymous mapping of both
+//     windows elsewhere, 2 MB aligned and marked MADV_HUGEPAGE, copies
+//     into it what the kernel had mapped there (process_vm_readv on
+//     itself: the kernel copies from the page cache; a plain loop copies
+//     whatever that call does not), and moves it over the windows with
+//     one mremap(MREMAP_FIXED), which keeps the huge pages huge. The
+//     relocation then writes into two huge pages instead of 300 small
+//     ones. The gap stays mapped, read and write, 1 MB of zeros that
+//     nothing uses (unmapping it would split the huge page before the
+//     relocation writes to it). After the relocation the C library makes
+//     the relocated part read-only as before (RELRO), which splits the
+//     first huge page into small mappings of the same memory. Nothing is
+//     done when the kernel gives no huge pages ("never" in
+//     /sys/kernel/mm/transparent_hugepage/enabled), when no window fits
+//     (another layout), or when the first system call fails; once the
+//     new mapping exists, every path ends with the data in place. Where
+//     the kernel has no free huge page at the moment, the mapping gets
+//     small pages and costs what the relocation would have.
+//   - The populate. For every relocated page outside the windows (none
+//     with the Makefile's layout and huge pages on; all of them without),
+//     it reads the same DT_RELR table and asks the kernel, with one
+//     madvise(MADV_POPULATE_WRITE) per run of adjacent pages, for exactly
+//     the pages the relocation will write: the kernel copies them in one
+//     pass without a trap each. A kernel without MADV_POPULATE_WRITE
+//     (before 5.14) answers EINVAL and the pages fault in as before.
+//
+// Measured with bench/abcgi.py (interleaved rounds): the populate alone
+// took 9 to 12% off the CPU of the login page, a warm list and a
+// message; the huge windows another 7 to 12%, with about 300 fewer
+// faults a request and 2-3 MB more resident memory. The price of the
+// alignment: the load address keeps the kernel's randomisation above 2
+// MB (19 bits on x86-64 with the default mmap_rnd_bits, against 28),
+// and the file has holes where its segments are padded to 2 MB (its
+// size on disk does not change). The code runs before the program is
+// relocated and before the C library exists: it uses no relocated
+// pointer, no thread-local storage (so no stack protector), no C library
+// function and nothing the compiler could turn into one (memcpy), and
+// reads nothing the caller controls but its own memory. A dynamically
+// linked PIE cannot do this: its loader relocates it before its entry
+// point runs. build/TestRequestBinaryPrefault checks the layout, the
+// entry point and, under strace, the windows' mark, copy and move and
+// that the populated pages are exactly the relocated ones outside them.
 //
 // # Huge pages
 //

@@ -9,6 +9,7 @@
 #include <elf.h>
 #include <link.h>
 #include <stdint.h>
+#include <sys/uio.h>
 
 #ifndef DT_RELR
 #define DT_RELR 36
@@ -18,13 +19,181 @@
 extern const ElfW(Ehdr) __ehdr_start __attribute__((visibility("hidden")));
 
 #if defined(__x86_64__)
-static long postern_prefault_madvise(uintptr_t addr, uintptr_t len) {
+// The system calls, made directly: the C library does not exist yet.
+// Every call passes six arguments (the unused ones 0): mmap reads its
+// offset from the sixth.
+static long postern_sc(long n, long a, long b, long c, long d, long e) {
 	long r;
+	register long r10 __asm__("r10") = d;
+	register long r8 __asm__("r8") = e;
+	register long r9 __asm__("r9") = 0;
 	__asm__ volatile("syscall"
 			 : "=a"(r)
-			 : "a"(28L /* SYS_madvise */), "D"(addr), "S"(len), "d"(23L /* MADV_POPULATE_WRITE */)
+			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9)
 			 : "rcx", "r11", "memory");
 	return r;
+}
+
+#define POSTERN_SYS_read 0
+#define POSTERN_SYS_close 3
+#define POSTERN_SYS_mmap 9
+#define POSTERN_SYS_munmap 11
+#define POSTERN_SYS_mremap 25
+#define POSTERN_SYS_madvise 28
+#define POSTERN_SYS_getpid 39
+#define POSTERN_SYS_openat 257
+#define POSTERN_SYS_process_vm_readv 310
+#define POSTERN_MADV_HUGEPAGE 14
+#define POSTERN_MADV_POPULATE_WRITE 23
+#define POSTERN_HUGE ((uintptr_t)2 << 20)
+#define POSTERN_PAGE ((uintptr_t)4096)
+
+static long postern_prefault_madvise(uintptr_t addr, uintptr_t len) {
+	return postern_sc(POSTERN_SYS_madvise, (long)addr, (long)len, POSTERN_MADV_POPULATE_WRITE, 0, 0);
+}
+
+static int postern_failed(long r) { return r < 0 && r > -4096; }
+
+// postern_thp_off says whether the kernel will give no transparent huge
+// page to a mapping marked MADV_HUGEPAGE: its setting is "never", or it
+// has none (no such file).
+__attribute__((optimize("no-stack-protector")))
+static int postern_thp_off(void) {
+	static const char path[] = "/sys/kernel/mm/transparent_hugepage/enabled";
+	char buf[64];
+	long fd, n, i;
+	fd = postern_sc(POSTERN_SYS_openat, -100 /* AT_FDCWD */, (long)path, 02000000 /* O_RDONLY|O_CLOEXEC */, 0, 0);
+	if (postern_failed(fd)) {
+		return 1;
+	}
+	n = postern_sc(POSTERN_SYS_read, fd, (long)buf, sizeof buf - 1, 0, 0);
+	postern_sc(POSTERN_SYS_close, fd, 0, 0, 0, 0);
+	if (postern_failed(n) || n <= 0) {
+		return 1;
+	}
+	for (i = 0; i + 7 <= n; i++) {
+		if (buf[i] == '[' && buf[i + 1] == 'n' && buf[i + 2] == 'e' && buf[i + 3] == 'v' &&
+		    buf[i + 4] == 'e' && buf[i + 5] == 'r' && buf[i + 6] == ']') {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+// postern_huge_data moves the file-backed part of the writable segment
+// (the relocated data, .data, .noptrdata) and the start of its .bss into
+// transparent huge pages (doc.go, "The relocated pages"): the 2 MB
+// windows of the address space, aligned, that hold some of that part and
+// lie wholly inside the segment or the unused gap before it (no other
+// segment there; not past the segment's end, where the heap may start)
+// become one anonymous mapping marked MADV_HUGEPAGE, filled with a copy
+// of what the kernel had mapped there. The copy is made elsewhere and
+// then moved into place (one mremap, which keeps huge pages huge); it is
+// made by process_vm_readv on the process itself, a copy in the kernel
+// that reads the original pages from the page cache without faulting
+// them in one by one, and a plain loop copies what that call does not.
+// The gap is taken first with a PROT_NONE mapping, so that the new
+// mapping cannot land in it, and stays mapped (read and write, zero)
+// inside the first huge page. Nothing is done when the kernel gives no
+// huge pages, when no window qualifies, or when a system call before the
+// move fails (the gap is then given back). It sets [*lo, *hi) to the
+// range of the segment it replaced, empty if none.
+__attribute__((optimize("no-stack-protector", "no-tree-loop-distribute-patterns")))
+static void postern_huge_data(const ElfW(Phdr) *ph, int phnum, uintptr_t base, uintptr_t *lo, uintptr_t *hi) {
+	const ElfW(Phdr) *rw = 0;
+	uintptr_t seg, file_end, mem_end, wlo, whi, clo, chi, size, nlo;
+	long tmp, r;
+	int i;
+
+	*lo = *hi = 0;
+	for (i = 0; i < phnum; i++) {
+		if (ph[i].p_type == PT_LOAD && (ph[i].p_flags & PF_W)) {
+			if (rw != 0) {
+				return;
+			}
+			rw = &ph[i];
+		}
+	}
+	if (rw == 0 || rw->p_filesz == 0) {
+		return;
+	}
+	seg = (base + rw->p_vaddr) & ~(POSTERN_PAGE - 1);
+	file_end = base + rw->p_vaddr + rw->p_filesz;
+	mem_end = (base + rw->p_vaddr + rw->p_memsz + POSTERN_PAGE - 1) & ~(POSTERN_PAGE - 1);
+	wlo = seg & ~(POSTERN_HUGE - 1);
+	for (i = 0; i < phnum && wlo < seg; i++) {
+		uintptr_t a = base + ph[i].p_vaddr, b = a + ph[i].p_memsz;
+		if (ph[i].p_type == PT_LOAD && &ph[i] != rw && a < seg && b > wlo) {
+			wlo += POSTERN_HUGE;
+		}
+	}
+	whi = (file_end + POSTERN_HUGE - 1) & ~(POSTERN_HUGE - 1);
+	while (whi > wlo && whi > mem_end) {
+		whi -= POSTERN_HUGE;
+	}
+	if (whi <= wlo || whi <= seg || postern_thp_off()) {
+		return;
+	}
+	clo = wlo > seg ? wlo : seg;
+	chi = whi < file_end ? whi : file_end;
+	if (chi <= clo) {
+		return;
+	}
+	size = whi - wlo;
+	// The gap before the segment is taken first, so that no mapping made
+	// here lands in it.
+	if (wlo < seg) {
+		r = postern_sc(POSTERN_SYS_mmap, (long)wlo, (long)(seg - wlo), 0 /* PROT_NONE */,
+			       0x100022 /* MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE */, -1);
+		if (r != (long)wlo) {
+			if (!postern_failed(r)) {
+				postern_sc(POSTERN_SYS_munmap, r, (long)(seg - wlo), 0, 0, 0);
+			}
+			return;
+		}
+	}
+	// The new pages are made elsewhere, 2 MB aligned, filled, and then
+	// moved over the old ones in one mremap, which keeps huge pages huge.
+	tmp = postern_sc(POSTERN_SYS_mmap, 0, (long)(size + POSTERN_HUGE), 3 /* PROT_READ|PROT_WRITE */,
+			 0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */, -1);
+	if (postern_failed(tmp)) {
+		goto gap;
+	}
+	nlo = ((uintptr_t)tmp + POSTERN_HUGE - 1) & ~(POSTERN_HUGE - 1);
+	if (nlo > (uintptr_t)tmp) {
+		postern_sc(POSTERN_SYS_munmap, tmp, (long)(nlo - (uintptr_t)tmp), 0, 0, 0);
+	}
+	if ((uintptr_t)tmp + size + POSTERN_HUGE > nlo + size) {
+		postern_sc(POSTERN_SYS_munmap, (long)(nlo + size), (long)((uintptr_t)tmp + size + POSTERN_HUGE - nlo - size), 0, 0, 0);
+	}
+	postern_sc(POSTERN_SYS_madvise, (long)nlo, (long)size, POSTERN_MADV_HUGEPAGE, 0, 0);
+	{
+		struct iovec local = {(void *)(nlo + (clo - wlo)), chi - clo}, remote = {(void *)clo, chi - clo};
+		long pid = postern_sc(POSTERN_SYS_getpid, 0, 0, 0, 0, 0);
+		r = postern_sc(POSTERN_SYS_process_vm_readv, pid, (long)&local, 1, (long)&remote, 1);
+	}
+	if (r < 0) {
+		r = 0;
+	}
+	{
+		const volatile unsigned char *from = (const unsigned char *)clo;
+		unsigned char *to = (unsigned char *)(nlo + (clo - wlo));
+		for (uintptr_t k = (uintptr_t)r; k < chi - clo; k++) {
+			to[k] = from[k];
+		}
+	}
+	r = postern_sc(POSTERN_SYS_mremap, (long)nlo, (long)size, (long)size, 3 /* MREMAP_MAYMOVE|MREMAP_FIXED */, (long)wlo);
+	if (r != (long)wlo) {
+		postern_sc(POSTERN_SYS_munmap, (long)nlo, (long)size, 0, 0, 0);
+		goto gap;
+	}
+	*lo = seg > wlo ? seg : wlo;
+	*hi = whi;
+	return;
+gap:
+	if (wlo < seg) {
+		postern_sc(POSTERN_SYS_munmap, (long)wlo, (long)(seg - wlo), 0, 0, 0);
+	}
 }
 
 // postern_prefault populates, with one madvise(MADV_POPULATE_WRITE) per
@@ -38,7 +207,7 @@ void postern_prefault(void) {
 	const ElfW(Phdr) *ph = (const ElfW(Phdr) *)((const char *)eh + eh->e_phoff);
 	const uintptr_t base = (uintptr_t)eh;
 	const ElfW(Dyn) *dyn = 0;
-	uintptr_t relr = 0, relrsz = 0, where = 0, lo = 0, hi = 0;
+	uintptr_t relr = 0, relrsz = 0, where = 0, lo = 0, hi = 0, hlo, hhi;
 	int i;
 
 	if (eh->e_type != ET_DYN) {
@@ -59,6 +228,7 @@ void postern_prefault(void) {
 	if (relr == 0) {
 		return;
 	}
+	postern_huge_data(ph, eh->e_phnum, base, &hlo, &hhi);
 	// An address entry (even) names one word and moves "where" past it; a
 	// bitmap entry (odd) names, by bits 1 to 63, the 63 words from "where"
 	// on, and moves "where" past them.
@@ -73,7 +243,7 @@ void postern_prefault(void) {
 				continue;
 			}
 			page = (base + where + (uintptr_t)i * sizeof *r) & ~(uintptr_t)4095;
-			if (page >= lo && page < hi) {
+			if ((page >= lo && page < hi) || (page >= hlo && page < hhi)) {
 				continue;
 			}
 			if (page == hi) {
