@@ -1,9 +1,6 @@
 package session
 
-import (
-	"errors"
-	"fmt"
-)
+import "errors"
 
 // Errors returned by Check (possibly wrapped; use errors.Is).
 var (
@@ -17,12 +14,25 @@ var (
 	// ErrMax say which timeout.
 	ErrExpired = errors.New("session: expired")
 	// ErrIdle: unused for longer than Store.Idle.
-	ErrIdle = fmt.Errorf("session: idle timeout: %w", ErrExpired)
+	ErrIdle = &wrapped{"session: idle timeout", ErrExpired}
 	// ErrMax: older than Store.Max.
-	ErrMax = fmt.Errorf("session: absolute timeout: %w", ErrExpired)
+	ErrMax = &wrapped{"session: absolute timeout", ErrExpired}
 	// ErrBadCookie: ParseCookie was given a malformed value.
-	ErrBadCookie = fmt.Errorf("session: malformed cookie: %w", ErrNoSession)
+	ErrBadCookie = &wrapped{"session: malformed cookie", ErrNoSession}
 
 	// errCorrupt: a session file that is not a session; GC removes it.
-	errCorrupt = fmt.Errorf("corrupt file: %w", ErrNoSession)
+	errCorrupt = &wrapped{"corrupt file", ErrNoSession}
 )
+
+// wrapped is an error whose text is its own followed by the one it wraps,
+// as fmt.Errorf("%s: %w") would make it. The package's variables use it
+// rather than fmt.Errorf, which would format them at every start of the
+// program (a CGI request).
+type wrapped struct {
+	msg string
+	err error
+}
+
+func (e *wrapped) Error() string { return e.msg + ": " + e.err.Error() }
+
+func (e *wrapped) Unwrap() error { return e.err }
