@@ -2,6 +2,7 @@ package build
 
 import (
 	"bytes"
+	"debug/buildinfo"
 	"debug/elf"
 	"encoding/binary"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -386,5 +388,26 @@ func TestRequestBinaryHugePages(t *testing.T) {
 	}
 	if n == 0 {
 		t.Errorf("%s marked no mapping MADV_HUGEPAGE:\n%s", bin, out)
+	}
+}
+
+// TestRequestBinaryGodebug checks the runtime settings compiled into the
+// request binary: the runtime must not start its goroutine that raises
+// GOMAXPROCS after privdrop/rtenv started the program with one P
+// (updatemaxprocs=0, cgi/main.go).
+func TestRequestBinaryGodebug(t *testing.T) {
+	bin := requestBinary(t)
+	info, err := buildinfo.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var godebug string
+	for _, s := range info.Settings {
+		if s.Key == "DefaultGODEBUG" {
+			godebug = s.Value
+		}
+	}
+	if !slices.Contains(strings.Split(godebug, ","), "updatemaxprocs=0") {
+		t.Errorf("%s: DefaultGODEBUG %q, want updatemaxprocs=0 in it", bin, godebug)
 	}
 }

@@ -7,6 +7,15 @@
 // the webmail after the privilege drop (package app). Outside a web
 // request it is a command (command.go): -version, -check-config (root's,
 // checkconfig.go) and index (the caller's own, indexcmd.go).
+//
+// The runtime's goroutine that would raise GOMAXPROCS to follow the CPU
+// affinity or a container's limit is not started: privdrop/rtenv starts
+// the program with one P, the count a request uses, and keeps it at one
+// after it gives the main thread its affinity back (the goroutine, every
+// second, would have undone that); starting it cost about half a percent
+// of a warm request.
+//
+//go:debug updatemaxprocs=0
 package main
 
 import (

@@ -81,11 +81,13 @@
 // Unpin, called by gate.Prepare at the start of main, gives the calling
 // thread (the main thread, where the request runs) the affinity the
 // process started with, so that the scheduler may move it to another CPU
-// under load; GOMAXPROCS stays 1. The runtime's threads started before
-// (sysmon, cgo's template thread, an idle M) keep the one CPU, as do
-// threads they start; so does a program the request runs (sendmail,
-// gpg) when the goroutine that starts it has moved to one of them. CPUs
-// returns the count the process started with.
+// under load; GOMAXPROCS stays 1 (the request binary turns off the
+// runtime's periodic update of it, which would follow the affinity back
+// to more: //go:debug updatemaxprocs=0 in cgi/main.go). The runtime's
+// threads started before (sysmon, cgo's template thread, an idle M) keep
+// the one CPU, as do threads they start; so does a program the request
+// runs (sendmail, gpg) when the goroutine that starts it has moved to one
+// of them. CPUs returns the count the process started with.
 // The affinity is inherited over execve like the environment, so a
 // caller could always have started the program on one CPU: narrowing it
 // gives the caller nothing.
