@@ -58,8 +58,12 @@ func TestRequestBinaryLinksNoPAM(t *testing.T) {
 // (helper/doc.go): every request maps what the binary links, and these
 // cost page faults at every start (the WebAuthn library parses X.509
 // roots at init; the LDAP client brings TLS and, through NTLM, HTTP).
+// crypto/x509 and the public-key packages it brings have no use in a
+// request (gnupg tells a certificate by its shape; gpg and gpgsm do the
+// cryptography) and their package inits were 2% of a warm list.
 var heavy = []string{
 	"github.com/go-webauthn", "github.com/go-ldap", "net/http", "crypto/tls",
+	"crypto/x509", "crypto/ecdsa", "crypto/rsa", "crypto/ed25519",
 	"github.com/Azure/go-ntlmssp", "github.com/fxamacker/cbor", "github.com/google/go-tpm",
 	"github.com/golang-jwt/jwt", "github.com/tinylib/msgp", "github.com/go-viper/mapstructure",
 	"postern/passkey/ceremony", "postern/directory/ldapsearch",

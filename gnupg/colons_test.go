@@ -1,6 +1,13 @@
 package gnupg
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"math/big"
 	"os"
 	"path/filepath"
 	"slices"
@@ -239,6 +246,50 @@ func TestIsSMIMEData(t *testing.T) {
 	for _, tt := range tests {
 		if got := IsSMIMEData([]byte(tt.in)); got != tt.want {
 			t.Errorf("IsSMIMEData(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestCertificatesOnlyDER: a DER certificate is accepted by its shape,
+// any DER private key refused, as is a certificate with bytes after it.
+func TestCertificatesOnlyDER(t *testing.T) {
+	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rk, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "pt"},
+		NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour)}
+	cert, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &ec.PublicKey, ec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkcs8, err := x509.MarshalPKCS8PrivateKey(ec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec1, err := x509.MarshalECPrivateKey(ec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		in   []byte
+		ok   bool
+	}{
+		{"certificate", cert, true},
+		{"certificate and more", append(append([]byte{}, cert...), 0x30, 0x00), false},
+		{"PKCS#8 key", pkcs8, false},
+		{"SEC 1 key", sec1, false},
+		{"PKCS#1 key", x509.MarshalPKCS1PrivateKey(rk), false},
+		{"public key", x509.MarshalPKCS1PublicKey(&rk.PublicKey), false},
+	}
+	for _, tt := range tests {
+		if err := certificatesOnly(tt.in); (err == nil) != tt.ok {
+			t.Errorf("%s: certificatesOnly = %v, want ok %v", tt.name, err, tt.ok)
 		}
 	}
 }

@@ -3,7 +3,6 @@ package gnupg
 import (
 	"bytes"
 	"context"
-	"crypto/x509"
 	"encoding/asn1"
 	"encoding/pem"
 	"fmt"
@@ -174,7 +173,7 @@ func certificatesOnly(data []byte) error {
 		}
 		return nil
 	}
-	if _, err := x509.ParseCertificate(data); err == nil {
+	if isCertificateDER(data) {
 		return nil
 	}
 	var ci struct {
@@ -185,6 +184,26 @@ func certificatesOnly(data []byte) error {
 		return nil
 	}
 	return ErrNoKey
+}
+
+// isCertificateDER says whether data is, in shape, one DER X.509
+// certificate: a SEQUENCE of the signed part (a SEQUENCE), the signature
+// algorithm (a SEQUENCE) and the signature (a BIT STRING), with nothing
+// after it (RFC 5280, 4.1). The shape is enough here: it is what no
+// private key has (PKCS#1, PKCS#8, SEC 1 and PKCS#12 all begin with an
+// INTEGER), and gpgsm parses the certificate itself. Not
+// x509.ParseCertificate, which would link crypto/x509 and its key
+// packages into every request of the program for this one test.
+func isCertificateDER(data []byte) bool {
+	var c struct {
+		TBS       asn1.RawValue
+		Algorithm asn1.RawValue
+		Signature asn1.BitString
+	}
+	rest, err := asn1.Unmarshal(data, &c)
+	return err == nil && len(rest) == 0 &&
+		c.TBS.Class == asn1.ClassUniversal && c.TBS.Tag == asn1.TagSequence && c.TBS.IsCompound &&
+		c.Algorithm.Class == asn1.ClassUniversal && c.Algorithm.Tag == asn1.TagSequence && c.Algorithm.IsCompound
 }
 
 // IsSMIMEData tells S/MIME import data from OpenPGP: PEM other than
