@@ -53,6 +53,13 @@ REQUEST_TAGS := sqlite_fts5,osusergo,netgo,sqlite_omit_load_extension
 # (doc.go, "The relocated pages"). The huge pages need the segments
 # aligned to 2 MB (the kernel then loads the program at a 2 MB boundary)
 # and the end of the read-only-after-relocation part (RELRO) on one too.
+# The installed program is written out and dropped from the page cache,
+# so that the next request reads it from disk: its entry point marks its
+# code MADV_HUGEPAGE first, and the kernel then caches it in 2 MB pages,
+# which every later request maps whole (doc.go, "Huge pages of the
+# program file"). Left in the cache as install wrote it, in small pages,
+# it would stay so. An optimisation only: a failure is ignored.
+HUGEFILE   = sh build/hugefile.sh
 PREFAULT_LD := -Wl,-e,postern_entry -Wl,-z,max-page-size=0x200000 -Wl,-z,common-page-size=0x200000
 # (x86-64 only: prefault.c has no entry point for other machines.)
 PREFAULT   := $(if $(STATICPIE),$(if $(filter amd64,$(shell $(GO) env GOARCH)),$(PREFAULT_LD)))
@@ -246,6 +253,7 @@ ifeq ($(SETUID),yes)
 else
 	install -m 0755 postern $(DESTDIR)$(CGIBINDIR)/postern
 endif
+	$(HUGEFILE) $(DESTDIR)$(CGIBINDIR)/postern
 	@if [ -e $(DESTDIR)$(CONFIG) ]; then echo "kept $(DESTDIR)$(CONFIG); the new default is $(DATADIR)/postern.conf"; \
 	else install -m 0644 dist/postern.conf $(DESTDIR)$(CONFIG); fi
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/pam.d/postern ]; then echo "kept $(DESTDIR)$(SYSCONFDIR)/pam.d/postern"; \

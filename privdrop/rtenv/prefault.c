@@ -19,10 +19,19 @@
 extern const ElfW(Ehdr) __ehdr_start __attribute__((visibility("hidden")));
 
 #if defined(__x86_64__)
+// POSTERN_START puts the code that runs before the program is relocated
+// in a section of its own, which the linker places after the rest of the
+// code, in the last, partial 2 MB window of the code segment: its first
+// instruction is fetched (and the page around it read into the cache)
+// before postern_huge_text has marked the code, so it must not share a
+// window that can be a huge page (doc.go, "Huge pages of the program
+// file").
+#define POSTERN_START __attribute__((section("postern_start")))
+
 // The system calls, made directly: the C library does not exist yet.
 // Every call passes six arguments (the unused ones 0): mmap reads its
 // offset from the sixth.
-static long postern_sc(long n, long a, long b, long c, long d, long e) {
+POSTERN_START static long postern_sc(long n, long a, long b, long c, long d, long e) {
 	long r;
 	register long r10 __asm__("r10") = d;
 	register long r8 __asm__("r8") = e;
@@ -48,17 +57,17 @@ static long postern_sc(long n, long a, long b, long c, long d, long e) {
 #define POSTERN_HUGE ((uintptr_t)2 << 20)
 #define POSTERN_PAGE ((uintptr_t)4096)
 
-static long postern_prefault_madvise(uintptr_t addr, uintptr_t len) {
+POSTERN_START static long postern_prefault_madvise(uintptr_t addr, uintptr_t len) {
 	return postern_sc(POSTERN_SYS_madvise, (long)addr, (long)len, POSTERN_MADV_POPULATE_WRITE, 0, 0);
 }
 
-static int postern_failed(long r) { return r < 0 && r > -4096; }
+POSTERN_START static int postern_failed(long r) { return r < 0 && r > -4096; }
 
 // postern_thp_off says whether the kernel will give no transparent huge
 // page to a mapping marked MADV_HUGEPAGE: its setting is "never", or it
 // has none (no such file).
 __attribute__((optimize("no-stack-protector")))
-static int postern_thp_off(void) {
+POSTERN_START static int postern_thp_off(void) {
 	static const char path[] = "/sys/kernel/mm/transparent_hugepage/enabled";
 	char buf[64];
 	long fd, n, i;
@@ -80,6 +89,29 @@ static int postern_thp_off(void) {
 	return 0;
 }
 
+// postern_huge_text marks the program's read-only segments of 2 MB or
+// more (the code, the read-only data and the function tables)
+// MADV_HUGEPAGE (doc.go,
+// "Huge pages of the program file"). It changes nothing in the page
+// cache as it is; when the kernel next reads the file from disk (after
+// install, or after the cache let it go), it reads each 2 MB window
+// whole into one huge page of the cache, and from then on every process
+// that maps the program maps those windows with one page-table entry
+// each instead of 512. The windows the kernel has cached in small pages
+// stay small.
+__attribute__((optimize("no-stack-protector")))
+POSTERN_START static void postern_huge_text(const ElfW(Phdr) *ph, int phnum, uintptr_t base) {
+	int i;
+	for (i = 0; i < phnum; i++) {
+		if (ph[i].p_type == PT_LOAD && !(ph[i].p_flags & PF_W) && ph[i].p_align >= POSTERN_HUGE &&
+		    ph[i].p_memsz >= POSTERN_HUGE) {
+			uintptr_t lo = (base + ph[i].p_vaddr) & ~(POSTERN_PAGE - 1);
+			uintptr_t hi = (base + ph[i].p_vaddr + ph[i].p_memsz + POSTERN_PAGE - 1) & ~(POSTERN_PAGE - 1);
+			postern_sc(POSTERN_SYS_madvise, (long)lo, (long)(hi - lo), POSTERN_MADV_HUGEPAGE, 0, 0);
+		}
+	}
+}
+
 // postern_huge_data moves the file-backed part of the writable segment
 // (the relocated data, .data, .noptrdata) and the start of its .bss into
 // transparent huge pages (doc.go, "The relocated pages"): the 2 MB
@@ -99,7 +131,7 @@ static int postern_thp_off(void) {
 // move fails (the gap is then given back). It sets [*lo, *hi) to the
 // range of the segment it replaced, empty if none.
 __attribute__((optimize("no-stack-protector", "no-tree-loop-distribute-patterns")))
-static void postern_huge_data(const ElfW(Phdr) *ph, int phnum, uintptr_t base, uintptr_t *lo, uintptr_t *hi) {
+POSTERN_START static void postern_huge_data(const ElfW(Phdr) *ph, int phnum, uintptr_t base, uintptr_t *lo, uintptr_t *hi) {
 	const ElfW(Phdr) *rw = 0;
 	uintptr_t seg, file_end, mem_end, wlo, whi, clo, chi, size, nlo;
 	long tmp, r;
@@ -201,7 +233,7 @@ gap:
 // packed table (DT_RELR) is about to write. An error (a kernel before
 // 5.14 has no MADV_POPULATE_WRITE: EINVAL) leaves the pages to be faulted
 // in one by one, as without this function.
-__attribute__((used, visibility("hidden"), optimize("no-stack-protector")))
+__attribute__((used, visibility("hidden"), optimize("no-stack-protector"))) POSTERN_START
 void postern_prefault(void) {
 	const ElfW(Ehdr) *eh = &__ehdr_start;
 	const ElfW(Phdr) *ph = (const ElfW(Phdr) *)((const char *)eh + eh->e_phoff);
@@ -225,6 +257,7 @@ void postern_prefault(void) {
 			relrsz = dyn->d_un.d_val;
 		}
 	}
+	postern_huge_text(ph, eh->e_phnum, base);
 	if (relr == 0) {
 		return;
 	}
@@ -267,7 +300,7 @@ void postern_prefault(void) {
 // %rdx (the function the ABI lets a loader pass for atexit; 0 from the
 // kernel) in a callee-saved register across the call, then goes on to the
 // C library's _start with the stack as the kernel left it.
-__asm__(".text\n"
+__asm__(".section postern_start,\"ax\",@progbits\n"
 	".globl postern_entry\n"
 	".hidden postern_entry\n"
 	".type postern_entry,@function\n"
