@@ -17,7 +17,8 @@ first variant's `postern index`; a PAM service file of its own
 removed at the end, as are the user and the directory.
 
 The rows: the anonymous login page (GET /), a warm message list (GET
-/list?f=INBOX, page size 10), a text/plain message (GET /msg) and a
+/list?f=INBOX, page size 10), the folder list (GET /folders), a
+text/plain message (GET /msg) and a
 login (POST /login). Within each round every row runs every variant
 once, in an order that alternates from round to round, so that the
 machine's load falls on both alike. Each run goes through cgirun, a
@@ -257,6 +258,7 @@ def rows(s, cookie):
     out = [
         ("anon", "GET", "/", b"", "", b'id="login"'),
         ("list", "GET", "/list?f=INBOX", b"", cookie, b'id="messages"'),
+        ("folders", "GET", "/folders", b"", cookie, b'id="folders"'),
     ]
     if s.plain:
         out.append(("msg", "GET", "/msg?f=INBOX&id=" + s.plain, b"", cookie, b'id="msg-subject"'))
