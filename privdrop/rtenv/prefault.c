@@ -1,10 +1,12 @@
 // The entry point of the static-pie request binary (doc.go, "The
-// relocated pages"). Nothing here may need a relocation, the C library or
-// thread-local storage: it runs before _start, so before the program has
-// relocated itself and before the C library has set up anything. It reads
-// only the program's own headers and relocation table, through the
-// linker's hidden __ehdr_start (addressed relative to the instruction
-// pointer), and makes system calls itself.
+// relocated pages" and "Huge pages of the program file"). Nothing here
+// may need a relocation, the C library or thread-local storage: it runs
+// before _start, so before the program has relocated itself and before
+// the C library has set up anything. It reads only the program's own
+// headers, relocation table and memory (and the kernel's transparent
+// huge page setting), through the linker's hidden __ehdr_start
+// (addressed relative to the instruction pointer), and makes system
+// calls itself.
 
 #include <elf.h>
 #include <link.h>
@@ -91,14 +93,13 @@ POSTERN_START static int postern_thp_off(void) {
 
 // postern_huge_text marks the program's read-only segments of 2 MB or
 // more (the code, the read-only data and the function tables)
-// MADV_HUGEPAGE (doc.go,
-// "Huge pages of the program file"). It changes nothing in the page
-// cache as it is; when the kernel next reads the file from disk (after
-// install, or after the cache let it go), it reads each 2 MB window
-// whole into one huge page of the cache, and from then on every process
-// that maps the program maps those windows with one page-table entry
-// each instead of 512. The windows the kernel has cached in small pages
-// stay small.
+// MADV_HUGEPAGE (doc.go, "Huge pages of the program file"). It changes
+// nothing in the page cache as it is; when the kernel next reads the
+// file from disk (after install, or after the cache let it go), it reads
+// each 2 MB window whole into one huge page of the cache, and from then
+// on every process that maps the program maps those windows with one
+// page-table entry each instead of 512. The windows the kernel has
+// cached in small pages stay small.
 __attribute__((optimize("no-stack-protector")))
 POSTERN_START static void postern_huge_text(const ElfW(Phdr) *ph, int phnum, uintptr_t base) {
 	int i;
