@@ -130,9 +130,10 @@ POSTERN_START static void postern_huge_text(const ElfW(Phdr) *ph, int phnum, uin
 // inside the first huge page. Nothing is done when the kernel gives no
 // huge pages, when no window qualifies, or when a system call before the
 // move fails (the gap is then given back). It sets [*lo, *hi) to the
-// range of the segment it replaced, empty if none.
+// range of the segment it replaced, empty if none, and returns whether
+// that range holds all of the segment's file-backed part.
 __attribute__((optimize("no-stack-protector", "no-tree-loop-distribute-patterns")))
-POSTERN_START static void postern_huge_data(const ElfW(Phdr) *ph, int phnum, uintptr_t base, uintptr_t *lo, uintptr_t *hi) {
+POSTERN_START static int postern_huge_data(const ElfW(Phdr) *ph, int phnum, uintptr_t base, uintptr_t *lo, uintptr_t *hi) {
 	const ElfW(Phdr) *rw = 0;
 	uintptr_t seg, file_end, mem_end, wlo, whi, clo, chi, size, nlo;
 	long tmp, r;
@@ -142,13 +143,13 @@ POSTERN_START static void postern_huge_data(const ElfW(Phdr) *ph, int phnum, uin
 	for (i = 0; i < phnum; i++) {
 		if (ph[i].p_type == PT_LOAD && (ph[i].p_flags & PF_W)) {
 			if (rw != 0) {
-				return;
+				return 0;
 			}
 			rw = &ph[i];
 		}
 	}
 	if (rw == 0 || rw->p_filesz == 0) {
-		return;
+		return 0;
 	}
 	seg = (base + rw->p_vaddr) & ~(POSTERN_PAGE - 1);
 	file_end = base + rw->p_vaddr + rw->p_filesz;
@@ -165,12 +166,12 @@ POSTERN_START static void postern_huge_data(const ElfW(Phdr) *ph, int phnum, uin
 		whi -= POSTERN_HUGE;
 	}
 	if (whi <= wlo || whi <= seg || postern_thp_off()) {
-		return;
+		return 0;
 	}
 	clo = wlo > seg ? wlo : seg;
 	chi = whi < file_end ? whi : file_end;
 	if (chi <= clo) {
-		return;
+		return 0;
 	}
 	size = whi - wlo;
 	// The gap before the segment is taken first, so that no mapping made
@@ -182,7 +183,7 @@ POSTERN_START static void postern_huge_data(const ElfW(Phdr) *ph, int phnum, uin
 			if (!postern_failed(r)) {
 				postern_sc(POSTERN_SYS_munmap, r, (long)(seg - wlo), 0, 0, 0);
 			}
-			return;
+			return 0;
 		}
 	}
 	// The new pages are made elsewhere, 2 MB aligned, filled, and then
@@ -222,11 +223,12 @@ POSTERN_START static void postern_huge_data(const ElfW(Phdr) *ph, int phnum, uin
 	}
 	*lo = seg > wlo ? seg : wlo;
 	*hi = whi;
-	return;
+	return *lo == seg && whi >= file_end;
 gap:
 	if (wlo < seg) {
 		postern_sc(POSTERN_SYS_munmap, (long)wlo, (long)(seg - wlo), 0, 0, 0);
 	}
+	return 0;
 }
 
 // postern_prefault populates, with one madvise(MADV_POPULATE_WRITE) per
@@ -241,7 +243,7 @@ void postern_prefault(void) {
 	const uintptr_t base = (uintptr_t)eh;
 	const ElfW(Dyn) *dyn = 0;
 	uintptr_t relr = 0, relrsz = 0, where = 0, lo = 0, hi = 0, hlo, hhi;
-	int i;
+	int i, textrel = 0;
 
 	if (eh->e_type != ET_DYN) {
 		return;
@@ -256,13 +258,21 @@ void postern_prefault(void) {
 			relr = dyn->d_un.d_ptr;
 		} else if (dyn->d_tag == DT_RELRSZ) {
 			relrsz = dyn->d_un.d_val;
+		} else if (dyn->d_tag == DT_TEXTREL || (dyn->d_tag == DT_FLAGS && (dyn->d_un.d_val & DF_TEXTREL))) {
+			textrel = 1;
 		}
 	}
 	postern_huge_text(ph, eh->e_phnum, base);
 	if (relr == 0) {
 		return;
 	}
-	postern_huge_data(ph, eh->e_phnum, base, &hlo, &hhi);
+	// When the huge windows hold the whole file-backed part of the
+	// writable segment, every page a relocation writes is in them (a
+	// program without text relocations writes only that segment): the
+	// table need not be read.
+	if (postern_huge_data(ph, eh->e_phnum, base, &hlo, &hhi) && !textrel) {
+		return;
+	}
 	// An address entry (even) names one word and moves "where" past it; a
 	// bitmap entry (odd) names, by bits 1 to 63, the 63 words from "where"
 	// on, and moves "where" past them.
