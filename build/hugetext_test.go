@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -30,15 +29,7 @@ const hugePage = 2 << 20
 // page cache, the cache holds that file in 2 MB pages, which another
 // process mapping it maps whole (FilePmdMapped) without asking.
 func TestRequestBinaryHugeText(t *testing.T) {
-	if runtime.GOARCH != "amd64" {
-		t.Skip("the entry point is x86-64's (privdrop/rtenv/prefault.c)")
-	}
-	bin := requestBinary(t)
-	f, err := elf.Open(bin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
+	bin, f, syms := entryBinary(t)
 	var code *elf.Prog
 	var readOnly []*elf.Prog
 	for _, p := range f.Progs {
@@ -53,17 +44,11 @@ func TestRequestBinaryHugeText(t *testing.T) {
 	if code == nil {
 		t.Fatal("no executable PT_LOAD segment")
 	}
-	syms, err := f.Symbols()
-	if err != nil {
-		t.Fatal(err)
-	}
 	codeEnd := code.Vaddr + code.Memsz
-	for _, s := range syms {
-		if s.Name != "postern_entry" && s.Name != "postern_prefault" {
-			continue
-		}
-		if s.Value < code.Vaddr || s.Value >= codeEnd || s.Value&^(hugePage-1)+hugePage <= codeEnd {
-			t.Errorf("%s is at %#x, not in the last, partial 2 MB window of the code [%#x, %#x)", s.Name, s.Value, code.Vaddr, codeEnd)
+	for _, name := range []string{"postern_entry", "postern_prefault"} {
+		a := syms[name]
+		if a < code.Vaddr || a >= codeEnd || a&^(hugePage-1)+hugePage <= codeEnd {
+			t.Errorf("%s is at %#x, not in the last, partial 2 MB window of the code [%#x, %#x)", name, a, code.Vaddr, codeEnd)
 		}
 	}
 

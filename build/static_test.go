@@ -181,6 +181,32 @@ func relocatedPages(t *testing.T, f *elf.File) map[uint64]bool {
 // madviseCall matches strace's line for madvise(addr, len, MADV_POPULATE_WRITE).
 var madviseCall = regexp.MustCompile(`madvise\((0x[0-9a-f]+), ([0-9]+), MADV_POPULATE_WRITE\) = 0`)
 
+// entryBinary returns the request binary, open as ELF (closed at the
+// end of the test), with the addresses of its symbols by name; it skips
+// on a machine other than x86-64, the only one with the entry point
+// (privdrop/rtenv/prefault.c).
+func entryBinary(t *testing.T) (string, *elf.File, map[string]uint64) {
+	t.Helper()
+	if runtime.GOARCH != "amd64" {
+		t.Skip("the entry point is x86-64's (privdrop/rtenv/prefault.c)")
+	}
+	bin := requestBinary(t)
+	f, err := elf.Open(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	list, err := f.Symbols()
+	if err != nil {
+		t.Fatal(err)
+	}
+	syms := map[string]uint64{}
+	for _, s := range list {
+		syms[s.Name] = s.Value
+	}
+	return bin, f, syms
+}
+
 // TestRequestBinaryPrefault checks that the request binary enters at
 // postern_entry (privdrop/rtenv/prefault.c) and that, before anything
 // else, the entry moves the writable segment's 2 MB windows into huge
@@ -193,25 +219,8 @@ var madviseCall = regexp.MustCompile(`madvise\((0x[0-9a-f]+), ([0-9]+), MADV_POP
 // and the read-only-after-relocation part (PT_GNU_RELRO) ending on a 2 MB
 // boundary.
 func TestRequestBinaryPrefault(t *testing.T) {
-	if runtime.GOARCH != "amd64" {
-		t.Skip("the prefaulting entry point is x86-64's (privdrop/rtenv/prefault.c)")
-	}
-	bin := requestBinary(t)
-	f, err := elf.Open(bin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	syms, err := f.Symbols()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var entry uint64
-	for _, s := range syms {
-		if s.Name == "postern_entry" {
-			entry = s.Value
-		}
-	}
+	bin, f, syms := entryBinary(t)
+	entry := syms["postern_entry"]
 	if entry == 0 || f.Entry != entry {
 		t.Fatalf("%s enters at %#x, want postern_entry (%#x)", bin, f.Entry, entry)
 	}
@@ -277,15 +286,12 @@ func TestRequestBinaryPrefault(t *testing.T) {
 // kernel mapped them). Each time the program must start and answer as
 // usual.
 func TestRequestBinaryHugeFallbacks(t *testing.T) {
-	if runtime.GOARCH != "amd64" {
-		t.Skip("the prefaulting entry point is x86-64's (privdrop/rtenv/prefault.c)")
-	}
-	bin := requestBinary(t)
+	bin, _, _ := entryBinary(t)
 	if _, err := exec.LookPath("strace"); err != nil {
 		testenv.Lacking(t, "strace: %v", err)
 	}
 	if !thpAvailable(t) {
-		t.Skip("transparent huge pages are off: the entry makes no huge windows")
+		testenv.Lacking(t, "transparent huge pages are off: the entry makes no huge windows")
 	}
 	want, err := exec.Command(bin, "-version").Output()
 	if err != nil {
