@@ -28,36 +28,6 @@ func build(t *testing.T) string {
 	return p
 }
 
-func run(t *testing.T, stdin string, name string, args ...string) {
-	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Stdin = strings.NewReader(stdin)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
-}
-
-// installService installs /etc/pam.d/postern from dist/ if it is missing,
-// and removes it afterwards only in that case.
-func installService(t *testing.T) {
-	t.Helper()
-	const dst = "/etc/pam.d/" + pam.DefaultService
-	if _, err := os.Stat(dst); err == nil {
-		return
-	}
-	if _, err := os.Stat("/etc/pam.d/common-auth"); err != nil {
-		testenv.Lacking(t, "/etc/pam.d/common-auth: %v", err)
-	}
-	src, err := os.ReadFile("../dist/pam.d/postern")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(dst, src, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.Remove(dst) })
-}
-
 // newUser creates a system user ptloginNNNN in group mail with password
 // pw (and chage at hand), removed when the test ends.
 func newUser(t *testing.T, pw string) string {
@@ -74,7 +44,7 @@ func newUser(t *testing.T, pw string) string {
 // quote them).
 func TestProgram(t *testing.T) {
 	testenv.NeedRoot(t)
-	installService(t)
+	testenv.PAMService(t, pam.DefaultService, "../dist/pam.d/postern")
 	c := &checkpass.Client{Path: build(t)}
 	const pw = "Corr3ct hörse"
 	name := newUser(t, pw)
@@ -106,7 +76,7 @@ func TestProgram(t *testing.T) {
 
 	// An expired password must be changed (pam_acct_mgmt:
 	// PAM_NEW_AUTHTOK_REQD); the change goes through.
-	run(t, "", "chage", "-d", "0", name)
+	testenv.Run(t, "", "chage", "-d", "0", name)
 	status(checkpass.StatusMustChange, checkpass.OpAuth, name, pw, "")
 	if err := helper.ChangePassword(name, pw, "N3w p4ssword!", "192.0.2.1"); err != nil {
 		t.Errorf("ChangePassword through postern-login = %v", err)
@@ -117,7 +87,7 @@ func TestProgram(t *testing.T) {
 	// An expired account is refused: pam_unix says PAM_ACCT_EXPIRED
 	// (StatusUnusable), which Debian's common-account turns into
 	// pam_deny's PAM_AUTH_ERR (StatusRefused).
-	run(t, "", "chage", "-E", "0", name)
+	testenv.Run(t, "", "chage", "-E", "0", name)
 	for _, op := range []string{checkpass.OpAuth, checkpass.OpAccount} {
 		f := []string{name, "N3w p4ssword!", ""}
 		if op == checkpass.OpAccount {
@@ -170,7 +140,7 @@ func TestHugePageHint(t *testing.T) {
 	if _, err := exec.LookPath("strace"); err != nil {
 		testenv.Lacking(t, "strace: %v", err)
 	}
-	installService(t)
+	testenv.PAMService(t, pam.DefaultService, "../dist/pam.d/postern")
 	const pw = "Y3scrypt hash"
 	name := newUser(t, pw)
 	if b, err := os.ReadFile("/etc/shadow"); err != nil || !strings.Contains(string(b), "\n"+name+":$y$") {

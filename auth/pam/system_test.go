@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"os/user"
-	"strings"
 	"testing"
 
 	"postern/auth"
@@ -16,36 +15,6 @@ import (
 
 // prerequisite is testenv.Lacking.
 var prerequisite = testenv.Lacking
-
-func run(t *testing.T, stdin string, name string, args ...string) {
-	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Stdin = strings.NewReader(stdin)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
-}
-
-// installService installs /etc/pam.d/postern from dist/ if it is missing,
-// and removes it afterwards only in that case.
-func installService(t *testing.T) {
-	t.Helper()
-	const dst = "/etc/pam.d/" + DefaultService
-	if _, err := os.Stat(dst); err == nil {
-		return
-	}
-	if _, err := os.Stat("/etc/pam.d/common-auth"); err != nil {
-		prerequisite(t, "/etc/pam.d/common-auth: %v", err)
-	}
-	src, err := os.ReadFile("../../dist/pam.d/postern")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(dst, src, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.Remove(dst) })
-}
 
 // newUser creates a system user ptauthNNNN with password pw (and chage and
 // usermod at hand), removed when the test ends.
@@ -65,7 +34,7 @@ func TestSystem(t *testing.T) {
 	if os.Geteuid() != 0 {
 		prerequisite(t, "test needs root")
 	}
-	installService(t)
+	testenv.PAMService(t, DefaultService, "../../dist/pam.d/postern")
 	const pw = "Corr3ct hörse"
 	name := newUser(t, pw)
 	backends := map[string]auth.Authenticator{
@@ -119,10 +88,10 @@ func TestSystem(t *testing.T) {
 			}
 		}
 	}
-	run(t, "", "usermod", "-L", name)
+	testenv.Run(t, "", "usermod", "-L", name)
 	refused("locked", false)
-	run(t, "", "usermod", "-U", name)
-	run(t, "", "chage", "-E", "0", name)
+	testenv.Run(t, "", "usermod", "-U", name)
+	testenv.Run(t, "", "chage", "-E", "0", name)
 	refused("expired", true)
 }
 

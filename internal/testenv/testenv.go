@@ -108,3 +108,37 @@ func NewUser(t testing.TB, prefix, pw string, useradd ...string) string {
 	}
 	return name
 }
+
+// Run runs name with args and stdin as its standard input, and fails the
+// test with the command's output when it exits other than 0.
+func Run(t testing.TB, stdin, name string, args ...string) {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Stdin = strings.NewReader(stdin)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+	}
+}
+
+// PAMService installs src (the project's dist/pam.d/postern) as
+// /etc/pam.d/service when there is no such file, and removes it when the
+// test ends only in that case. The stack includes Debian's common-*
+// files: without /etc/pam.d/common-auth it is Lacking.
+func PAMService(t testing.TB, service, src string) {
+	t.Helper()
+	dst := "/etc/pam.d/" + service
+	if _, err := os.Stat(dst); err == nil {
+		return
+	}
+	if _, err := os.Stat("/etc/pam.d/common-auth"); err != nil {
+		Lacking(t, "/etc/pam.d/common-auth: %v", err)
+	}
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dst, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.Remove(dst) })
+}
