@@ -2,11 +2,12 @@ package gnupg
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"postern/internal/testenv"
 )
 
 // TestParseVerify reads status lines as doc/DETAILS writes them; the
@@ -95,28 +96,18 @@ func TestUnescape(t *testing.T) {
 	}
 }
 
-// fakeGPG writes a shell script standing in for gpg.
-func fakeGPG(t *testing.T, body string) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "gpg")
-	if err := os.WriteFile(p, []byte("#!/bin/sh\n"+body+"\n"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 // TestRunLimits: a gpg that hangs is killed at the time limit, one that
 // writes too much at the size limit, a missing one is reported, and the
 // passphrase reaches fd 5 and never argv or the environment.
 func TestRunLimits(t *testing.T) {
 	home := t.TempDir()
-	r := &Runner{GPG: fakeGPG(t, "exec sleep 30"), Home: home, Timeout: 300 * time.Millisecond}
+	r := &Runner{GPG: testenv.Script(t, "gpg", "exec sleep 30"), Home: home, Timeout: 300 * time.Millisecond}
 	start := time.Now()
 	_, err := r.VerifyDetached(ctx(t), []byte("x"), []byte("y"))
 	if !errors.Is(err, ErrTimeout) || time.Since(start) > 5*time.Second {
 		t.Errorf("hanging gpg: err %v after %v, want ErrTimeout soon", err, time.Since(start))
 	}
-	r = &Runner{GPG: fakeGPG(t, "head -c 100000 /dev/zero"), Home: home, MaxOutput: 1000}
+	r = &Runner{GPG: testenv.Script(t, "gpg", "head -c 100000 /dev/zero"), Home: home, MaxOutput: 1000}
 	if _, _, err := r.Decrypt(ctx(t), []byte("x"), nil); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("verbose gpg: err %v, want ErrTooLarge", err)
 	}
@@ -125,7 +116,7 @@ func TestRunLimits(t *testing.T) {
 		t.Errorf("missing gpg: err %v, want ErrMissing", err)
 	}
 	// The fake prints its argv, its environment and fd 5 as status lines.
-	r = &Runner{GPG: fakeGPG(t, `echo "[GNUPG:] ARGV $*" >&3; env | sed 's/^/[GNUPG:] ENV /' >&3; echo "[GNUPG:] FD5 $(cat <&5)" >&3; echo "[GNUPG:] FD4 $(cat <&4)" >&3; cat`), Home: home}
+	r = &Runner{GPG: testenv.Script(t, "gpg", `echo "[GNUPG:] ARGV $*" >&3; env | sed 's/^/[GNUPG:] ENV /' >&3; echo "[GNUPG:] FD5 $(cat <&5)" >&3; echo "[GNUPG:] FD4 $(cat <&4)" >&3; cat`), Home: home}
 	res, err := r.run(ctx(t), r.GPG, []string{"--decrypt"}, []byte("data"), []byte("sig"), []byte("s3cret"))
 	if err != nil {
 		t.Fatal(err)

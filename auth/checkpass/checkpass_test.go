@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"postern/auth"
+
+	"postern/internal/testenv"
 )
 
 func TestParseArgs(t *testing.T) {
@@ -178,16 +180,6 @@ func TestServe(t *testing.T) {
 	}
 }
 
-// script writes an executable shell script standing in for postern-login.
-func script(t *testing.T, body string) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "postern-login")
-	if err := os.WriteFile(p, []byte("#!/bin/sh\n"+body+"\n"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 func TestClientRun(t *testing.T) {
 	dir := t.TempDir()
 	for _, tc := range []struct {
@@ -208,7 +200,7 @@ func TestClientRun(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("POSTERN_SECRET", "must not reach the program")
-			c := &Client{Path: script(t, tc.body), Timeout: 2 * time.Second}
+			c := &Client{Path: testenv.Script(t, "postern-login", tc.body), Timeout: 2 * time.Second}
 			start := time.Now()
 			st, out, err := c.Run("postern", OpAuth, "alice", "pw", "192.0.2.1")
 			if st != tc.status || string(out) != tc.out || (err != nil) != tc.err {
@@ -233,12 +225,12 @@ func TestClientRun(t *testing.T) {
 }
 
 func TestClientLookup(t *testing.T) {
-	c := &Client{Path: script(t, `printf '%s\0' 1001 100 "/home/ldap user" 100,27`)}
+	c := &Client{Path: testenv.Script(t, "postern-login", `printf '%s\0' 1001 100 "/home/ldap user" 100,27`)}
 	e, err := c.Lookup("ldapuser")
 	if want := (&Entry{UID: 1001, GID: 100, Home: "/home/ldap user", Groups: []int{100, 27}}); err != nil || !reflect.DeepEqual(e, want) {
 		t.Errorf("Lookup = %+v, %v, want %+v", e, err, want)
 	}
-	c = &Client{Path: script(t, `echo 'user: unknown user ldapuser'; exit 4`)}
+	c = &Client{Path: testenv.Script(t, "postern-login", `echo 'user: unknown user ldapuser'; exit 4`)}
 	if e, err := c.Lookup("ldapuser"); err == nil {
 		t.Errorf("Lookup(unknown) = %+v, want an error", e)
 	}
@@ -247,7 +239,7 @@ func TestClientLookup(t *testing.T) {
 func TestPAMBackend(t *testing.T) {
 	// The refusal's text is the program's line, behind auth's prefix, as
 	// auth/pam words it in process: the audit lines do not change.
-	c := &Client{Path: script(t, `echo 'pam: user "alice": authenticate: Authentication failure'; exit 1`)}
+	c := &Client{Path: testenv.Script(t, "postern-login", `echo 'pam: user "alice": authenticate: Authentication failure'; exit 1`)}
 	b := NewPAM(c, "", "")
 	_, err := b.AuthenticateFrom("alice", "pw", "192.0.2.1")
 	if want := `auth: authentication failed: pam: user "alice": authenticate: Authentication failure`; err == nil || err.Error() != want || !errors.Is(err, auth.ErrFailed) {
@@ -260,7 +252,7 @@ func TestPAMBackend(t *testing.T) {
 		t.Errorf("Lookup = %v, want ErrNoUser", err)
 	}
 	// Refused before the program runs.
-	c = &Client{Path: script(t, `exit 0`)}
+	c = &Client{Path: testenv.Script(t, "postern-login", `exit 0`)}
 	b = NewPAM(c, "", "")
 	for _, pw := range []string{"a\x00b", strings.Repeat("p", 512)} {
 		if _, err := b.Authenticate("alice", pw); !errors.Is(err, auth.ErrFailed) {

@@ -3,27 +3,17 @@ package helperrun
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-)
 
-// script writes an executable shell script: the helper's stand-in.
-func script(t *testing.T, body string) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "helper")
-	if err := os.WriteFile(p, []byte("#!/bin/sh\n"+body+"\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
+	"postern/internal/testenv"
+)
 
 func TestRun(t *testing.T) {
 	// The argv is fixed, the request arrives on stdin, the environment is empty.
 	t.Setenv("PT_HELPERRUN", "inherited")
-	p := script(t, `[ "$#" = 1 ] && [ "$1" = passkey ] || exit 9; [ -z "$HOME$PT_HELPERRUN" ] || exit 8; cat`)
+	p := testenv.Script(t, "helper", `[ "$#" = 1 ] && [ "$1" = passkey ] || exit 9; [ -z "$HOME$PT_HELPERRUN" ] || exit 8; cat`)
 	out, err := Run(context.Background(), p, "passkey", []byte(`{"op":"x"}`), 5*time.Second, 100)
 	if err != nil || string(out) != `{"op":"x"}` {
 		t.Fatalf("Run(echo) = %q, %v", out, err)
@@ -37,7 +27,7 @@ func TestRun(t *testing.T) {
 		{"too long", `head -c 1000 /dev/zero`, 5 * time.Second, "longer than 100"},
 		{"too slow", `exec sleep 10`, 200 * time.Millisecond, "no answer within"},
 	} {
-		_, err := Run(context.Background(), script(t, tt.body), "passkey", nil, tt.timeout, 100)
+		_, err := Run(context.Background(), testenv.Script(t, "helper", tt.body), "passkey", nil, tt.timeout, 100)
 		if !errors.Is(err, ErrHelper) || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: Run = %v, want ErrHelper saying %q", tt.name, err, tt.want)
 		}

@@ -142,3 +142,15 @@ func PAMService(t testing.TB, service, src string) {
 	}
 	t.Cleanup(func() { os.Remove(dst) })
 }
+
+// Script writes body as a shell script named name, mode 0700, in a fresh
+// temporary directory, and returns its path: a stand-in for a program a
+// package runs.
+func Script(t testing.TB, name, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte("#!/bin/sh\n"+body+"\n"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
