@@ -1,7 +1,6 @@
 package index
 
 import (
-	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -177,28 +176,13 @@ func open(path string, store *maildir.Store) (*Index, error) {
 	v.Set("_journal_mode", "WAL")
 	v.Set("_synchronous", "NORMAL")
 	v.Set("_foreign_keys", "0")
-	db, err := sql.Open("sqlite3", "file:"+url.PathEscape(path)+"?"+v.Encode())
+	db, err := sql.Open(driverName, "file:"+url.PathEscape(path)+"?"+v.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("index: open %s: %w", path, err)
 	}
 	// One connection: a CGI request is one goroutine, and one connection
 	// keeps the page cache warm between statements.
 	db.SetMaxOpenConns(1)
-	// Temporary tables and statement journals in memory: no file outside
-	// the index's directory (the Landlock sandbox allows only that). The
-	// write-ahead log is emptied (truncated to nothing) when the last
-	// connection closes, and kept, as is the shared-memory file, instead
-	// of being removed: creating the two files and removing them again
-	// cost every request two inodes of the file system (4% of a warm
-	// list's CPU on ext4), and an empty log is as cheap to open as none.
-	if _, err := db.Exec(`PRAGMA temp_store = MEMORY; PRAGMA journal_size_limit = 0`); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("index: open %s: %w", path, err)
-	}
-	if err := persistWAL(db); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("index: open %s: %w", path, err)
-	}
 	x := &Index{db: db, path: path, store: store, Limits: DefaultLimits, Sent: "Sent"}
 	var ver string
 	err = db.QueryRow(`SELECT v FROM meta WHERE k = 'version'`).Scan(&ver)
@@ -219,21 +203,28 @@ func open(path string, store *maildir.Store) (*Index, error) {
 	return x, nil
 }
 
-// persistWAL sets SQLITE_FCNTL_PERSIST_WAL on the connection (there is
-// one: SetMaxOpenConns(1)): its last close keeps the -wal and -shm files.
-func persistWAL(db *sql.DB) error {
-	c, err := db.Conn(context.Background())
-	if err != nil {
+// driverName is the SQLite driver with connect, registered once.
+const driverName = "postern-sqlite3"
+
+func init() {
+	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: connect})
+}
+
+// connect sets up every connection the index opens, after the driver has
+// applied the DSN's settings: temporary tables and statement journals in
+// memory (no file outside the index's directory: the Landlock sandbox
+// allows only that), and the write-ahead log emptied (truncated to
+// nothing) when the last connection closes, and kept, as is the
+// shared-memory file (SQLITE_FCNTL_PERSIST_WAL), instead of being
+// removed: creating the two files and removing them again cost every
+// request two inodes of the file system (2-3% of a warm list's CPU on
+// ext4), and an empty log is as cheap to open as none. Per connection,
+// so that a connection database/sql opens again has them too.
+func connect(c *sqlite3.SQLiteConn) error {
+	if _, err := c.Exec(`PRAGMA temp_store = MEMORY; PRAGMA journal_size_limit = 0`, nil); err != nil {
 		return err
 	}
-	defer c.Close()
-	return c.Raw(func(dc any) error {
-		sc, ok := dc.(*sqlite3.SQLiteConn)
-		if !ok {
-			return fmt.Errorf("unexpected driver connection %T", dc)
-		}
-		return sc.SetFileControlInt("main", sqlite3.SQLITE_FCNTL_PERSIST_WAL, 1)
-	})
+	return c.SetFileControlInt("main", sqlite3.SQLITE_FCNTL_PERSIST_WAL, 1)
 }
 
 func isNoTable(err error) bool {

@@ -1,7 +1,10 @@
 package index
 
 import (
+	"context"
+	"database/sql"
 	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -50,5 +53,34 @@ func TestWALKept(t *testing.T) {
 	b.open()
 	if got := b.search("apples"); len(got) != 1 {
 		t.Errorf("after reopening: Search(apples) = %q", got)
+	}
+}
+
+// TestEveryConnection checks that each connection of the driver, not
+// only the first, keeps temporary data in memory and empties the log:
+// database/sql may open another one.
+func TestEveryConnection(t *testing.T) {
+	db, err := sql.Open(driverName, filepath.Join(t.TempDir(), "x.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	for i := range 2 {
+		c, err := db.Conn(ctx) // both held: two connections
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		var store, limit int
+		if err := c.QueryRowContext(ctx, `PRAGMA temp_store`).Scan(&store); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.QueryRowContext(ctx, `PRAGMA journal_size_limit`).Scan(&limit); err != nil {
+			t.Fatal(err)
+		}
+		if store != 2 || limit != 0 {
+			t.Errorf("connection %d: temp_store %d, journal_size_limit %d; want 2 (memory) and 0", i, store, limit)
+		}
 	}
 }
