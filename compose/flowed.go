@@ -44,7 +44,14 @@ func Flow(text string) string {
 		for first := true; first || content != ""; first = false {
 			chunk := content
 			if content != "-- " {
-				chunk = nextChunk(content, MaxFlowedLine-utf8.RuneCountInString(prefix)-1)
+				width := MaxFlowedLine - utf8.RuneCountInString(prefix) - 1
+				chunk = nextChunk(content, width)
+				// A soft-broken line that reads "-- " would be taken
+				// for the signature separator, which never flows
+				// (RFC 3676 section 4.3): it keeps the next chunk.
+				if chunk == "-- " && len(content) > len(chunk) {
+					chunk += nextChunk(content[len(chunk):], width)
+				}
 			}
 			content = content[len(chunk):]
 			b.WriteString(prefix)
