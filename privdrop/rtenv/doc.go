@@ -125,8 +125,11 @@
 //     nothing uses (unmapping it would split the huge page before the
 //     relocation writes to it). After the relocation the C library makes
 //     the relocated part read-only as before (RELRO), which splits the
-//     first huge page into small mappings of the same memory. Nothing is
-//     done when the kernel gives no huge pages ("never" in
+//     first huge page into small mappings of the same memory. When the
+//     kernel has already put something in the gap (the vDSO, about one
+//     start in a hundred), the first window is left as it mapped it and
+//     only the second is made. Nothing is done when the kernel gives no
+//     huge pages ("never" in
 //     /sys/kernel/mm/transparent_hugepage/enabled), when no window fits
 //     (another layout), or when the first system call fails; once the
 //     new mapping exists, every path ends with the data in place. Where

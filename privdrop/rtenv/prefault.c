@@ -168,14 +168,10 @@ POSTERN_START static int postern_huge_data(const ElfW(Phdr) *ph, int phnum, uint
 	if (whi <= wlo || whi <= seg || postern_thp_off()) {
 		return 0;
 	}
-	clo = wlo > seg ? wlo : seg;
-	chi = whi < file_end ? whi : file_end;
-	if (chi <= clo) {
-		return 0;
-	}
-	size = whi - wlo;
 	// The gap before the segment is taken first, so that no mapping made
-	// here lands in it.
+	// here lands in it. The kernel may have put something there already
+	// (the vDSO, about one start in a hundred): the first window is then
+	// left as it is, and the others are still made.
 	if (wlo < seg) {
 		r = postern_sc(POSTERN_SYS_mmap, (long)wlo, (long)(seg - wlo), 0 /* PROT_NONE */,
 			       0x100022 /* MAP_PRIVATE|MAP_ANONYMOUS|MAP_FIXED_NOREPLACE */, -1);
@@ -183,9 +179,15 @@ POSTERN_START static int postern_huge_data(const ElfW(Phdr) *ph, int phnum, uint
 			if (!postern_failed(r)) {
 				postern_sc(POSTERN_SYS_munmap, r, (long)(seg - wlo), 0, 0, 0);
 			}
-			return 0;
+			wlo += POSTERN_HUGE;
 		}
 	}
+	clo = wlo > seg ? wlo : seg;
+	chi = whi < file_end ? whi : file_end;
+	if (whi <= wlo || chi <= clo) {
+		goto gap;
+	}
+	size = whi - wlo;
 	// The new pages are made elsewhere, 2 MB aligned, filled, and then
 	// moved over the old ones in one mremap, which keeps huge pages huge.
 	tmp = postern_sc(POSTERN_SYS_mmap, 0, (long)(size + POSTERN_HUGE), 3 /* PROT_READ|PROT_WRITE */,
