@@ -92,6 +92,31 @@
 // caller could always have started the program on one CPU: narrowing it
 // gives the caller nothing.
 //
+// # Timer slack
+//
+// The runtime's monitor thread (sysmon) sleeps 20 µs between its rounds
+// for as long as it finds work, and only doubles the sleep after fifty
+// idle rounds: in a process that lives 10 to 20 ms it woke about sixty
+// times, and on the one CPU it shares with the main thread (above) each
+// wake was a switch away from the request and back (half of a warm
+// list's hundred context switches). The constructor therefore sets the
+// timer slack of the process's one thread to 2 ms (prctl
+// PR_SET_TIMERSLACK), which every thread the runtime starts inherits:
+// the kernel may then end each of sysmon's sleeps up to 2 ms late, and
+// groups the wakes. Unpin gives the main thread its own slack back, so
+// that the request's timeouts (SQLite's busy waits) are as precise as
+// before. What a later sysmon round would do sooner is take the
+// processor from a thread blocked in a system call for another goroutine
+// (the one that feeds a child's pipe while the request waits for it):
+// the runtime itself lets that wait grow to 10 ms once sysmon has been
+// idle, and 2 ms is below it. A larger slack is not: with 20 ms a login,
+// which waits for the login helper, took 25 ms longer. Measured
+// (bench/abcgi.py, interleaved): see the figures in the test's doc,
+// TestTimerSlack. Like the affinity, the slack is inherited by a program
+// the request runs from one of those threads (gpg, sendmail): its own
+// sleeps may end up to 2 ms late, which none of them relies on. Where
+// the kernel has no timer slack (prctl fails) nothing changes.
+//
 // # The relocated pages
 //
 // The request binary is a static PIE (the Makefile, STATIC): at every

@@ -38,6 +38,14 @@ type report struct {
 	Before     int    // CPUs of the main thread's affinity before Unpin
 	After      int    // and after it
 	Unpin      string // Unpin's error, "" for nil
+	// The main thread's timer slack before and after Unpin, in ns.
+	SlackBefore, SlackAfter int64
+	// Threads' timer slack by thread ID (the other threads: the
+	// runtime's), read after Unpin from /proc/self/task/TID/timerslack_ns;
+	// SlackErr is why it could not be read (reading another thread's
+	// needs CAP_SYS_NICE).
+	Slack    map[int]int64
+	SlackErr string
 }
 
 // affinity returns how many CPUs the calling thread may run on.
@@ -64,7 +72,9 @@ func TestMain(m *testing.M) {
 		// The main thread, where init ran: the constructor's one CPU.
 		runtime.LockOSThread()
 		before := affinity()
+		slackBefore := TimerSlack()
 		unpinErr := Unpin()
+		slack, slackErr := threadSlack()
 		r := report{
 			CPUs:       CPUs(),
 			Before:     before,
@@ -75,6 +85,13 @@ func TestMain(m *testing.M) {
 			GCPercent:  debug.SetGCPercent(-1),
 			MemLimit:   debug.SetMemoryLimit(-1),
 			GOROOT:     runtime.GOROOT(),
+
+			SlackBefore: slackBefore,
+			SlackAfter:  TimerSlack(),
+			Slack:       slack,
+		}
+		if slackErr != nil {
+			r.SlackErr = slackErr.Error()
 		}
 		if err := Check(); err != nil {
 			r.Check = err.Error()
@@ -88,6 +105,34 @@ func TestMain(m *testing.M) {
 		panic("probe")
 	}
 	os.Exit(3)
+}
+
+// threadSlack reads the timer slack of every thread of this process but
+// the calling one.
+func threadSlack() (map[int]int64, error) {
+	self := syscall.Gettid()
+	dir, err := os.ReadDir("/proc/self/task")
+	if err != nil {
+		return nil, err
+	}
+	out := map[int]int64{}
+	for _, e := range dir {
+		tid, err := strconv.Atoi(e.Name())
+		if err != nil || tid == self {
+			continue
+		}
+		// /proc/TID works for a thread, though it is not listed.
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "timerslack_ns"))
+		if err != nil {
+			return nil, err
+		}
+		v, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
+		if err != nil {
+			return nil, err
+		}
+		out[tid] = v
+	}
+	return out, nil
 }
 
 // probe runs the test binary as a probe with exactly env plus probeVar
@@ -177,6 +222,11 @@ func TestConstructor(t *testing.T) {
 		CPUs:       base.CPUs,
 		Before:     base.Before,
 		After:      base.After,
+		// TestTimerSlack checks these.
+		SlackBefore: got.SlackBefore,
+		SlackAfter:  got.SlackAfter,
+		Slack:       got.Slack,
+		SlackErr:    got.SlackErr,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("probe(%q) =\n%+v, want\n%+v", env, got, want)
@@ -198,6 +248,48 @@ func TestProcessorCount(t *testing.T) {
 	if got.CPUs != n || got.GOMAXPROCS != 1 || got.Before != 1 || got.After != n || got.Unpin != "" {
 		t.Errorf("probe: CPUs %d, GOMAXPROCS %d, affinity %d before Unpin and %d after (error %q); want %d, 1, 1, %d, none",
 			got.CPUs, got.GOMAXPROCS, got.Before, got.After, got.Unpin, n, n)
+	}
+}
+
+// TestTimerSlack: the runtime of a probe starts with a timer slack of
+// 2 ms on its main thread, which the runtime's own threads (sysmon, ...)
+// inherit and keep, and Unpin gives the main thread the slack it was
+// started with (the slack of this test's thread, which probe unpinned).
+// Reading another thread's slack needs CAP_SYS_NICE: without it (not
+// root) only the main thread's is checked.
+func TestTimerSlack(t *testing.T) {
+	const want = 2000000
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if err := Unpin(); err != nil {
+		t.Fatal(err)
+	}
+	started := TimerSlack()
+	if started < 0 {
+		testenv.Lacking(t, "a kernel with timer slack (prctl PR_GET_TIMERSLACK)")
+	}
+	if started == want {
+		t.Fatalf("this thread's timer slack is %d ns after Unpin: the test cannot tell it from the constructor's", started)
+	}
+	got, _ := probe(t, "report")
+	if got.SlackBefore != want || got.SlackAfter != started || got.Unpin != "" {
+		t.Errorf("probe's main thread: timer slack %d ns before Unpin, %d after (error %q); want %d, then %d",
+			got.SlackBefore, got.SlackAfter, got.Unpin, want, started)
+	}
+	if got.SlackErr != "" {
+		if os.Geteuid() == 0 {
+			t.Fatalf("probe could not read its threads' timer slack as root: %s", got.SlackErr)
+		}
+		t.Logf("the runtime's threads not checked: %s", got.SlackErr)
+		return
+	}
+	if len(got.Slack) < 1 {
+		t.Fatalf("probe had no thread besides the main one: %v", got.Slack)
+	}
+	for tid, v := range got.Slack {
+		if v != want {
+			t.Errorf("probe's thread %d: timer slack %d ns, want %d (inherited from the constructor's)", tid, v, want)
+		}
 	}
 }
 
