@@ -1,5 +1,13 @@
-// Package build holds no Go code: this directory holds the scripts that
-// the Makefile runs, and the tests of them and of the source tree itself.
+// Package build holds no Go code: this directory holds the scripts and
+// tools that the Makefile runs, and the tests of them and of the source
+// tree itself.
+//
+//   - memprofrate/ (a command) sets runtime.MemProfileRate's initial
+//     value to 0 in the linked request binary, whose linker turned memory
+//     profiling off: the runtime would otherwise sample its first
+//     allocations before it turns profiling off itself (see its doc).
+//     make postern runs it right after the link; memprofrate_test.go
+//     tests it and checks the request binary.
 //
 //   - apt-deps.sh checks that Debian packages are installed and, as root,
 //     installs the missing ones; as another user it names the apt-get
