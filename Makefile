@@ -79,7 +79,7 @@ APT_TEST   += libnss-extrausers
 # The entry point's madvise calls, seen by build/TestRequestBinaryPrefault.
 APT_TEST   += strace
 
-.PHONY: all build demo check test unit e2e fuzz vet fmt-check man-check deps deps-apt deps-build deps-go deps-npm install postern-for-install helper-for-install uninstall clean bench bench-prepare repro-check install-check deb
+.PHONY: all build demo check test unit e2e fuzz vet fmt-check man-check deps deps-apt deps-build deps-go deps-npm install postern-for-install helper-for-install uninstall clean bench bench-prepare repro-check install-check deb floor
 .PHONY: login-for-install
 
 all: build
@@ -96,10 +96,18 @@ BUILDPATHS = printf '%s\n' "config: $(CONFIG)" "wrapper: $(LIBEXECDIR)/postern-s
 # PAM and libcrypt headers), if that is why.
 postern: FORCE
 	CGO_ENABLED=1 $(GO) build $(GOFLAGS_REQUEST) -o $(POSTERN_OUT) ./cgi || { sh build/apt-deps.sh -n $(APT_BUILD); exit 1; }
+	$(GO) run ./build/memprofrate $(POSTERN_OUT)
 	@$(BUILDPATHS) >$(POSTERN_OUT).paths
+# build/memprofrate: no memory profile samples of the first allocations
+# (the runtime samples them before it turns profiling off).
 # Where make postern writes the program (build/static_test.go builds one
 # elsewhere, to check what it links).
 POSTERN_OUT ?= postern
+
+# bench/floor: the Go floor of make bench, built as the request binary.
+floor: FORCE
+	CGO_ENABLED=1 $(GO) build $(GOFLAGS_REQUEST) -o $(FLOOR_OUT) ./bench/floor
+FLOOR_OUT ?= bench/floor/floor
 
 # The login helper (login/, auth/checkpass): PAM and libc's name service,
 # run by the root room only for a PAM login, password change or account

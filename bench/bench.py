@@ -98,6 +98,7 @@ class Server:
         # As make install does (build/hugefile.sh): out of the page cache,
         # so that the first request reads it in 2 MB pages.
         subprocess.run(["sh", os.path.join(ROOT, "build", "hugefile.sh"), self.binary], check=True)
+        self.build_floor()
         login = os.path.join(libexec, "postern-login")
         shutil.copy(os.path.join(ROOT, "postern-login"), login)
         os.chown(login, 0, 0)
@@ -112,6 +113,22 @@ class Server:
         if not os.path.exists("/etc/pam.d/postern"):
             shutil.copy(os.path.join(ROOT, "dist", "pam.d", "postern"), "/etc/pam.d/postern")
             self.pam_installed = True
+
+    def build_floor(self):
+        """The floor programs (see floor()): bench/floor built as the
+        request binary is (make floor), and a static C program that
+        writes the same page. Both plain 0755 programs in the cgi-bin."""
+        out = os.path.join(self.cgidir, "floor-go")
+        subprocess.run(["make", "-s", "floor", "FLOOR_OUT=" + out], cwd=ROOT, check=True)
+        subprocess.run(["sh", os.path.join(ROOT, "build", "hugefile.sh"), out], check=True)
+        src = os.path.join(self.tmp, "floor.c")
+        with open(src, "w") as f:
+            f.write(FLOOR_C)
+        cc = os.environ.get("CC", "cc")
+        out = os.path.join(self.cgidir, "floor-c")
+        subprocess.run([cc, "-O2", "-static-pie", "-fPIE", "-o", out, src], check=True)
+        for name in ("floor-go", "floor-c"):
+            os.chmod(os.path.join(self.cgidir, name), 0o755)
 
     def start(self):
         self.port = free_port()
@@ -509,28 +526,82 @@ class Bench:
             self.wrk("wrk_c%d" % conns, url, conns, threads, a.wrk_secs, c.cookie)
 
     def wrk(self, name, url, conns, threads, secs, cookie):
-        c0 = self.srv.cpu_ms()
-        out = subprocess.run(["wrk", "-t%d" % threads, "-c%d" % conns, "-d%ds" % secs, "--latency",
-                              "-H", "Cookie: postern=" + cookie, url], capture_output=True, text=True, check=True).stdout
-        m = re.search(r"(\d+) requests in", out)
-        nreq = int(m.group(1)) if m else 0
-        time.sleep(0.3)
-        cpu = (self.srv.cpu_ms() - c0) / max(nreq, 1)
-        rps = float(re.search(r"Requests/sec:\s*([\d.]+)", out).group(1))
-        lat = {}
-        for pc in ("50", "90", "99"):
-            mm = re.search(r"\s%s%%\s+([\d.]+)(us|ms|s)\b" % pc, out)
-            if mm:
-                lat[pc] = round(float(mm.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[mm.group(2)], 2)
-        errs = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-        r = {"user": self.user, "messages": self.n, "phase": name, "n": nreq, "rps": rps,
-             "lat_ms_median": lat.get("50"), "lat_ms_p90": lat.get("90"), "lat_ms_p99": lat.get("99"),
-             "errors": int(errs.group(1)) if errs else 0, "cpu_ms_per_req": round(cpu, 2)}
+        r = run_wrk(self.srv, name, url, conns, threads, secs, cookie)
+        r.update({"user": self.user, "messages": self.n})
         self.results.append(r)
-        log("%-14s %d req %.1f req/s p50 %s p99 %s ms, cpu %.2f ms/req" % (name, nreq, rps, lat.get("50"), lat.get("99"), cpu))
 
     def cleanup(self):
         subprocess.run(["userdel", "-r", self.user], capture_output=True)
+
+
+def run_wrk(srv, name, url, conns, threads, secs, cookie):
+    """wrk against url (with the session cookie when there is one): its
+    rate, latency percentiles and errors, and the CPU of Apache and its
+    CGI children per request."""
+    c0 = srv.cpu_ms()
+    cmd = ["wrk", "-t%d" % threads, "-c%d" % conns, "-d%ds" % secs, "--latency"]
+    if cookie:
+        cmd += ["-H", "Cookie: postern=" + cookie]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    m = re.search(r"(\d+) requests in", out)
+    nreq = int(m.group(1)) if m else 0
+    time.sleep(0.3)
+    cpu = (srv.cpu_ms() - c0) / max(nreq, 1)
+    rps = float(re.search(r"Requests/sec:\s*([\d.]+)", out).group(1))
+    lat = {}
+    for pc in ("50", "90", "99"):
+        mm = re.search(r"\s%s%%\s+([\d.]+)(us|ms|s)\b" % pc, out)
+        if mm:
+            lat[pc] = round(float(mm.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[mm.group(2)], 2)
+    errs = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    log("%-14s %d req %.1f req/s p50 %s p99 %s ms, cpu %.2f ms/req" % (name, nreq, rps, lat.get("50"), lat.get("99"), cpu))
+    return {"phase": name, "n": nreq, "rps": rps,
+            "lat_ms_median": lat.get("50"), "lat_ms_p90": lat.get("90"), "lat_ms_p99": lat.get("99"),
+            "errors": int(errs.group(1)) if errs else 0, "cpu_ms_per_req": round(cpu, 2)}
+
+
+# FLOOR_C is the C floor: a CGI program that writes a page as large as
+# bench/floor's (16 KB of body, about a warm list's) and nothing else.
+FLOOR_C = r"""
+#include <string.h>
+#include <unistd.h>
+static char page[16384 + 256];
+int main(void) {
+	const char *head = "Status: 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+	                   "<!DOCTYPE html><title>floor</title><p>";
+	size_t n = strlen(head);
+	memcpy(page, head, n);
+	memset(page + n, 'x', 16384);
+	n += 16384;
+	memcpy(page + n, "</p>\n", 5);
+	n += 5;
+	for (size_t off = 0; off < n;) {
+		ssize_t w = write(1, page + off, n - off);
+		if (w <= 0) {
+			return 1;
+		}
+		off += (size_t)w;
+	}
+	return 0;
+}
+"""
+
+
+def floor(srv, a):
+    """The floor rows: wrk at 1 and 8 connections, as the warm list's,
+    against the two floor programs in the same Apache (Server.build_floor):
+    what a CGI request costs on this machine with no work in it (C), and
+    with the Go runtime's start as the request binary makes it (Go). The
+    Go one is not set-user-ID, so it pays no credential change at exec;
+    nor the root room, the drop, Landlock, SQLite or a template."""
+    out = []
+    for name in ("floor-c", "floor-go"):
+        url = "http://127.0.0.1:%d/cgi-bin/%s" % (srv.port, name)
+        for conns, threads in ((1, 1), (8, 2)):
+            r = run_wrk(srv, "%s_wrk_c%d" % (name.replace("-", "_"), conns), url, conns, threads, a.wrk_secs, None)
+            r.update({"user": "", "messages": 0})
+            out.append(r)
+    return out
 
 
 # The programs bench.py runs (sh bench/run.sh prepare installs them): a
@@ -556,6 +627,7 @@ def main():
     p.add_argument("--n-dl", type=int, default=10)
     p.add_argument("--wrk-secs", type=int, default=15)
     p.add_argument("--keep", action="store_true", help="keep the users (for a look afterwards)")
+    p.add_argument("--no-floor", action="store_true", help="leave out the floor rows (wrk against two do-nothing CGIs)")
     a = p.parse_args()
     missing = missing_tools()
     if missing:
@@ -580,6 +652,10 @@ def main():
             b.run()
             with open(a.out, "a") as f:
                 for r in b.results:
+                    f.write(json.dumps(r) + "\n")
+        if not a.no_floor:
+            with open(a.out, "a") as f:
+                for r in floor(srv, a):
                     f.write(json.dumps(r) + "\n")
     finally:
         srv.stop()

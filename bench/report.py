@@ -3,8 +3,10 @@
 
 Prints Markdown: per mailbox size, each row measured for both programs
 with the ratio postern/SqWebMail of the median latency (below 1: postern
-is faster), then postern's own rows (index, search, conversation) and the
-targets of issue 7 with whether they were met.
+is faster), then postern's own rows (index, search, conversation), the
+floor (wrk against two CGI programs that do nothing but write a page: C,
+and bench/floor built as the request binary) and the targets of issue 7
+with whether they were met.
 """
 import json
 import sys
@@ -60,7 +62,7 @@ def main():
     pst, sqw = load(sys.argv[1]), load(sys.argv[2])
     if len(sys.argv) > 3:
         print("```\n" + open(sys.argv[3]).read().rstrip() + "\n```\n")
-    sizes = sorted({n for n, _ in pst})
+    sizes = sorted({n for n, _ in pst if n})  # 0: the floor rows
     print("Latency: client side (Python http.client, keep-alive, sequential), milliseconds. "
           "postern CPU: Apache + its CGI children per request; SqWebMail CPU: the sqwebmaild "
           "request process + Apache and stub. RSS: peak of one postern process serving the "
@@ -110,6 +112,18 @@ def main():
             print("| `postern index` (whole Maildir) | %.1f s | | | %s | %s msgs/s wall, %s msgs/s CPU; index %.1f MB = %s%% of %.1f MB of mail |" % (
                 ib["lat_ms_median"] / 1000, ib.get("maxrss_kb"), ib["msgs_per_s_wall"], ib["msgs_per_s_cpu"],
                 ib["index_bytes"] / 1e6, ib["index_pct_of_mail"], ib["mail_bytes"] / 1e6))
+        print()
+    floor_rows = [(k, pst.get((0, k))) for k in ("floor_c_wrk_c1", "floor_c_wrk_c8", "floor_go_wrk_c1", "floor_go_wrk_c8")]
+    if any(r for _, r in floor_rows):
+        print("### The floor: wrk against two CGI programs that only write a 16 KB page, in the same Apache\n")
+        print("C: a static C program. Go: bench/floor, built as the request binary is (make floor), not set-user-ID. "
+              "What a request costs here before any of postern's work; the warm list rows above for comparison.\n")
+        print("| program | connections | req/s | p50 ms | p99 ms | CPU ms per request |")
+        print("|---|---|---|---|---|---|")
+        for k, r in floor_rows:
+            if r:
+                print("| %s | %s | %s | %s | %s | %s |" % ("C" if "_c_" in k else "Go", k[-1], f(r.get("rps")),
+                                                       f(r.get("lat_ms_median"), 2), f(r.get("lat_ms_p99"), 2), f(r.get("cpu_ms_per_req"), 2)))
         print()
     # Targets.
     print("### Targets of issue 7\n")
