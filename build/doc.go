@@ -8,7 +8,6 @@
 //     allocations before it turns profiling off itself (see its doc).
 //     make postern runs it right after the link; memprofrate_test.go
 //     tests it and checks the request binary.
-//
 //   - apt-deps.sh checks that Debian packages are installed and, as root,
 //     installs the missing ones; as another user it names the apt-get
 //     command that would and fails (make demo, make bench), or warns
