@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"postern/internal/childstart"
 )
 
 // MaxStderr bounds the wrapper's error output kept for the user.
@@ -89,7 +91,7 @@ func (s *Sender) Send(msg io.Reader, envelopeFrom string, rcpts []string) error 
 	out := &capWriter{max: MaxStderr}
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.WaitDelay = 5 * time.Second
-	err := cmd.Run()
+	err := childstart.Run(cmd)
 	if err == nil {
 		return nil
 	}

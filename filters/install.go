@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"postern/internal/childstart"
 	"postern/internal/privfile"
 )
 
@@ -233,7 +234,7 @@ func run(home string, stdin []byte, argv ...string) error {
 	out.max = MaxCompilerOut
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.WaitDelay = time.Second
-	if err := cmd.Run(); err != nil {
+	if err := childstart.Run(cmd); err != nil {
 		return &CompileError{Compiler: prog, Output: out.String(), Err: err}
 	}
 	return nil

@@ -11,6 +11,7 @@ import (
 	"postern/auth"
 	"postern/config"
 	"postern/guard"
+	"postern/internal/childstart"
 	"postern/privdrop"
 	"postern/privdrop/rtenv"
 )
@@ -95,6 +96,9 @@ func Prepare() (setuid bool, cfgPath string, err error) {
 	// that fail, the request runs on one CPU: slower under load, no less
 	// safe.
 	_ = rtenv.Unpin()
+	// The programs run for the user start from a thread with those
+	// settings too (internal/childstart).
+	childstart.Use(rtenv.Start)
 	setuid = os.Getuid() != os.Geteuid() || os.Getgid() != os.Getegid()
 	cfgPath = config.Path
 	if !setuid {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"postern/privdrop"
+	"postern/privdrop/rtenv"
 )
 
 // The session proof of a root-room request. pamPassword must call
@@ -130,7 +131,7 @@ func runCheck(cmd *exec.Cmd, body []byte, timeout time.Duration) error {
 	}
 	defer outR.Close()
 	cmd.Stdin, cmd.Stdout = inR, outW
-	err = cmd.Start()
+	err = rtenv.Start(cmd)
 	outW.Close()
 	if err != nil {
 		return fmt.Errorf("session check: %w: %v", errNotProved, err)

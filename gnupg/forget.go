@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"postern/internal/childstart"
 )
 
 // Forget makes the user's gpg-agent for Home forget every passphrase it
@@ -105,7 +107,7 @@ func (r *Runner) gpgconf(ctx context.Context, args ...string) ([]byte, error) {
 	cmd.WaitDelay = statusGrace
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &limitWriter{w: &out, n: 1 << 20}, &limitWriter{w: &errb, n: 4 << 10}
-	if err := cmd.Run(); err != nil {
+	if err := childstart.Run(cmd); err != nil {
 		return nil, fmt.Errorf("gnupg: gpgconf %s: %v: %.200s", strings.Join(args, " "), err, errb.Bytes())
 	}
 	return out.Bytes(), nil

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"postern/internal/childstart"
 )
 
 // Defaults of a Runner's limits.
@@ -125,7 +127,7 @@ func (r *Runner) run(ctx context.Context, prog string, args []string, stdin, ext
 	stdout := &limitBuffer{max: maxOut, full: make(chan struct{})}
 	stderr := &tailBuffer{max: maxStderr}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
-	if err := cmd.Start(); err != nil {
+	if err := childstart.Start(cmd); err != nil {
 		closeAll(files)
 		closeAll(feeders)
 		return nil, fmt.Errorf("%w: %s: %v", ErrMissing, prog, err)

@@ -9,6 +9,8 @@ import (
 	"os/exec"
 	"strings"
 	"time"
+
+	"postern/internal/childstart"
 )
 
 // Limits of Learn.
@@ -39,7 +41,7 @@ func Learn(argv []string, env []string, msg io.Reader, size int64) error {
 	w := &capped{b: &out, max: MaxLearnOutput}
 	cmd.Stdout, cmd.Stderr = w, w
 	cmd.WaitDelay = time.Second
-	if err := cmd.Run(); err != nil {
+	if err := childstart.Run(cmd); err != nil {
 		return fmt.Errorf("spam: %s: %w: %s", argv[0], err, strings.TrimSpace(out.String()))
 	}
 	return nil

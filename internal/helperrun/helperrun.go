@@ -24,6 +24,8 @@ import (
 	"os/exec"
 	"strings"
 	"time"
+
+	"postern/internal/childstart"
 )
 
 // ErrHelper is every failure to get an answer from postern-helper.
@@ -67,7 +69,7 @@ func Exec(ctx context.Context, p Program) ([]byte, error) {
 	// The pipes' copying ends soon after the program is killed, even if
 	// it left a child (a PAM module's, say) holding them.
 	cmd.WaitDelay = time.Second
-	err := cmd.Run()
+	err := childstart.Run(cmd)
 	switch {
 	case ctx.Err() != nil:
 		return nil, fmt.Errorf("%w: %s: %v", ErrTimeout, p.Path, p.Timeout)

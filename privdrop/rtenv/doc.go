@@ -85,9 +85,11 @@
 // runtime's periodic update of it, which would follow the affinity back
 // to more: //go:debug updatemaxprocs=0 in cgi/main.go). The runtime's
 // threads started before (sysmon, cgo's template thread, an idle M) keep
-// the one CPU, as do threads they start; so does a program the request
-// runs (sendmail, gpg) when the goroutine that starts it has moved to one
-// of them. CPUs returns the count the process started with.
+// the one CPU, as do threads they start. A program the request runs
+// (sendmail, gpg) would inherit it from such a thread, so it is started
+// with Start (through internal/childstart), from a locked thread that
+// has the process's affinity back. CPUs returns the count the process
+// started with.
 // The affinity is inherited over execve like the environment, so a
 // caller could always have started the program on one CPU: narrowing it
 // gives the caller nothing.
@@ -115,10 +117,9 @@
 // messages): context switches of a warm list 94 -> 44, of a login 220 ->
 // 90; CPU 5 to 13% less for the login page, a warm list, the folder list
 // and a message, 5% for a login, whose wall time fell too (72.6 -> 68.2
-// ms). Like the affinity, the slack is inherited by a program
-// the request runs from one of those threads (gpg, sendmail): its own
-// sleeps may end up to 2 ms late, which none of them relies on. Where
-// the kernel has no timer slack (prctl fails) nothing changes.
+// ms). A program the request runs gets the process's own slack, as it
+// gets its affinity (Start). Where the kernel has no timer slack (prctl
+// fails) nothing changes.
 //
 // # The relocated pages
 //

@@ -101,6 +101,27 @@ func TestMain(m *testing.M) {
 		}
 		json.NewEncoder(os.Stdout).Encode(r)
 		os.Exit(0)
+	case "start":
+		// The main thread still has the constructor's one CPU and 2 ms
+		// of slack: a child started plainly inherits them, one started
+		// with Start the process's own.
+		runtime.LockOSThread()
+		show := func(start func(*exec.Cmd) error) string {
+			cmd := exec.Command("/bin/sh", "-c", "cat /proc/self/timerslack_ns; grep Cpus_allowed_list /proc/self/status")
+			var out bytes.Buffer
+			cmd.Stdout = &out
+			if err := start(cmd); err != nil {
+				return err.Error()
+			}
+			if err := cmd.Wait(); err != nil {
+				return err.Error()
+			}
+			return strings.Join(strings.Fields(out.String()), " ")
+		}
+		plain := show((*exec.Cmd).Start)
+		fmt.Println(plain)
+		fmt.Println(show(Start))
+		os.Exit(0)
 	case "panic":
 		panic("probe")
 	}
@@ -290,6 +311,47 @@ func TestTimerSlack(t *testing.T) {
 		if v != want {
 			t.Errorf("probe's thread %d: timer slack %d ns, want %d (inherited from the constructor's)", tid, v, want)
 		}
+	}
+}
+
+// TestStart: a program started plainly from a thread the constructor
+// narrowed inherits its one CPU and 2 ms of timer slack; started with
+// Start it gets the affinity and the slack the process started with.
+func TestStart(t *testing.T) {
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if err := Unpin(); err != nil {
+		t.Fatal(err)
+	}
+	if TimerSlack() < 0 {
+		testenv.Lacking(t, "a kernel with timer slack (prctl PR_GET_TIMERSLACK)")
+	}
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cpus string
+	for _, l := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(l, "Cpus_allowed_list:"); ok {
+			cpus = strings.TrimSpace(v)
+		}
+	}
+	want := fmt.Sprintf("%d Cpus_allowed_list: %s", TimerSlack(), cpus)
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = []string{probeVar + "=start"}
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("probe: %v\n%s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("probe printed %q, want two lines", out)
+	}
+	if lines[1] != want {
+		t.Errorf("a child started with Start: %q, want %q (the process's own slack and CPUs)", lines[1], want)
+	}
+	if CPUs() > 1 && !strings.HasPrefix(lines[0], "2000000 ") {
+		t.Errorf("a child started plainly from the narrowed main thread: %q, want 2 ms of slack and one CPU (the test cannot tell otherwise)", lines[0])
 	}
 }
 

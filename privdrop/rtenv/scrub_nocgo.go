@@ -11,3 +11,6 @@ func Unpin() error { return nil }
 
 // CPUs is unknown without the constructor.
 func CPUs() int { return 0 }
+
+// TimerSlack is unknown without cgo.
+func TimerSlack() int64 { return -1 }
