@@ -14,9 +14,11 @@
 //     removes every GO* variable, which the runtime would read before
 //     main (GOMAXPROCS, GOGC, GOMEMLIMIT, GODEBUG, GOTRACEBACK), and
 //     narrows the CPU affinity to one CPU, so that the runtime starts
-//     with GOMAXPROCS 1 whoever the caller is.
+//     with GOMAXPROCS 1 whoever the caller is, and sets 2 ms of timer
+//     slack, which the runtime's threads inherit.
 //  1. Prepare: no GO* variable reached the runtime (rtenv.Check), the
-//     main thread has its CPUs back (rtenv.Unpin), umask
+//     main thread has its CPUs and its timer slack back (rtenv.Unpin),
+//     and so does every program run later (internal/childstart), umask
 //     077, standard descriptors open, the environment reduced to an
 //     allowlist of CGI variables (privdrop.Sanitize); the
 //     configuration path is the one fixed at build time (config.Path), and
