@@ -180,16 +180,16 @@ func TestErrorsWrap(t *testing.T) {
 }
 
 // The root room must not import the rest of postern; internal/privfile
-// (private files and root's private directories) and internal/helperrun
-// (running postern-login), both of the standard library only, are the
-// helpers it shares.
+// (private files and root's private directories), internal/helperrun
+// (running postern-login) and internal/childstart (how helperrun forks),
+// all of the standard library only, are the helpers it shares.
 func TestDeps(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", "postern/auth/...").Output()
 	if err != nil {
 		testenv.Lacking(t, "go list: %v", err)
 	}
 	for _, p := range strings.Fields(string(out)) {
-		if strings.HasPrefix(p, "postern/") && !strings.HasPrefix(p, "postern/auth") && p != "postern/internal/privfile" && p != "postern/internal/helperrun" {
+		if strings.HasPrefix(p, "postern/") && !strings.HasPrefix(p, "postern/auth") && p != "postern/internal/privfile" && p != "postern/internal/helperrun" && p != "postern/internal/childstart" {
 			t.Errorf("postern/auth/... imports %s, want only postern/auth packages", p)
 		}
 	}

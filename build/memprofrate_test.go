@@ -142,6 +142,27 @@ func main() {
 			t.Errorf("%s after memprofrate: %v, %q", name, err, out)
 		}
 	}
+	// A program without a symbol table (linked with -s, or stripped) is
+	// left alone with a warning; the build goes on.
+	pdir := filepath.Join(dir, "plain")
+	bin := filepath.Join(pdir, "stripped")
+	build := exec.Command("go", "build", "-ldflags=-s", "-o", bin, ".")
+	build.Dir = pdir
+	build.Env = append(os.Environ(), "GOFLAGS=", "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build -ldflags=-s: %v\n%s", err, out)
+	}
+	before, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(tool, bin).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "warning") {
+		t.Errorf("memprofrate on a program without symbols: %v, %q; want a warning and exit status 0", err, out)
+	}
+	if after, _ := os.ReadFile(bin); string(after) != string(before) {
+		t.Error("memprofrate changed a program without symbols")
+	}
 }
 
 // diffBytes counts the bytes where a and b differ (a and b of one size).

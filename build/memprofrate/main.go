@@ -22,8 +22,12 @@
 // off (runtime.disableMemoryProfiling holds 1 in the file): a program
 // that links runtime.MemProfile, pprof say, keeps its profile. It checks
 // that both variables are file-backed data of the program, and that
-// MemProfileRate holds the default it expects; anything else is an error
-// and the file is left alone. Run twice, the second run finds 0 and does
+// MemProfileRate holds the default it expects. A program it does not
+// recognise (no symbol table, another runtime's names or default) is
+// left alone with a warning and the build goes on: the program works
+// the same, it only samples its first allocations (the request binary's
+// test, TestRequestBinaryMemProfileRate, notices). A file it cannot read
+// or write is an error. Run twice, the second run finds 0 and does
 // nothing. The program keeps its size and layout, so the build stays
 // reproducible (the same input gives the same output).
 package main
@@ -50,14 +54,25 @@ func main() {
 		os.Exit(2)
 	}
 	changed, err := patch(os.Args[1])
-	if err != nil {
+	var unknown unknownError
+	switch {
+	case errors.As(err, &unknown):
+		fmt.Fprintf(os.Stderr, "memprofrate: warning: %s left as it is: %v\n", os.Args[1], err)
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "memprofrate:", err)
 		os.Exit(1)
-	}
-	if !changed {
+	case !changed:
 		fmt.Fprintf(os.Stderr, "memprofrate: %s left as it is\n", os.Args[1])
 	}
 }
+
+// unknownError is a program this tool does not recognise: not an error
+// of the build.
+type unknownError struct{ msg string }
+
+func (e unknownError) Error() string { return e.msg }
+
+func unknown(format string, a ...any) error { return unknownError{fmt.Sprintf(format, a...)} }
 
 // patch sets runtime.MemProfileRate's initial value to 0 in the program
 // at path when its linker turned memory profiling off, and reports
@@ -73,11 +88,11 @@ func patch(path string) (bool, error) {
 		return false, err
 	}
 	if ef.Class != elf.ELFCLASS64 || ef.ByteOrder != binary.LittleEndian {
-		return false, errors.New("not a 64-bit little-endian ELF program")
+		return false, unknown("not a 64-bit little-endian ELF program")
 	}
 	syms, err := ef.Symbols()
 	if err != nil {
-		return false, fmt.Errorf("no symbol table (a stripped program? run it before strip): %w", err)
+		return false, unknown("no symbol table (a stripped program? run it before strip): %v", err)
 	}
 	find := func(name string, size uint64) (int64, error) {
 		for _, s := range syms {
@@ -85,7 +100,7 @@ func patch(path string) (bool, error) {
 				continue
 			}
 			if s.Size != size {
-				return 0, fmt.Errorf("%s is %d bytes, want %d", name, s.Size, size)
+				return 0, unknown("%s is %d bytes, want %d", name, s.Size, size)
 			}
 			for _, p := range ef.Progs {
 				if p.Type == elf.PT_LOAD && s.Value >= p.Vaddr && s.Value+size <= p.Vaddr+p.Filesz {
@@ -94,7 +109,7 @@ func patch(path string) (bool, error) {
 			}
 			return -1, nil // zero-initialised data (.bss): not in the file
 		}
-		return 0, fmt.Errorf("no symbol %s", name)
+		return 0, unknown("no symbol %s", name)
 	}
 	disableAt, err := find(disableSym, 1)
 	if err != nil {
@@ -115,7 +130,7 @@ func patch(path string) (bool, error) {
 		return false, err
 	}
 	if rateAt < 0 {
-		return false, fmt.Errorf("%s is not in the file's data", rateSym)
+		return false, unknown("%s is not in the file's data", rateSym)
 	}
 	if _, err := f.ReadAt(b[:], rateAt); err != nil {
 		return false, err
@@ -125,7 +140,7 @@ func patch(path string) (bool, error) {
 		return false, nil
 	case defaultRate:
 	default:
-		return false, fmt.Errorf("%s holds %d, not the default %d: a runtime this tool does not know", rateSym, v, defaultRate)
+		return false, unknown("%s holds %d, not the default %d: a runtime this tool does not know", rateSym, v, defaultRate)
 	}
 	if _, err := f.WriteAt(make([]byte, 8), rateAt); err != nil {
 		return false, err
