@@ -94,12 +94,13 @@ BUILDPATHS = printf '%s\n' "config: $(CONFIG)" "wrapper: $(LIBEXECDIR)/postern-s
 
 # A failed build names the Debian packages it lacks (cgo needs gcc and the
 # PAM and libcrypt headers), if that is why.
+# build/memprofrate then turns off the program's memory profile samples of
+# its first allocations (the runtime takes them before it turns profiling
+# off itself).
 postern: FORCE
 	CGO_ENABLED=1 $(GO) build $(GOFLAGS_REQUEST) -o $(POSTERN_OUT) ./cgi || { sh build/apt-deps.sh -n $(APT_BUILD); exit 1; }
 	$(GO) run ./build/memprofrate $(POSTERN_OUT)
 	@$(BUILDPATHS) >$(POSTERN_OUT).paths
-# build/memprofrate: no memory profile samples of the first allocations
-# (the runtime samples them before it turns profiling off).
 # Where make postern writes the program (build/static_test.go builds one
 # elsewhere, to check what it links).
 POSTERN_OUT ?= postern

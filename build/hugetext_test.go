@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"debug/elf"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -192,5 +191,5 @@ func kernelRelease() string {
 	if unix.Uname(&u) != nil {
 		return "?"
 	}
-	return fmt.Sprint(unix.ByteSliceToString(u.Release[:]))
+	return unix.ByteSliceToString(u.Release[:])
 }

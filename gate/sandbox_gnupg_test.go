@@ -90,7 +90,10 @@ func TestGnuPGSandbox(t *testing.T) {
 		// CPUs and timer slack, not the constructor's one CPU and 2 ms.
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
-		err := rtenv.Run(cmd)
+		err := rtenv.Start(cmd)
+		if err == nil {
+			err = cmd.Wait()
+		}
 		if err != nil {
 			t.Errorf("%s rules: child failed: %v\n%s", kind, err, out.Bytes())
 		}

@@ -171,9 +171,9 @@ func Unpin() error {
 	return nil
 }
 
-// TimerSlack returns the calling thread's timer slack in nanoseconds
+// timerSlack returns the calling thread's timer slack in nanoseconds
 // (prctl(PR_GET_TIMERSLACK)), or -1 when the kernel has none.
-func TimerSlack() int64 { return int64(C.postern_rtenv_slack()) }
+func timerSlack() int64 { return int64(C.postern_rtenv_slack()) }
 
 // CPUs returns how many CPUs the process's affinity allowed when it
 // started, before the constructor narrowed it; 0 when it could not be

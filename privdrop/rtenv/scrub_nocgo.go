@@ -12,5 +12,5 @@ func Unpin() error { return nil }
 // CPUs is unknown without the constructor.
 func CPUs() int { return 0 }
 
-// TimerSlack is unknown without cgo.
-func TimerSlack() int64 { return -1 }
+// timerSlack is unknown without cgo.
+func timerSlack() int64 { return -1 }

@@ -21,11 +21,3 @@ func Start(cmd *exec.Cmd) error {
 	_ = Unpin()
 	return cmd.Start()
 }
-
-// Run is Start, then cmd.Wait.
-func Run(cmd *exec.Cmd) error {
-	if err := Start(cmd); err != nil {
-		return err
-	}
-	return cmd.Wait()
-}
