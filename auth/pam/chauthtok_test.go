@@ -8,6 +8,7 @@ import (
 	"github.com/msteinert/pam/v2"
 
 	"postern/auth/shadow"
+	"postern/internal/testenv"
 )
 
 func TestChangeConversation(t *testing.T) {
@@ -45,18 +46,8 @@ func TestChangePassword(t *testing.T) {
 	if os.Geteuid() != 0 {
 		prerequisite(t, "test needs root")
 	}
-	if _, err := os.Stat("/etc/pam.d/common-password"); err != nil {
-		prerequisite(t, "/etc/pam.d/common-password: %v", err)
-	}
 	const service = "postern-chauthtok-test"
-	src, err := os.ReadFile("../../dist/pam.d/postern")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile("/etc/pam.d/"+service, src, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.Remove("/etc/pam.d/" + service) })
+	testenv.PAMService(t, service, "../../dist/pam.d/postern")
 	const oldPW, newPW = "0ld Passw0rd here", "n3w Passphrase 42 x"
 	name := newUser(t, oldPW)
 	b := New(service)

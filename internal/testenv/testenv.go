@@ -122,20 +122,25 @@ func Run(t testing.TB, stdin, name string, args ...string) {
 
 // PAMService installs src (the project's dist/pam.d/postern) as
 // /etc/pam.d/service when there is no such file, and removes it when the
-// test ends only in that case. The stack includes Debian's common-*
-// files: without /etc/pam.d/common-auth it is Lacking.
+// test ends only in that case. The stack includes other files of
+// /etc/pam.d (Debian's common-*): one it names with @include that is
+// not there is Lacking.
 func PAMService(t testing.TB, service, src string) {
 	t.Helper()
-	dst := "/etc/pam.d/" + service
-	if _, err := os.Stat(dst); err == nil {
-		return
-	}
-	if _, err := os.Stat("/etc/pam.d/common-auth"); err != nil {
-		Lacking(t, "/etc/pam.d/common-auth: %v", err)
-	}
 	b, err := os.ReadFile(src)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) == 2 && f[0] == "@include" {
+			if _, err := os.Stat("/etc/pam.d/" + f[1]); err != nil {
+				Lacking(t, "the PAM stack of %s includes %s: %v", src, f[1], err)
+			}
+		}
+	}
+	dst := "/etc/pam.d/" + service
+	if _, err := os.Stat(dst); err == nil {
+		return
 	}
 	if err := os.WriteFile(dst, b, 0o644); err != nil {
 		t.Fatal(err)
