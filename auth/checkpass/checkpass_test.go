@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"postern/auth"
-
 	"postern/internal/testenv"
 )
 

@@ -41,7 +41,7 @@ type report struct {
 	// The main thread's timer slack before and after Unpin, in ns.
 	SlackBefore, SlackAfter int64
 	// Threads' timer slack by thread ID (the other threads: the
-	// runtime's), read after Unpin from /proc/self/task/TID/timerslack_ns;
+	// runtime's), read after Unpin from /proc/TID/timerslack_ns;
 	// SlackErr is why it could not be read (reading another thread's
 	// needs CAP_SYS_NICE).
 	Slack    map[int]int64
